@@ -1,0 +1,131 @@
+"""Runs and their output. The DB is the truth for output: chunks carry a per-run `seq`,
+so a client that reconnects replays exactly what it missed, and the channel layer is only
+a doorbell. The raw command line is sealed (it may hold a secret parameter); `command` is
+the redacted copy shown in lists and the audit log."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    TIMED_OUT = "timed_out"
+    LOST = "lost"
+    REJECTED = "rejected"
+
+
+FINAL_STATUSES = frozenset(
+    {
+        RunStatus.SUCCEEDED,
+        RunStatus.FAILED,
+        RunStatus.CANCELLED,
+        RunStatus.TIMED_OUT,
+        RunStatus.LOST,
+        RunStatus.REJECTED,
+    }
+)
+
+# The only moves a run may make; services change status with a compare-and-set on these.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    RunStatus.QUEUED: frozenset(
+        {RunStatus.RUNNING, RunStatus.CANCELLED, RunStatus.LOST, RunStatus.REJECTED}
+    ),
+    RunStatus.RUNNING: frozenset(
+        {
+            RunStatus.SUCCEEDED,
+            RunStatus.FAILED,
+            RunStatus.CANCELLED,
+            RunStatus.TIMED_OUT,
+            RunStatus.LOST,
+        }
+    ),
+}
+
+
+class RunSource(models.TextChoices):
+    TERMINAL = "terminal"
+    API = "api"
+
+
+class CommandRun(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runs")
+    source = models.CharField(max_length=16, choices=RunSource.choices)
+    terminal_id = models.CharField(max_length=64, blank=True, db_index=True)
+    command = models.TextField(help_text="The command line with sensitive values redacted.")
+    sealed_command = models.TextField(blank=True)
+    sealed_stdin = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True
+    )
+    exit_code = models.IntegerField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why the console ended the run itself.")
+    cols = models.PositiveSmallIntegerField(default=80)
+    cancel_requested = models.BooleanField(default=False)
+    worker = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.status} {self.command[:60]}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+
+class OutputStream(models.TextChoices):
+    STDOUT = "stdout"
+    STDERR = "stderr"
+    PROMPT = "prompt"
+
+
+class OutputChunk(models.Model):
+    run = models.ForeignKey(CommandRun, on_delete=models.CASCADE, related_name="chunks")
+    seq = models.PositiveIntegerField()
+    stream = models.CharField(max_length=8, choices=OutputStream.choices)
+    data = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["run", "seq"]
+        constraints = [models.UniqueConstraint(fields=["run", "seq"], name="chunk_run_seq_unique")]
+
+
+class AuditEvent(models.Model):
+    """An append-only, hash-chained record: each event's hash covers the previous one's,
+    so editing or deleting a row breaks the chain (see console/runs/audit.py)."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=64, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150)
+    run = models.ForeignKey(CommandRun, null=True, on_delete=models.SET_NULL, related_name="audit")
+    data = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class AuditChainHead(models.Model):
+    """A single row locked while an event is appended, so concurrent writers chain in order."""
+
+    last_hash = models.CharField(max_length=64, default="0" * 64)

@@ -1,0 +1,214 @@
+"""Django settings, read only from the environment (see console/env.py and docs/settings.md).
+
+CONSOLE_ENV=local (the default) generates and keeps a secret key and an encryption key
+under .local/ so the quick start needs no setup; CONSOLE_ENV=production requires them."""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+from console.env import ImproperlyConfiguredEnv, envbool, envint, envlist, envsecret, envstr
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+LOCAL_DIR = Path(envstr("CONSOLE_LOCAL_DIR", str(BASE_DIR / ".local")))
+
+CONSOLE_ENV = envstr("CONSOLE_ENV", "local")
+if CONSOLE_ENV not in {"local", "production"}:
+    raise ImproperlyConfiguredEnv(f"CONSOLE_ENV must be local or production, not {CONSOLE_ENV!r}")
+LOCAL = CONSOLE_ENV == "local"
+
+
+def _local_secret(name: str, make: object) -> str:
+    """A value generated once and kept in .local/ (local default only; never in production)."""
+    path = LOCAL_DIR / name
+    if not path.exists():
+        LOCAL_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(make(), encoding="utf-8")  # type: ignore[operator]
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _secret(name: str, make: object) -> str:
+    if LOCAL:
+        try:
+            return envsecret(name)
+        except ImproperlyConfiguredEnv:
+            return _local_secret(name.lower(), make)
+    return envsecret(name)
+
+
+SECRET_KEY = _secret("SECRET_KEY", lambda: secrets.token_urlsafe(50))
+# Sealing keys for credentials/crypto.py: "id:base64key[,id:base64key...]", first one seals.
+CONSOLE_ENCRYPTION_KEYS = _secret(
+    "CONSOLE_ENCRYPTION_KEYS",
+    lambda: "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+)
+
+DEBUG = envbool("DEBUG", False)
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if LOCAL else [])
+if "*" in ALLOWED_HOSTS and not LOCAL:
+    # "*" would also switch off the websocket Origin check (AllowedHostsOriginValidator).
+    raise ImproperlyConfiguredEnv("ALLOWED_HOSTS must not contain * in production")
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "console",
+    "console.runs",
+    "console.terminal",
+    "console.api",
+    "credentials",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "console.urls"
+ASGI_APPLICATION = "console.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        envstr("DATABASE_URL", f"sqlite:///{LOCAL_DIR / 'console.sqlite3'}"),
+        conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60),
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Web, worker and sandbox seeding write at once; wait for the lock instead of failing.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "terminal"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = LOCAL_DIR / "staticfiles"
+WHITENOISE_USE_FINDERS = True
+
+REDIS_URL = envstr("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        # The layer carries only ids (notifications); output is read from the DB.
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": envstr("CHANNEL_PREFIX", "console")},
+    }
+}
+
+# Celery: ids only in messages (see console/runs/tasks.py). Publishing must fail fast so a
+# user whose command cannot be queued is told at once, not after minutes of retries.
+CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    "visibility_timeout": 3600,
+}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE = {
+    "reap-stale-runs": {"task": "console.runs.tasks.reap_runs", "schedule": 15.0},
+}
+
+# Runs: limits and the reaper's clock (docs/settings.md).
+CONSOLE_MAX_COMMAND_LENGTH = envint("CONSOLE_MAX_COMMAND_LENGTH", 100_000)
+CONSOLE_MAX_FRAME_BYTES = envint("CONSOLE_MAX_FRAME_BYTES", 256 * 1024)
+CONSOLE_RUN_TIMEOUT = envint("CONSOLE_RUN_TIMEOUT", 600)
+CONSOLE_HEARTBEAT_SECONDS = envint("CONSOLE_HEARTBEAT_SECONDS", 5)
+CONSOLE_LOST_AFTER = envint("CONSOLE_LOST_AFTER", 30)
+CONSOLE_QUEUE_TIMEOUT = envint("CONSOLE_QUEUE_TIMEOUT", 45)
+CONSOLE_API_WAIT_SECONDS = envint("CONSOLE_API_WAIT_SECONDS", 120)
+
+# The sandbox (sandbox/): a local moto server. On in the local default, off in production.
+CONSOLE_SANDBOX = envbool("CONSOLE_SANDBOX", LOCAL)
+CONSOLE_SANDBOX_URL = envstr("CONSOLE_SANDBOX_URL", "http://127.0.0.1:5000")
+# Static access keys in profiles: only where an administrator allows them.
+CONSOLE_ALLOW_STATIC_KEYS = envbool("CONSOLE_ALLOW_STATIC_KEYS", CONSOLE_SANDBOX)
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
+if not LOCAL:
+    SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", True)
+    CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", True)
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "console.logredact.RedactSecretsFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            # Filtering at the handler catches every logger, botocore's debug output included.
+            "filters": ["redact"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "botocore": {"level": envstr("BOTOCORE_LOG_LEVEL", "WARNING")},
+        "daphne": {"level": "WARNING"},
+    },
+}
+
+os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
