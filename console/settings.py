@@ -174,7 +174,8 @@ CONSOLE_API_WAIT_SECONDS = envint("CONSOLE_API_WAIT_SECONDS", 120)
 
 # The sandbox (sandbox/): a local moto server. On in the local default, off in production.
 CONSOLE_SANDBOX = envbool("CONSOLE_SANDBOX", LOCAL)
-CONSOLE_SANDBOX_URL = envstr("CONSOLE_SANDBOX_URL", "http://127.0.0.1:5000")
+SANDBOX_PORT = envint("SANDBOX_PORT", 5000)
+CONSOLE_SANDBOX_URL = envstr("CONSOLE_SANDBOX_URL", f"http://127.0.0.1:{SANDBOX_PORT}")
 # Static access keys in profiles: only where an administrator allows them.
 CONSOLE_ALLOW_STATIC_KEYS = envbool("CONSOLE_ALLOW_STATIC_KEYS", CONSOLE_SANDBOX)
 
@@ -212,3 +213,13 @@ LOGGING = {
 }
 
 os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+
+# Hosts that signed requests may go to (credentials/endpoints.py, docs/settings.md).
+_sandbox_host = CONSOLE_SANDBOX_URL.split("://", 1)[-1].rstrip("/")
+CONSOLE_ENDPOINT_ALLOWLIST = envstr(
+    "CONSOLE_ENDPOINT_ALLOWLIST",
+    ",".join(
+        ["*.amazonaws.com", "*.amazonaws.com.cn", "*.api.aws", "*.on.aws"]
+        + ([_sandbox_host] if CONSOLE_SANDBOX else [])
+    ),
+)

@@ -1,0 +1,51 @@
+# Self-documenting: `make` or `make help` lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# The test suite runs against PostgreSQL (the machine's local server unless overridden).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: help run test worker venv static browser lint typecheck bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+run: venv static ## Start the whole console with the local sandbox and a demo user (PORT, DEMO_PASSWORD)
+	$(PY) manage.py runstack
+
+test: venv static browser ## Run the full test suite (PostgreSQL, Redis, moto, Chromium)
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest
+
+worker: venv ## Run one more Celery worker against the same Redis and database
+	$(PY) -m celery -A console worker --pool threads --concurrency 16 --loglevel INFO
+
+venv: $(VENV)/.installed ## Create .venv and install the pinned Python packages
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	touch $@
+
+static: static/vendor/.installed ## Place xterm.js (from npm) under static/vendor
+
+static/vendor/.installed: package.json package-lock.json scripts/vendor_static.sh
+	bash scripts/vendor_static.sh
+	touch $@
+
+browser: ## Install Debian's Chromium for the browser tests if it is missing
+	@bash scripts/ensure_chromium.sh
+
+lint: venv ## Ruff format check and lint
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+typecheck: venv ## mypy on console/ and credentials/
+	$(VENV)/bin/mypy console credentials
+
+bench: venv static ## Latency benchmark against the sandbox (see bench/README.md)
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/latency.py
+
+clean: ## Remove the virtualenv, vendored static files and local state
+	rm -rf $(VENV) node_modules static/vendor .local

@@ -1,0 +1,76 @@
+"""Token service: make, check and revoke API tokens.
+
+Tokens look like `awsc_` + 40 URL-safe characters (240 random bits). A token is found by
+the SHA-256 of the whole string, so checking one compares hashes in an index instead of
+comparing secrets in Python: the time a lookup takes says nothing about a stored token.
+`last_used_at` is written at most once a minute so a busy script does not turn every
+request into a write."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+from django.utils import timezone
+
+from console.api.models import ApiToken
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+TOKEN_PREFIX = "awsc_"
+TOKEN_RANDOM_BYTES = 30  # 40 characters of URL-safe base64
+TOKEN_LENGTH = len(TOKEN_PREFIX) + 40
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def _well_formed(raw: object) -> bool:
+    return isinstance(raw, str) and len(raw) == TOKEN_LENGTH and raw.startswith(TOKEN_PREFIX)
+
+
+def create_token(user: AbstractBaseUser, name: str = "") -> str:
+    """Make a token for `user` and return it. This is the only time it can be seen."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_RANDOM_BYTES)
+    ApiToken.objects.create(user=user, name=name, prefix=raw[:8], token_hash=hash_token(raw))
+    return raw
+
+
+def user_for_token(raw: str) -> AbstractBaseUser | None:
+    """The active user a live token belongs to, or None for anything else."""
+    if not _well_formed(raw):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=hash_token(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    _touch(token)
+    return token.user
+
+
+def _touch(token: ApiToken) -> None:
+    now = timezone.now()
+    cutoff = now - LAST_USED_RESOLUTION
+    if token.last_used_at is not None and token.last_used_at >= cutoff:
+        return
+    # Conditional, so concurrent requests with one token write once between them.
+    ApiToken.objects.filter(pk=token.pk).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=cutoff)
+    ).update(last_used_at=now)
+
+
+def revoke_token(user: AbstractBaseUser, token_id: int) -> bool:
+    """Revoke one of `user`'s tokens. False when they have no such live token."""
+    updated = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    return updated == 1

@@ -1,0 +1,17 @@
+"""Mounted at /api/v1/ by console/urls.py."""
+
+from __future__ import annotations
+
+from django.urls import path, re_path
+
+from console.api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("runs", views.runs, name="runs"),
+    path("runs/<uuid:run_id>", views.run_detail, name="run"),
+    path("runs/<uuid:run_id>/output", views.run_output, name="run-output"),
+    # Last: everything else under /api/v1/ is a JSON 404.
+    re_path(r"^(?P<path>.*)$", views.not_found),
+]

@@ -1,0 +1,92 @@
+"""The REST API: thin adapters over console.runs.services. Each view authenticates (see
+auth.api_view), loads, checks ownership through the service, acts and answers JSON.
+
+Another user's run answers 404 exactly like a missing one, so ids cannot be probed."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+
+from console.api.auth import api_view, error_response
+from console.api.errors import BadRequest, NotFound
+from console.api.validation import json_body, parse_after, parse_run_request
+from console.runs import services
+from console.runs.errors import RunInputError
+from console.runs.models import CommandRun, OutputChunk, RunSource
+
+log = logging.getLogger(__name__)
+
+
+@api_view("POST")
+def runs(request: HttpRequest) -> JsonResponse:
+    body = parse_run_request(json_body(request))
+    try:
+        run = services.submit_run(
+            request.user, body.command, source=RunSource.API, cols=body.cols, stdin=body.stdin
+        )
+    except RunInputError as exc:
+        raise BadRequest(exc.message, code=exc.code) from None
+    status = 201
+    if body.wait:
+        if not run.is_final:
+            run = services.wait_for_final(run.id, timeout=settings.CONSOLE_API_WAIT_SECONDS)
+        status = 200 if run.is_final else 202
+    response = JsonResponse(run_json(run), status=status)
+    response["Location"] = reverse("api:run", args=[run.id])
+    return response
+
+
+@api_view("GET")
+def run_detail(request: HttpRequest, run_id: uuid.UUID) -> JsonResponse:
+    return JsonResponse(run_json(_user_run(request, run_id)))
+
+
+@api_view("GET")
+def run_output(request: HttpRequest, run_id: uuid.UUID) -> JsonResponse:
+    after = parse_after(request.GET.get("after"))
+    run = _user_run(request, run_id)
+    # The status is read before the chunks: when it is final, the chunks are complete.
+    chunks = services.read_chunks(run, after=after)
+    return JsonResponse(
+        {"id": run.id, "status": run.status, "chunks": [chunk_json(c) for c in chunks]}
+    )
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    """Unknown API paths answer JSON too, so clients need only one error parser."""
+    return error_response(NotFound(f"no such endpoint: {request.path}"))
+
+
+def _user_run(request: HttpRequest, run_id: uuid.UUID) -> CommandRun:
+    run = services.get_user_run(request.user, run_id)
+    if run is None:
+        log.info("api: run %s not found for user %s", run_id, request.user.pk)
+        raise NotFound("no such run")
+    return run
+
+
+def run_json(run: CommandRun) -> dict[str, Any]:
+    stdout, stderr = services.run_streams(run)
+    return {
+        "id": run.id,
+        "command": run.command,
+        "status": run.status,
+        "exit_code": run.exit_code,
+        "created_at": run.created_at,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "stdout": stdout,
+        "stderr": stderr,
+    }
+
+
+def chunk_json(chunk: OutputChunk) -> dict[str, Any]:
+    return {"seq": chunk.seq, "stream": chunk.stream, "data": chunk.data}

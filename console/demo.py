@@ -1,0 +1,40 @@
+"""The demo console user and its profiles against the sandbox. The sandbox is seeded anew
+on every start (moto keeps state in memory), so the demo profiles are rewritten each time
+with the fresh access key, sealed like any user's."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from credentials.services import save_profile
+
+DEMO_USERNAME = "demo"
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def ensure_demo_user(password: str, username: str = DEMO_USERNAME) -> Any:
+    user_model = get_user_model()
+    user, _ = user_model.objects.get_or_create(username=username)
+    user.set_password(password)
+    user.is_active = True
+    user.save()
+    return user
+
+
+def install_sandbox_profiles(user: Any, seed: Any, sandbox_url: str) -> list[str]:
+    """`default` is the sandbox IAM user's keys; `readonly` and `admin` assume roles from it."""
+    common = {"region": seed.region, "output": "json", "endpoint_url": sandbox_url}
+    save_profile(
+        user,
+        "default",
+        {**common, "aws_access_key_id": seed.access_key_id, "aws_secret_access_key": seed.secret_access_key},
+    )
+    save_profile(user, "readonly", {**common, "role_arn": seed.readonly_role_arn, "source_profile": "default"})
+    save_profile(user, "admin", {**common, "role_arn": seed.admin_role_arn, "source_profile": "default"})
+    return ["default", "readonly", "admin"]

@@ -1,0 +1,121 @@
+"""`manage.py runstack`: the whole console on this machine, in the foreground.
+
+Migrates, starts the sandbox (moto) and seeds it, creates the demo user, then runs a
+Celery worker (with the reaper's beat) and the ASGI server as child processes. Ctrl-C or
+SIGTERM stops everything it started; if any child dies, the rest are stopped too."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from console import demo
+from console.runs import queue
+from sandbox.errors import SandboxError
+from sandbox.seed import enforce_auth, seed_demo
+from sandbox.server import SandboxProcess
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    # SIGTERM (docker stop, kill) takes the same orderly path as Ctrl-C.
+    raise KeyboardInterrupt
+
+
+class Command(BaseCommand):
+    help = "Start the console (sandbox, worker, web) with a demo user, in the foreground."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+
+    def handle(self, *args: Any, port: int, host: str, **options: Any) -> None:
+        self.children: list[tuple[str, subprocess.Popen[bytes]]] = []
+        self.sandbox: SandboxProcess | None = None
+        signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            self._check_redis()
+            call_command("migrate", interactive=False, verbosity=0)
+            password = os.environ.get("DEMO_PASSWORD") or demo.generate_password()
+            user = demo.ensure_demo_user(password)
+            if settings.CONSOLE_SANDBOX:
+                self._start_sandbox(user)
+            self._spawn("worker", self._worker_command())
+            self._spawn("web", [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "console.asgi:application"])
+            self._announce(host, port, password)
+            self._wait()
+        except KeyboardInterrupt:
+            self.stdout.write("\nStopping…")
+        finally:
+            self._stop_all()
+
+    def _check_redis(self) -> None:
+        try:
+            queue.redis_client().ping()
+        except Exception:
+            raise CommandError(
+                f"Redis is not reachable at {settings.REDIS_URL}. Start it (for example "
+                "`redis-server --daemonize yes`) or set REDIS_URL."
+            ) from None
+
+    def _start_sandbox(self, user: Any) -> None:
+        self.sandbox = SandboxProcess(port=settings.SANDBOX_PORT)
+        try:
+            self.sandbox.start()
+        except SandboxError as exc:
+            raise CommandError(str(exc)) from None
+        seed = seed_demo(self.sandbox.url)
+        demo.install_sandbox_profiles(user, seed, self.sandbox.url)
+        enforce_auth(self.sandbox.url)
+        self.stdout.write(f"Sandbox AWS (moto, IAM enforced) at {self.sandbox.url}")
+
+    def _worker_command(self) -> list[str]:
+        schedule = str(settings.LOCAL_DIR / "celerybeat-schedule")
+        settings.LOCAL_DIR.mkdir(parents=True, exist_ok=True)
+        return [
+            sys.executable, "-m", "celery", "-A", "console", "worker", "--beat",
+            "--schedule", schedule, "--pool", "threads", "--concurrency", "16",
+            "--loglevel", "WARNING", "--without-gossip", "--without-mingle",
+        ]
+
+    def _spawn(self, name: str, command: list[str]) -> None:
+        self.children.append((name, subprocess.Popen(command, start_new_session=True)))
+
+    def _announce(self, host: str, port: int, password: str) -> None:
+        shown = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host
+        self.stdout.write(
+            "\n"
+            f"  AWS console running at http://{shown}:{port}/\n"
+            f"  Sign in as: {demo.DEMO_USERNAME}\n"
+            f"  Password:   {password}\n"
+            "  Try: aws sts get-caller-identity   (Ctrl-C here stops everything)\n"
+        )
+
+    def _wait(self) -> None:
+        while True:
+            for name, child in self.children:
+                if child.poll() is not None:
+                    raise CommandError(f"the {name} process exited (code {child.returncode}); stopping the console")
+            if self.sandbox is not None and not self.sandbox.is_running():
+                raise CommandError("the sandbox stopped; stopping the console")
+            time.sleep(0.5)
+
+    def _stop_all(self) -> None:
+        for _name, child in self.children:
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for _name, child in self.children:
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+        if self.sandbox is not None:
+            self.sandbox.stop()

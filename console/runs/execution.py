@@ -1,0 +1,131 @@
+"""Running a claimed command inside a worker.
+
+The command runs on a long-lived pool thread (so its DB connection and botocore clients
+are reused across commands) while the task thread watches it: heartbeats for the reaper,
+Ctrl-C, and the run's time limit. A cancelled or timed-out command is ended at once; its
+thread may still be inside an AWS call, and anything it writes afterwards is dropped by
+the sink, so the user sees the run end when they asked, not when AWS answers."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections
+
+from console.engine import Cancelled, ConfigurationError, run_invocation
+from console.interpreter import Builtin, CommandError, Invocation, parse_command
+from console.runs import builtins, notify, services
+from console.runs.models import CommandRun, RunStatus
+from credentials import broker
+from credentials.clients import get_client
+from credentials.errors import CredentialError
+
+log = logging.getLogger(__name__)
+
+WATCH_INTERVAL = 0.2
+EXIT_CANCELLED = 130
+
+_pool = ThreadPoolExecutor(max_workers=64, thread_name_prefix="run")
+
+
+class RunSink:
+    """Writes a run's output to the DB in order and rings the doorbell."""
+
+    def __init__(self, run: CommandRun) -> None:
+        self.run_id = run.pk
+        self.next_seq = 0
+        self._stopped = threading.Event()
+        self._lock = threading.Lock()
+
+    def write(self, stream: str, data: str) -> None:
+        if not data:
+            return
+        with self._lock:
+            if self._stopped.is_set():
+                return
+            self.next_seq = services.append_chunk(self.run_id, stream, data, seq=self.next_seq)
+        notify.notify_run(self.run_id)
+
+    def cancelled(self) -> bool:
+        return self._stopped.is_set()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped.set()
+
+
+def execute(run: CommandRun) -> None:
+    sink = RunSink(run)
+    future = _pool.submit(_run_command, run, sink)
+    status, code, reason = _watch(run, sink, future)
+    if status in {RunStatus.CANCELLED, RunStatus.TIMED_OUT}:
+        sink.stop()
+    if status == RunStatus.TIMED_OUT:
+        services.append_chunk(run.pk, "stderr", f"\nconsole: {reason}\n")
+    services.finish_run(run.pk, status, code, reason)
+
+
+def _watch(run: CommandRun, sink: RunSink, future: Future[int]) -> tuple[str, int, str]:
+    deadline = time.monotonic() + settings.CONSOLE_RUN_TIMEOUT
+    next_beat = time.monotonic() + settings.CONSOLE_HEARTBEAT_SECONDS
+    while True:
+        try:
+            code = future.result(timeout=WATCH_INTERVAL)
+        except TimeoutError:
+            pass
+        except Cancelled:
+            return RunStatus.CANCELLED, EXIT_CANCELLED, "cancelled"
+        except Exception:
+            log.exception("run %s failed inside the console", run.pk)
+            sink.write("stderr", "\nconsole: the command failed inside the console; the error was logged.\n")
+            return RunStatus.FAILED, 255, "internal error"
+        else:
+            return (RunStatus.SUCCEEDED if code == 0 else RunStatus.FAILED), code, ""
+        now = time.monotonic()
+        if services.is_cancel_requested(run.pk):
+            return RunStatus.CANCELLED, EXIT_CANCELLED, "cancelled"
+        if now > deadline:
+            return RunStatus.TIMED_OUT, 255, f"the command timed out after {settings.CONSOLE_RUN_TIMEOUT} seconds"
+        if now > next_beat:
+            services.heartbeat(run.pk)
+            next_beat = now + settings.CONSOLE_HEARTBEAT_SECONDS
+
+
+def _run_command(run: CommandRun, sink: RunSink) -> int:
+    close_old_connections()
+    try:
+        parsed = parse_command(services.open_command(run))
+    except CommandError as exc:
+        sink.write("stderr", exc.message)
+        return exc.exit_code
+    if isinstance(parsed, Builtin):
+        return builtins.run_builtin(parsed, run, sink)
+    return run_invocation(parsed, _client_factory(run), sink)
+
+
+def _client_factory(run: CommandRun) -> Any:
+    def make_client(invocation: Invocation) -> tuple[Any, str | None]:
+        options = invocation.options
+        try:
+            session = broker.resolve_session(
+                run.user, profile=options.profile, region=options.region, endpoint_url=options.endpoint_url
+            )
+            region = broker.require_region(session)
+        except CredentialError as exc:
+            raise ConfigurationError(exc.message, exc.exit_code) from None
+        client = get_client(
+            invocation.service_name,
+            region=region,
+            endpoint_url=session.endpoint_url,
+            credentials=session.credentials,
+            read_timeout=options.cli_read_timeout,
+            connect_timeout=options.cli_connect_timeout,
+        )
+        return client, session.output
+
+    return make_client

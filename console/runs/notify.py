@@ -1,0 +1,69 @@
+"""Doorbells on the channel layer. The layer is at-most-once (it drops messages over
+capacity and during reconnects), so a notification carries only a run id: listeners read
+the DB, and they also poll, so a lost doorbell delays output by one poll at worst.
+
+Sync callers (the worker, services run in threads) share one event-loop thread per
+process, so the layer's Redis connections are reused instead of being rebuilt per call
+as `async_to_sync` would do."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+import uuid
+from concurrent.futures import Future
+from typing import Any
+
+from channels.layers import get_channel_layer
+
+log = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_loop: asyncio.AbstractEventLoop | None = None
+_loop_pid: int | None = None
+
+
+def run_group(run_id: uuid.UUID | str) -> str:
+    return f"run.{uuid.UUID(str(run_id)).hex}"
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def _background_loop() -> asyncio.AbstractEventLoop:
+    global _loop, _loop_pid
+    with _lock:
+        if _loop is None or _loop_pid != os.getpid():
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="channel-notify", daemon=True).start()
+            _loop, _loop_pid = loop, os.getpid()
+        return _loop
+
+
+def _log_failure(future: Future[Any]) -> None:
+    exc = future.exception()
+    if exc is not None:
+        log.warning("channel layer notification failed: %s", type(exc).__name__)
+
+
+def send_to_group(group: str, message: dict[str, Any]) -> None:
+    """Fire and forget: never blocks the caller on Redis, never raises."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), _background_loop())
+    except RuntimeError:
+        return
+    future.add_done_callback(_log_failure)
+
+
+def notify_run(run_id: uuid.UUID | str) -> None:
+    send_to_group(run_group(run_id), {"type": "run.changed", "run_id": str(run_id)})
+
+
+def close_user_terminals(user_id: int) -> None:
+    send_to_group(user_group(user_id), {"type": "terminal.close"})

@@ -1,0 +1,231 @@
+"""The terminal websocket (protocol: docs/protocol.md). A thin adapter: decode and check
+a frame, call a runs service, send. Output always comes from the DB by `seq`; channel
+layer messages only say "look again", and a one-second poll covers any that are dropped."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import secrets
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from console.runs import audit, prompts, services
+from console.runs.errors import RunError
+from console.runs.models import CommandRun, OutputStream, RunSource
+from console.runs.notify import run_group, user_group
+
+log = logging.getLogger(__name__)
+
+TERMINAL_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+POLL_SECONDS = 1.0
+CLOSE_UNAUTHENTICATED = 4401
+
+
+class TerminalConsumer(AsyncWebsocketConsumer):
+    async def connect(self) -> None:
+        self.user = self.scope.get("user")
+        self.run_id: str | None = None
+        self.last_seq = -1
+        self.cols = 80
+        self.pump_lock = asyncio.Lock()
+        self.poller: asyncio.Task[None] | None = None
+        await self.accept()
+        if self.user is None or not self.user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.terminal_id = self._terminal_id()
+        await self.channel_layer.group_add(user_group(self.user.pk), self.channel_name)
+        await self.send_json(
+            {
+                "type": "hello",
+                "user": self.user.get_username(),
+                "terminal": self.terminal_id,
+                "limits": {
+                    "max_command_length": settings.CONSOLE_MAX_COMMAND_LENGTH,
+                    "max_frame_bytes": settings.CONSOLE_MAX_FRAME_BYTES,
+                },
+            }
+        )
+
+    def _terminal_id(self) -> str:
+        query = self.scope.get("query_string", b"").decode("latin-1")
+        for pair in query.split("&"):
+            key, _, value = pair.partition("=")
+            if key == "terminal" and TERMINAL_ID.match(value):
+                return value
+        return secrets.token_urlsafe(12)
+
+    async def disconnect(self, code: int) -> None:
+        if self.poller:
+            self.poller.cancel()
+        if getattr(self, "user", None) is not None and self.user.is_authenticated:
+            await self.channel_layer.group_discard(user_group(self.user.pk), self.channel_name)
+        if self.run_id:
+            await self.channel_layer.group_discard(run_group(self.run_id), self.channel_name)
+
+    async def send_json(self, frame: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+
+    async def error(self, message: str, code: str) -> None:
+        await self.send_json({"type": "error", "message": message, "code": code})
+
+    # ---- frames from the client -------------------------------------------------
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data is None:
+            return await self.error("binary frames are not supported; send JSON text frames", "bad_frame")
+        if len(text_data.encode()) > settings.CONSOLE_MAX_FRAME_BYTES:
+            limit = settings.CONSOLE_MAX_FRAME_BYTES
+            return await self.error(f"frame too large (the limit is {limit} bytes)", "too_large")
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            return await self.error("malformed frame: not valid JSON", "bad_json")
+        handler = self.HANDLERS.get(frame.get("type")) if isinstance(frame, dict) else None
+        if handler is None:
+            return await self.error("unknown frame type; see docs/protocol.md", "bad_frame")
+        await handler(self, frame)
+
+    async def on_run(self, frame: dict[str, Any]) -> None:
+        command = frame.get("command")
+        if not isinstance(command, str):
+            return await self.error("a run frame needs a command string", "bad_frame")
+        if self.run_id and not await _run_is_final(self.run_id):
+            return await self.error("a command is already running (Ctrl-C cancels it)", "busy")
+        cols = frame.get("cols")
+        if isinstance(cols, int) and not isinstance(cols, bool):
+            self.cols = cols
+        try:
+            run = await _submit(self.user, command, self.terminal_id, self.cols)
+        except RunError as exc:
+            return await self.error(exc.message, exc.code)
+        await self.send_json({"type": "started", "run_id": str(run.pk), "command": run.command})
+        await self.follow(str(run.pk), after=-1)
+
+    async def on_cancel(self, frame: dict[str, Any]) -> None:
+        run_id = frame.get("run_id") or self.run_id
+        if not run_id:
+            return await self.error("no command is running", "not_running")
+        if await database_sync_to_async(services.request_cancel)(self.user, run_id) is None:
+            return await self._not_found(run_id, "cancel")
+        await self.pump()
+
+    async def on_attach(self, frame: dict[str, Any]) -> None:
+        after = frame.get("after", -1)
+        if not isinstance(after, int) or isinstance(after, bool):
+            return await self.error("after must be an integer", "bad_frame")
+        run = await database_sync_to_async(services.get_user_run)(self.user, frame.get("run_id"))
+        if run is None:
+            return await self._not_found(frame.get("run_id"), "attach")
+        await self.follow(str(run.pk), after=after)
+
+    async def on_answer(self, frame: dict[str, Any]) -> None:
+        text = frame.get("text")
+        if not isinstance(text, str):
+            return await self.error("an answer frame needs a text string", "bad_frame")
+        run_id = frame.get("run_id") or self.run_id
+        if not await database_sync_to_async(prompts.answer)(self.user, run_id, text):
+            return await self._not_found(run_id, "answer")
+
+    async def on_resize(self, frame: dict[str, Any]) -> None:
+        cols = frame.get("cols")
+        if isinstance(cols, int) and not isinstance(cols, bool) and 1 <= cols <= 1000:
+            self.cols = cols
+
+    async def on_ping(self, frame: dict[str, Any]) -> None:
+        await self.send_json({"type": "pong"})
+
+    HANDLERS = {
+        "run": on_run,
+        "cancel": on_cancel,
+        "attach": on_attach,
+        "answer": on_answer,
+        "resize": on_resize,
+        "ping": on_ping,
+    }
+
+    async def _not_found(self, run_id: Any, action: str) -> None:
+        await database_sync_to_async(_log_denial)(self.user, run_id, action)
+        await self.error("no such run", "not_found")
+
+    # ---- following a run --------------------------------------------------------
+    async def follow(self, run_id: str, after: int) -> None:
+        if self.run_id and self.run_id != run_id:
+            await self.channel_layer.group_discard(run_group(self.run_id), self.channel_name)
+        self.run_id, self.last_seq = run_id, after
+        await self.channel_layer.group_add(run_group(run_id), self.channel_name)
+        await self.pump()
+        if self.run_id and (self.poller is None or self.poller.done()):
+            self.poller = asyncio.create_task(self._poll())
+
+    async def pump(self) -> None:
+        """Send what the DB has beyond `last_seq`; send `exit` once the run has ended."""
+        async with self.pump_lock:
+            if not self.run_id:
+                return
+            run, chunks = await _read_run(self.run_id, self.last_seq)
+            for chunk in chunks:
+                await self.send_json(_chunk_frame(run, chunk))
+                self.last_seq = chunk.seq
+            if run.is_final:
+                await self.send_json(
+                    {"type": "exit", "run_id": str(run.pk), "code": run.exit_code, "status": run.status}
+                )
+                await self.channel_layer.group_discard(run_group(run.pk), self.channel_name)
+                self.run_id = None
+
+    async def _poll(self) -> None:
+        while self.run_id:
+            await asyncio.sleep(POLL_SECONDS)
+            if self.run_id:
+                await database_sync_to_async(_reap_if_stale)(self.run_id)
+                await self.pump()
+
+    # ---- channel layer messages -------------------------------------------------
+    async def run_changed(self, message: dict[str, Any]) -> None:
+        if message.get("run_id") == self.run_id:
+            await self.pump()
+
+    async def terminal_close(self, message: dict[str, Any]) -> None:
+        await self.close(code=CLOSE_UNAUTHENTICATED)
+
+
+def _chunk_frame(run: CommandRun, chunk: Any) -> dict[str, Any]:
+    if chunk.stream == OutputStream.PROMPT:
+        question = json.loads(chunk.data)
+        return {"type": "prompt", "run_id": str(run.pk), "seq": chunk.seq, **question}
+    return {"type": "output", "run_id": str(run.pk), "seq": chunk.seq, "stream": chunk.stream, "data": chunk.data}
+
+
+@database_sync_to_async
+def _submit(user: Any, command: str, terminal_id: str, cols: int) -> CommandRun:
+    return services.submit_run(user, command, source=RunSource.TERMINAL, terminal_id=terminal_id, cols=cols)
+
+
+@database_sync_to_async
+def _run_is_final(run_id: str) -> bool:
+    return not CommandRun.objects.filter(pk=run_id, status__in=["queued", "running"]).exists()
+
+
+@database_sync_to_async
+def _read_run(run_id: str, after: int) -> tuple[CommandRun, list[Any]]:
+    # Status first, then chunks: a run is marked final only after its last chunk is
+    # stored, so chunks read after a final status are complete.
+    run = CommandRun.objects.get(pk=run_id)
+    return run, services.read_chunks(run, after)
+
+
+def _reap_if_stale(run_id: str) -> None:
+    run = CommandRun.objects.filter(pk=run_id).first()
+    if run is not None:
+        services.reap_run_if_stale(run)
+
+
+def _log_denial(user: Any, run_id: Any, action: str) -> None:
+    log.warning("user %s was refused %s on run %r", user.pk, action, str(run_id)[:64])
+    audit.record(audit.AuditAction.ACCESS_DENIED, actor=user, data={"action": action, "run": str(run_id)[:64]})

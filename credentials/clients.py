@@ -1,0 +1,86 @@
+"""Botocore clients, cached per process. Creating a client costs 60-150 ms (endpoint
+rules, model loading); a warm call to a local endpoint costs a few ms, so a worker builds
+each (service, region, endpoint, credentials, timeouts) client once and reuses it. Clients
+are thread-safe to use; creating them from one session is not, hence the lock."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from typing import Any
+
+import botocore.session
+from botocore.config import Config
+
+from credentials.types import AwsCredentials
+
+MAX_CLIENTS = 256
+
+_lock = threading.Lock()
+_session: botocore.session.Session | None = None
+_clients: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+
+
+def botocore_session() -> botocore.session.Session:
+    global _session
+    if _session is None:
+        session = botocore.session.Session()
+        # Never read the server's own ~/.aws files or environment keys for a user's command.
+        session.set_config_variable("config_file", "/dev/null")
+        session.set_config_variable("credentials_file", "/dev/null")
+        _session = session
+    return _session
+
+
+def _key(service: str, region: str | None, endpoint_url: str | None, creds: AwsCredentials,
+         config: tuple[Any, ...]) -> tuple[Any, ...]:
+    secret = hashlib.sha256(f"{creds.secret_access_key}\0{creds.session_token}".encode()).hexdigest()
+    return (service, region, endpoint_url, creds.access_key_id, secret, config)
+
+
+def get_client(
+    service: str,
+    *,
+    region: str | None,
+    endpoint_url: str | None,
+    credentials: AwsCredentials,
+    read_timeout: int | None = None,
+    connect_timeout: int | None = None,
+    max_attempts: int | None = None,
+    retry_mode: str = "standard",
+) -> Any:
+    config_key = (read_timeout, connect_timeout, max_attempts, retry_mode)
+    key = _key(service, region, endpoint_url, credentials, config_key)
+    with _lock:
+        client = _clients.get(key)
+        if client is not None:
+            _clients.move_to_end(key)
+            return client
+        retries: dict[str, Any] = {"mode": retry_mode}
+        if max_attempts is not None:
+            retries["total_max_attempts"] = max_attempts
+        config = Config(
+            retries=retries,  # type: ignore[arg-type]
+            read_timeout=read_timeout if read_timeout is not None else 60,
+            connect_timeout=connect_timeout if connect_timeout is not None else 10,
+            user_agent_extra="aws-team-console",
+        )
+        client = botocore_session().create_client(
+            service,
+            region_name=region,
+            endpoint_url=endpoint_url,
+            aws_access_key_id=credentials.access_key_id,
+            aws_secret_access_key=credentials.secret_access_key,
+            aws_session_token=credentials.session_token,
+            config=config,
+        )
+        _clients[key] = client
+        if len(_clients) > MAX_CLIENTS:
+            _clients.popitem(last=False)
+        return client
+
+
+def clear_clients() -> None:
+    with _lock:
+        _clients.clear()
