@@ -38,3 +38,14 @@ def install_sandbox_profiles(user: Any, seed: Any, sandbox_url: str) -> list[str
     save_profile(user, "readonly", {**common, "role_arn": seed.readonly_role_arn, "source_profile": "default"})
     save_profile(user, "admin", {**common, "role_arn": seed.admin_role_arn, "source_profile": "default"})
     return ["default", "readonly", "admin"]
+
+
+def setup_sandbox_demo(sandbox_url: str, password: str) -> Any:
+    """Seed a fresh sandbox, give the demo user its profiles, then switch IAM on."""
+    from sandbox.seed import enforce_auth, seed_demo
+
+    user = ensure_demo_user(password)
+    seed = seed_demo(sandbox_url)
+    install_sandbox_profiles(user, seed, sandbox_url)
+    enforce_auth(sandbox_url)
+    return user

@@ -20,7 +20,6 @@ from django.core.management.base import BaseCommand, CommandError
 from console import demo
 from console.runs import queue
 from sandbox.errors import SandboxError
-from sandbox.seed import enforce_auth, seed_demo
 from sandbox.server import SandboxProcess
 
 
@@ -44,9 +43,10 @@ class Command(BaseCommand):
             self._check_redis()
             call_command("migrate", interactive=False, verbosity=0)
             password = os.environ.get("DEMO_PASSWORD") or demo.generate_password()
-            user = demo.ensure_demo_user(password)
             if settings.CONSOLE_SANDBOX:
-                self._start_sandbox(user)
+                self._start_sandbox(password)
+            else:
+                demo.ensure_demo_user(password)
             self._spawn("worker", self._worker_command())
             self._spawn("web", [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "console.asgi:application"])
             self._announce(host, port, password)
@@ -65,15 +65,13 @@ class Command(BaseCommand):
                 "`redis-server --daemonize yes`) or set REDIS_URL."
             ) from None
 
-    def _start_sandbox(self, user: Any) -> None:
+    def _start_sandbox(self, password: str) -> None:
         self.sandbox = SandboxProcess(port=settings.SANDBOX_PORT)
         try:
             self.sandbox.start()
+            demo.setup_sandbox_demo(self.sandbox.url, password)
         except SandboxError as exc:
             raise CommandError(str(exc)) from None
-        seed = seed_demo(self.sandbox.url)
-        demo.install_sandbox_profiles(user, seed, self.sandbox.url)
-        enforce_auth(self.sandbox.url)
         self.stdout.write(f"Sandbox AWS (moto, IAM enforced) at {self.sandbox.url}")
 
     def _worker_command(self) -> list[str]:

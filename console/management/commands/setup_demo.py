@@ -1,0 +1,28 @@
+"""`manage.py setup_demo`: seed a sandbox that is already running (docker compose's
+`sandbox` service) and give the demo user its profiles. `runstack` does the same for
+the sandbox it starts itself."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from console import demo
+from sandbox.errors import SandboxError
+
+
+class Command(BaseCommand):
+    help = "Seed the running sandbox at CONSOLE_SANDBOX_URL and create the demo user."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.CONSOLE_SANDBOX:
+            raise CommandError("the sandbox is off (CONSOLE_SANDBOX=false); nothing to set up")
+        password = os.environ.get("DEMO_PASSWORD") or demo.generate_password()
+        try:
+            demo.setup_sandbox_demo(settings.CONSOLE_SANDBOX_URL, password)
+        except SandboxError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"Demo user: {demo.DEMO_USERNAME}\nPassword:  {password}")

@@ -1,0 +1,39 @@
+"""Loaded with `-p tests.envsetup` (pyproject addopts), before pytest-django reads the
+settings: the suite gets its own Redis database, local state directory and sandbox
+port, so it never mixes with a console running on the same machine. Subprocesses the
+tests start (worker, web) inherit the same environment, hence the same sealing key."""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
+os.environ["CONSOLE_ENV"] = "local"
+os.environ["CONSOLE_LOCAL_DIR"] = tempfile.mkdtemp(prefix="console-tests-")
+os.environ["SANDBOX_PORT"] = str(_free_port())
+os.environ.pop("CONSOLE_SANDBOX_URL", None)
+# A port where a test server accepts connections and never answers: a command stuck in
+# an AWS call, for the cancel and lost-worker tests. It must be on the allow-list.
+os.environ["TEST_BLACKHOLE_PORT"] = str(_free_port())
+os.environ["CONSOLE_ENDPOINT_ALLOWLIST"] = ",".join(
+    [
+        "*.amazonaws.com",
+        f"127.0.0.1:{os.environ['SANDBOX_PORT']}",
+        f"127.0.0.1:{os.environ['TEST_BLACKHOLE_PORT']}",
+    ]
+)
+# A short reaper clock so "the worker vanished" is noticed in seconds, not half a minute.
+os.environ["CONSOLE_HEARTBEAT_SECONDS"] = "1"
+os.environ["CONSOLE_LOST_AFTER"] = "3"
+os.environ["CONSOLE_QUEUE_TIMEOUT"] = "5"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")

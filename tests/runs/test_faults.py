@@ -1,0 +1,140 @@
+"""Faults: the worker gone, killed mid-command, the queue down, a redelivered task.
+Each must end the run in a final state the user is told about, never stuck `queued`."""
+
+from __future__ import annotations
+
+import signal
+import time
+from datetime import timedelta
+
+import pytest
+from channels.db import database_sync_to_async
+from django.utils import timezone
+
+from console.runs import queue, services
+from console.runs.models import CommandRun, OutputChunk, RunSource
+from console.runs.tasks import execute_run
+from tests.wsclient import RunResult, collect_until_exit, open_terminal, receive, run_command, send
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+async def _terminal(user):
+    comm, connected, _ = await open_terminal(user)
+    assert connected
+    await receive(comm)
+    return comm
+
+
+def _stop_worker(stack):
+    stack.worker.terminate()
+    stack.worker.wait(timeout=15)
+    queue.redis_client().delete(queue.WORKERS_KEY)
+
+
+async def test_it_rejects_a_command_within_two_seconds_when_no_worker_runs(stack, alice_profiles):
+    _stop_worker(stack)
+    try:
+        comm = await _terminal(alice_profiles)
+        began = time.monotonic()
+        result = await run_command(comm, "aws sts get-caller-identity")
+        assert time.monotonic() - began < 2
+        assert result.exit["status"] == "rejected"
+        assert result.code == 255
+        assert "no worker is running" in result.stderr
+        await comm.disconnect()
+    finally:
+        stack.start_worker()
+
+
+async def test_it_rejects_a_command_when_the_queue_is_down(stack, alice_profiles, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # a real refused connection
+    queue.redis_client.cache_clear()
+    try:
+        comm = await _terminal(alice_profiles)
+        began = time.monotonic()
+        result = await run_command(comm, "aws sts get-caller-identity")
+        assert time.monotonic() - began < 2
+        assert result.exit["status"] == "rejected"
+        assert "queue is unavailable" in result.stderr
+        await comm.disconnect()
+    finally:
+        queue.redis_client.cache_clear()
+
+
+async def test_it_marks_a_run_lost_when_its_worker_is_killed(stack, blackhole_profile):
+    comm = await _terminal(blackhole_profile)
+    await send(comm, {"type": "run", "command": "aws sts get-caller-identity --profile stuck"})
+    started = await receive(comm)
+    deadline = time.monotonic() + 10
+    while await database_sync_to_async(lambda: CommandRun.objects.get(pk=started["run_id"]).status)() != "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    stack.worker.send_signal(signal.SIGKILL)
+    stack.worker.wait()
+    try:
+        result = await collect_until_exit(comm, RunResult(run_id=started["run_id"]), timeout=15)
+        assert result.exit["status"] == "lost"
+        assert "the command was lost" in result.stderr
+        await comm.disconnect()
+    finally:
+        queue.redis_client().delete(queue.WORKERS_KEY)
+        stack.start_worker()
+
+
+def test_it_never_runs_a_redelivered_task_twice(stack, alice_profiles):
+    run = services.submit_run(alice_profiles, "aws sts get-caller-identity", source=RunSource.API)
+    final = services.wait_for_final(run.pk, timeout=20)
+    assert final.status == "succeeded"
+    chunks = OutputChunk.objects.filter(run=run).count()
+    execute_run.run(str(run.pk))  # the same message delivered again, in this process
+    final.refresh_from_db()
+    assert final.status == "succeeded"
+    assert OutputChunk.objects.filter(run=run).count() == chunks
+
+
+def test_it_reaps_runs_whose_worker_vanished(alice):
+    long_ago = timezone.now() - timedelta(minutes=5)
+    running = CommandRun.objects.create(
+        user=alice, source=RunSource.API, command="aws sts get-caller-identity", status="running",
+        started_at=long_ago, heartbeat_at=long_ago,
+    )
+    queued = CommandRun.objects.create(user=alice, source=RunSource.API, command="aws iam list-roles")
+    CommandRun.objects.filter(pk=queued.pk).update(created_at=long_ago)
+    fresh = CommandRun.objects.create(user=alice, source=RunSource.API, command="aws iam list-users")
+
+    assert services.reap_stale_runs() == 2
+    running.refresh_from_db()
+    queued.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (running.status, queued.status, fresh.status) == ("lost", "lost", "queued")
+    assert running.exit_code == 255 and running.finished_at is not None
+    stdout, stderr = services.run_streams(running)
+    assert "the command was lost: its worker stopped responding" in stderr
+    assert services.reap_stale_runs() == 0
+
+
+def test_it_claims_a_run_only_once(alice):
+    run = CommandRun.objects.create(user=alice, source=RunSource.API, command="aws sts get-caller-identity")
+    assert services.claim_run(run.pk, "w1") is not None
+    assert services.claim_run(run.pk, "w2") is None
+    run.refresh_from_db()
+    assert run.worker == "w1"
+
+
+def test_it_only_moves_a_run_along_its_state_machine(alice):
+    run = CommandRun.objects.create(user=alice, source=RunSource.API, command="aws sts get-caller-identity")
+    assert services.finish_run(run.pk, "succeeded", 0) is False  # not running yet
+    services.claim_run(run.pk, "w1")
+    assert services.finish_run(run.pk, "succeeded", 0) is True
+    assert services.finish_run(run.pk, "failed", 1) is False  # already final
+    run.refresh_from_db()
+    assert (run.status, run.exit_code) == ("succeeded", 0)
+
+
+def test_it_cancels_a_queued_run_at_once(alice):
+    run = CommandRun.objects.create(user=alice, source=RunSource.API, command="aws sts get-caller-identity")
+    services.request_cancel(alice, run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.exit_code) == ("cancelled", 130)
+    assert services.claim_run(run.pk, "w1") is None

@@ -1,0 +1,94 @@
+"""Drive the terminal websocket in-process with Channels' WebsocketCommunicator, the
+way the browser does (session cookie + Origin) or the way a script does (bearer token)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from console.asgi import application
+
+ORIGIN = b"http://localhost"
+
+
+@database_sync_to_async
+def session_cookie(user: Any) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+async def open_terminal(
+    user: Any = None,
+    *,
+    token: str | None = None,
+    origin: bytes | None = ORIGIN,
+    terminal: str = "t1",
+) -> tuple[WebsocketCommunicator, bool, Any]:
+    headers = []
+    if origin is not None:
+        headers.append((b"origin", origin))
+    if user is not None:
+        headers.append((b"cookie", f"sessionid={await session_cookie(user)}".encode()))
+    if token is not None:
+        headers.append((b"authorization", f"Bearer {token}".encode()))
+    comm = WebsocketCommunicator(application, f"/ws/terminal/?terminal={terminal}", headers=headers)
+    connected, detail = await comm.connect(timeout=5)
+    return comm, connected, detail
+
+
+async def send(comm: WebsocketCommunicator, frame: dict[str, Any]) -> None:
+    await comm.send_to(text_data=json.dumps(frame))
+
+
+async def receive(comm: WebsocketCommunicator, timeout: float = 20) -> dict[str, Any]:
+    return json.loads(await comm.receive_from(timeout=timeout))
+
+
+@dataclass
+class RunResult:
+    run_id: str = ""
+    frames: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def exit(self) -> dict[str, Any]:
+        return self.frames[-1]
+
+    @property
+    def code(self) -> int:
+        return int(self.exit["code"])
+
+    def text(self, stream: str) -> str:
+        return "".join(f["data"] for f in self.frames if f["type"] == "output" and f["stream"] == stream)
+
+    @property
+    def stdout(self) -> str:
+        return self.text("stdout")
+
+    @property
+    def stderr(self) -> str:
+        return self.text("stderr")
+
+    @property
+    def seqs(self) -> list[int]:
+        return [f["seq"] for f in self.frames if "seq" in f]
+
+
+async def collect_until_exit(comm: WebsocketCommunicator, result: RunResult, timeout: float = 30) -> RunResult:
+    while True:
+        frame = await receive(comm, timeout)
+        result.frames.append(frame)
+        if frame["type"] == "started":
+            result.run_id = frame["run_id"]
+        if frame["type"] == "exit":
+            return result
+
+
+async def run_command(comm: WebsocketCommunicator, command: str, timeout: float = 30) -> RunResult:
+    await send(comm, {"type": "run", "command": command})
+    return await collect_until_exit(comm, RunResult(), timeout)
