@@ -11,6 +11,9 @@ COPY scripts/vendor_static.sh scripts/
 COPY static/ static/
 RUN bash scripts/vendor_static.sh && rm -rf node_modules
 COPY . .
+RUN STATIC_ROOT=/app/staticfiles CONSOLE_LOCAL_DIR=/tmp/build python manage.py collectstatic --noinput \
+    && rm -rf /tmp/build
+ENV STATIC_ROOT=/app/staticfiles
 RUN useradd --create-home console && mkdir -p /state && chown console /state
 USER console
 ENV CONSOLE_LOCAL_DIR=/state

@@ -118,6 +118,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Overridable so a test run can use a fast hasher in every process it starts.
+PASSWORD_HASHERS = envlist(
+    "PASSWORD_HASHERS",
+    [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+        "django.contrib.auth.hashers.ScryptPasswordHasher",
+    ],
+)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "terminal"
 LOGOUT_REDIRECT_URL = "login"
@@ -129,7 +138,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = LOCAL_DIR / "staticfiles"
+# Served by WhiteNoise: from the finders locally, from STATIC_ROOT after collectstatic (the image).
+STATIC_ROOT = envstr("STATIC_ROOT", "") or None
 WHITENOISE_USE_FINDERS = True
 
 REDIS_URL = envstr("REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -38,6 +38,7 @@ SECOND_ACCOUNT_BUCKET = "cross-account-demo-bucket"
 MAX_SESSION_SECONDS = 3600
 # Any key is accepted before enforce_auth; this one makes the phase obvious in logs.
 BOOTSTRAP_KEY = "sandbox-bootstrap"
+REDACTED = "***"
 # moto's per-request account switch; honoured only for the seed, see _client.
 ACCOUNT_HEADER = "x-moto-account-id"
 
@@ -69,7 +70,7 @@ class SandboxSeed:
 
     def __repr__(self) -> str:
         shown = {f.name: getattr(self, f.name) for f in fields(self)}
-        shown["secret_access_key"] = "***"
+        shown["secret_access_key"] = REDACTED
         return f"SandboxSeed({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
 
@@ -116,20 +117,31 @@ def trust_policy(trusted_account: str, also_trusted: list[str] | None = None) ->
 # --- clients -----------------------------------------------------------------------
 
 
-def _client(url: str, service: str, account_id: str = ACCOUNT_ID) -> Any:
-    client = botocore.session.get_session().create_client(
-        service,
-        endpoint_url=url,
-        region_name=REGION,
-        aws_access_key_id=BOOTSTRAP_KEY,
-        aws_secret_access_key=BOOTSTRAP_KEY,
-    )
-    if account_id != ACCOUNT_ID:
-        # Unauthenticated requests land in moto's default account; the header sends
-        # them to another one. After enforce_auth the header cannot be abused: the
-        # signing key must then exist in the account the header names.
-        client.meta.events.register("before-sign", _set_account_header(account_id))
-    return client
+class _Bootstrap:
+    """Clients for the seed phase, when moto still accepts any key.
+
+    One botocore session per seed: it caches the service models (a fresh session
+    per client re-reads them), and sessions are not shared across threads.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._session = botocore.session.get_session()
+
+    def client(self, service: str, account_id: str = ACCOUNT_ID) -> Any:
+        client = self._session.create_client(
+            service,
+            endpoint_url=self.url,
+            region_name=REGION,
+            aws_access_key_id=BOOTSTRAP_KEY,
+            aws_secret_access_key=BOOTSTRAP_KEY,
+        )
+        if account_id != ACCOUNT_ID:
+            # Unauthenticated requests land in moto's default account; the header
+            # sends them to another one. After enforce_auth it cannot be abused:
+            # the signing key must then exist in the account the header names.
+            client.meta.events.register("before-sign", _set_account_header(account_id))
+        return client
 
 
 def _set_account_header(account_id: str) -> Callable[..., None]:
@@ -144,9 +156,7 @@ def _set_account_header(account_id: str) -> Callable[..., None]:
 
 def _create_demo_user(iam: Any) -> dict[str, str]:
     iam.create_user(UserName=DEMO_USER)
-    iam.put_user_policy(
-        UserName=DEMO_USER, PolicyName="ConsoleDemoUser", PolicyDocument=demo_user_policy()
-    )
+    iam.put_user_policy(UserName=DEMO_USER, PolicyName="ConsoleDemoUser", PolicyDocument=demo_user_policy())
     return dict(iam.create_access_key(UserName=DEMO_USER)["AccessKey"])
 
 
@@ -163,22 +173,24 @@ def _create_role(iam: Any, name: str, trust: str, permissions: str) -> str:
 
 def _create_console_roles(iam: Any, demo_user_arn: str) -> tuple[str, str]:
     trust = trust_policy(ACCOUNT_ID, also_trusted=[demo_user_arn])
-    readonly = _create_role(iam, READONLY_ROLE, trust, _document(_allow("ReadOnly", READ_ONLY_ACTIONS)))
-    admin = _create_role(iam, ADMIN_ROLE, trust, _document(_allow("Admin", "*")))
-    return readonly, admin
+    read_only = _document(_allow("ReadOnly", READ_ONLY_ACTIONS))
+    readonly_arn = _create_role(iam, READONLY_ROLE, trust, read_only)
+    admin_arn = _create_role(iam, ADMIN_ROLE, trust, _document(_allow("Admin", "*")))
+    return readonly_arn, admin_arn
 
 
-def _create_second_account(url: str) -> str:
+def _create_second_account(boot: _Bootstrap) -> str:
     # moto does not evaluate trust policies across accounts (see docs/sandbox.md);
     # this one is what AWS would need.
-    iam = _client(url, "iam", SECOND_ACCOUNT_ID)
-    arn = _create_role(iam, CROSS_ACCOUNT_ROLE, trust_policy(ACCOUNT_ID), _document(_allow("Admin", "*")))
-    _client(url, "s3", SECOND_ACCOUNT_ID).create_bucket(Bucket=SECOND_ACCOUNT_BUCKET)
+    iam = boot.client("iam", SECOND_ACCOUNT_ID)
+    admin = _document(_allow("Admin", "*"))
+    arn = _create_role(iam, CROSS_ACCOUNT_ROLE, trust_policy(ACCOUNT_ID), admin)
+    boot.client("s3", SECOND_ACCOUNT_ID).create_bucket(Bucket=SECOND_ACCOUNT_BUCKET)
     return arn
 
 
-def _create_demo_resources(url: str) -> None:
-    s3 = _client(url, "s3")
+def _create_demo_resources(boot: _Bootstrap) -> None:
+    s3 = boot.client("s3")
     s3.create_bucket(Bucket=DEMO_BUCKET)
     s3.put_object(
         Bucket=DEMO_BUCKET,
@@ -191,7 +203,7 @@ def _create_demo_resources(url: str) -> None:
 def seed_demo(url: str) -> SandboxSeed:
     """Create the demo user, roles, second account and resources on a fresh server."""
     try:
-        return _seed(url)
+        return _seed(_Bootstrap(url))
     except ClientError as exc:
         error = exc.response.get("Error", {})
         raise SandboxError(
@@ -202,13 +214,13 @@ def seed_demo(url: str) -> SandboxSeed:
         raise SandboxError(f"seeding the sandbox at {url} failed: {exc}") from exc
 
 
-def _seed(url: str) -> SandboxSeed:
-    iam = _client(url, "iam")
+def _seed(boot: _Bootstrap) -> SandboxSeed:
+    iam = boot.client("iam")
     key = _create_demo_user(iam)
     demo_arn = f"arn:aws:iam::{ACCOUNT_ID}:user/{DEMO_USER}"
     readonly_arn, admin_arn = _create_console_roles(iam, demo_arn)
-    cross_account_arn = _create_second_account(url)
-    _create_demo_resources(url)
+    cross_account_arn = _create_second_account(boot)
+    _create_demo_resources(boot)
     return SandboxSeed(
         account_id=ACCOUNT_ID,
         second_account_id=SECOND_ACCOUNT_ID,
@@ -230,7 +242,9 @@ def enforce_auth(url: str) -> None:
     moto counts requests and starts checking once the count reaches
     INITIAL_NO_AUTH_ACTION_COUNT; setting it to 0 also resets the counter.
     """
-    request = urllib.request.Request(
+    if not url.startswith(("http://", "https://")):
+        raise SandboxError(f"the sandbox URL must start with http:// or https://, not {url!r}")
+    request = urllib.request.Request(  # noqa: S310 (http(s) checked above)
         f"{url}/moto-api/reset-auth",
         data=b"0",
         method="POST",
@@ -239,7 +253,7 @@ def enforce_auth(url: str) -> None:
         headers={"Content-Type": "text/plain"},
     )
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (http(s) checked above)
             status = json.loads(response.read()).get("status")
     except (OSError, ValueError) as exc:
         raise SandboxError(f"could not enforce auth on the sandbox at {url}: {exc}") from exc

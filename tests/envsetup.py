@@ -36,4 +36,6 @@ os.environ["CONSOLE_ENDPOINT_ALLOWLIST"] = ",".join(
 os.environ["CONSOLE_HEARTBEAT_SECONDS"] = "1"
 os.environ["CONSOLE_LOST_AFTER"] = "3"
 os.environ["CONSOLE_QUEUE_TIMEOUT"] = "5"
+# Users are made in every test; the production hasher costs ~0.5 s each.
+os.environ["PASSWORD_HASHERS"] = "django.contrib.auth.hashers.MD5PasswordHasher"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")

@@ -9,9 +9,7 @@ from django.db import models
 
 
 class ApiToken(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, blank=True, help_text="A label to tell tokens apart.")
     prefix = models.CharField(max_length=8, help_text="The token's first characters, for display.")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)

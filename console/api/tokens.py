@@ -21,7 +21,7 @@ from console.api.models import ApiToken
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-TOKEN_PREFIX = "awsc_"
+TOKEN_PREFIX = "awsc_"  # noqa: S105 - a public marker that makes leaked tokens findable, not a secret
 TOKEN_RANDOM_BYTES = 30  # 40 characters of URL-safe base64
 TOKEN_LENGTH = len(TOKEN_PREFIX) + 40
 LAST_USED_RESOLUTION = timedelta(minutes=1)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,10 +70,6 @@ def parse_after(value: str | None) -> int:
     """`?after=<seq>`: the last chunk the client already has (-1, the default, for none)."""
     if value is None or value == "":
         return -1
-    try:
-        after = int(value)
-    except ValueError:
-        after = -2
-    if after < -1:
+    if not re.fullmatch(r"-1|[0-9]+", value):
         raise BadRequest('"after" must be a whole number, -1 or more (the last seq you have)')
-    return after
+    return int(value)

@@ -54,9 +54,7 @@ def run_output(request: HttpRequest, run_id: uuid.UUID) -> JsonResponse:
     run = _user_run(request, run_id)
     # The status is read before the chunks: when it is final, the chunks are complete.
     chunks = services.read_chunks(run, after=after)
-    return JsonResponse(
-        {"id": run.id, "status": run.status, "chunks": [chunk_json(c) for c in chunks]}
-    )
+    return JsonResponse({"id": run.id, "status": run.status, "chunks": [chunk_json(c) for c in chunks]})
 
 
 @csrf_exempt

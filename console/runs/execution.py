@@ -19,7 +19,7 @@ from django.db import close_old_connections
 
 from console.engine import Cancelled, ConfigurationError, run_invocation
 from console.interpreter import Builtin, CommandError, Invocation, parse_command
-from console.runs import builtins, notify, services
+from console.runs import builtins, notify, prompts, services
 from console.runs.models import CommandRun, RunStatus
 from credentials import broker
 from credentials.clients import get_client
@@ -37,6 +37,7 @@ class RunSink:
     """Writes a run's output to the DB in order and rings the doorbell."""
 
     def __init__(self, run: CommandRun) -> None:
+        self.run = run
         self.run_id = run.pk
         self.next_seq = 0
         self._stopped = threading.Event()
@@ -54,6 +55,10 @@ class RunSink:
     def cancelled(self) -> bool:
         return self._stopped.is_set()
 
+    def ask(self, text: str, *, secret: bool) -> str | None:
+        """Ask the user a question through a `prompt` frame and wait for the answer."""
+        return prompts.ask(self.run, self, text, secret=secret)
+
     def stop(self) -> None:
         with self._lock:
             self._stopped.set()
@@ -65,9 +70,8 @@ def execute(run: CommandRun) -> None:
     status, code, reason = _watch(run, sink, future)
     if status in {RunStatus.CANCELLED, RunStatus.TIMED_OUT}:
         sink.stop()
-    if status == RunStatus.TIMED_OUT:
-        services.append_chunk(run.pk, "stderr", f"\nconsole: {reason}\n")
-    services.finish_run(run.pk, status, code, reason)
+    stderr = f"\nconsole: {reason}\n" if status == RunStatus.TIMED_OUT else ""
+    services.finish_run(run.pk, status, code, reason, stderr=stderr)
 
 
 def _watch(run: CommandRun, sink: RunSink, future: Future[int]) -> tuple[str, int, str]:

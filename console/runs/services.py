@@ -6,6 +6,7 @@ executed twice or ending twice. Output is written to the DB before anyone is tol
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from datetime import timedelta
@@ -21,6 +22,8 @@ from console.runs import audit, notify, queue
 from console.runs.errors import RunInputError
 from console.runs.models import CommandRun, OutputChunk, OutputStream, RunStatus
 from credentials import crypto
+
+log = logging.getLogger(__name__)
 
 EXIT_REJECTED = 255
 MAX_CHUNK_CHARS = 64 * 1024
@@ -94,9 +97,11 @@ def _enqueue(run_id: uuid.UUID) -> None:
 
 
 def reject_queued_run(run_id: uuid.UUID, message: str) -> bool:
-    ended = _transition(run_id, RunStatus.QUEUED, RunStatus.REJECTED, EXIT_REJECTED, reason=message)
+    ended = _transition(
+        run_id, RunStatus.QUEUED, RunStatus.REJECTED, EXIT_REJECTED, reason=message,
+        stderr=f"console: {message}\n",
+    )
     if ended:
-        append_chunk(run_id, OutputStream.STDERR, f"console: {message}\n")
         notify.notify_run(run_id)
     return ended
 
@@ -107,12 +112,17 @@ def _transition(
     status: str,
     exit_code: int | None,
     reason: str = "",
+    stderr: str = "",
 ) -> bool:
-    """Compare-and-set a run into a final status; audit the outcome when it wins."""
+    """Compare-and-set a run into a final status; audit the outcome when it wins. A last
+    `stderr` line is stored in the same transaction, so whoever sees the final status
+    also sees all of the output."""
     with transaction.atomic():
         changed = CommandRun.objects.filter(pk=run_id, status=expected).update(
             status=status, exit_code=exit_code, reason=reason, finished_at=timezone.now()
         )
+        if changed and stderr:
+            append_chunk(run_id, OutputStream.STDERR, stderr)
         if changed:
             run = CommandRun.objects.select_related("user").get(pk=run_id)
             audit.record(
@@ -135,8 +145,8 @@ def claim_run(run_id: uuid.UUID | str, worker: str) -> CommandRun | None:
     return CommandRun.objects.select_related("user").get(pk=run_id)
 
 
-def finish_run(run_id: uuid.UUID | str, status: str, exit_code: int, reason: str = "") -> bool:
-    ended = _transition(run_id, RunStatus.RUNNING, status, exit_code, reason)
+def finish_run(run_id: uuid.UUID | str, status: str, exit_code: int, reason: str = "", stderr: str = "") -> bool:
+    ended = _transition(run_id, RunStatus.RUNNING, status, exit_code, reason, stderr)
     notify.notify_run(run_id)
     return ended
 
@@ -249,11 +259,17 @@ def reap_run_if_stale(run: CommandRun, now: Any = None) -> bool:
 
 
 def _mark_lost(run_id: uuid.UUID, expected: str, why: str) -> bool:
-    if not _transition(run_id, expected, RunStatus.LOST, EXIT_REJECTED, reason=why):
+    message = f"\nconsole: the command was lost: {why}. Check its effects before running it again.\n"
+    if not _transition(run_id, expected, RunStatus.LOST, EXIT_REJECTED, reason=why, stderr=message):
         return False
-    append_chunk(run_id, OutputStream.STDERR, f"\nconsole: the command was lost: {why}. Check before running it again.\n")
     notify.notify_run(run_id)
     return True
+
+
+def log_denied(user: Any, run_id: Any, action: str) -> None:
+    """Every refusal is logged and audited (the caller answers "not found" either way)."""
+    log.warning("user %s was refused %s on run %r", user.pk, action, str(run_id)[:64])
+    audit.record(audit.AuditAction.ACCESS_DENIED, actor=user, data={"action": action, "run": str(run_id)[:64]})
 
 
 def reap_stale_runs() -> int:

@@ -15,7 +15,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from console.runs import audit, prompts, services
+from console.runs import prompts, services
 from console.runs.errors import RunError
 from console.runs.models import CommandRun, OutputStream, RunSource
 from console.runs.notify import run_group, user_group
@@ -150,7 +150,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
     }
 
     async def _not_found(self, run_id: Any, action: str) -> None:
-        await database_sync_to_async(_log_denial)(self.user, run_id, action)
+        await database_sync_to_async(services.log_denied)(self.user, run_id, action)
         await self.error("no such run", "not_found")
 
     # ---- following a run --------------------------------------------------------
@@ -224,8 +224,3 @@ def _reap_if_stale(run_id: str) -> None:
     run = CommandRun.objects.filter(pk=run_id).first()
     if run is not None:
         services.reap_run_if_stale(run)
-
-
-def _log_denial(user: Any, run_id: Any, action: str) -> None:
-    log.warning("user %s was refused %s on run %r", user.pk, action, str(run_id)[:64])
-    audit.record(audit.AuditAction.ACCESS_DENIED, actor=user, data={"action": action, "run": str(run_id)[:64]})

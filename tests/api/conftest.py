@@ -1,34 +1,30 @@
-"""The cast: Alice owns runs and tokens, Charlie is an outsider. Requests go through a
-client that enforces CSRF, so a test passes only if the API needs no CSRF token."""
+"""The cast comes from tests/conftest.py: Alice owns runs and tokens, Charlie is an outsider.
+Requests go through a client that enforces CSRF, so a test passes only if the API needs no
+CSRF token."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 
 from console.api.tokens import create_token
 
 
-@pytest.fixture
-def alice(django_user_model: type[User]) -> User:
-    return django_user_model.objects.create_user("alice", password="correct horse battery")
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    # The shared cast has passwords; the default hasher would make these tests 15x slower.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
-def charlie(django_user_model: type[User]) -> User:
-    return django_user_model.objects.create_user("charlie", password="correct horse battery")
-
-
-@pytest.fixture
-def alice_token(alice: User) -> str:
+def alice_token(alice: Any) -> str:
     return create_token(alice, name="laptop")
 
 
 @pytest.fixture
-def charlie_token(charlie: User) -> str:
+def charlie_token(charlie: Any) -> str:
     return create_token(charlie)
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils import timezone
@@ -7,7 +8,7 @@ from django.utils import timezone
 from console.runs.models import CommandRun, OutputChunk, RunSource, RunStatus
 
 
-def make_run(user: Any, *, chunks: list[tuple[int, str, str]] = (), **fields: Any) -> CommandRun:  # type: ignore[assignment]
+def make_run(user: Any, *, chunks: Sequence[tuple[int, str, str]] = (), **fields: Any) -> CommandRun:
     """A finished run with output chunks given as (seq, stream, data), in any order."""
     now = timezone.now()
     values: dict[str, Any] = {

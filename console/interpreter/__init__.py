@@ -1,0 +1,40 @@
+"""Turn a line typed in the web terminal into an AWS call (or a console builtin).
+
+Django-free and model-driven: services, operations and parameters come from botocore's
+service models, named and checked as the AWS CLI names and checks them, so any command
+from AWS documentation means the same here. See `parser.py` for the pipeline.
+"""
+
+from __future__ import annotations
+
+from . import catalog
+from .errors import CommandError
+from .globalopts import GlobalOptions
+from .parser import Builtin, Invocation, parse_command
+from .redaction import redact_line
+
+__all__ = [
+    "Builtin",
+    "CommandError",
+    "GlobalOptions",
+    "Invocation",
+    "operation_names",
+    "parse_command",
+    "redact_line",
+    "service_names",
+]
+
+
+def service_names() -> list[str]:
+    """The services a user can call, by their CLI names, sorted (hidden aliases left out)."""
+    return sorted(catalog.visible_services())
+
+
+def operation_names(cli_service: str) -> list[str]:
+    """The commands of a service that this console runs, sorted; [] for an unknown service."""
+    if catalog.service_table().get(cli_service) is None:
+        return []
+    return sorted(
+        name for name, entry in catalog.command_table(cli_service).items()
+        if entry.operation is not None and not entry.hidden
+    )

@@ -1,0 +1,114 @@
+"""What commands exist: botocore's models, named as the AWS CLI names them.
+
+Models are read once per process through one botocore loader restricted to botocore's
+bundled data, so what a command means never depends on files in the server's home
+directory. Every table built from them is cached; parsing a line afterwards is dict
+lookups.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore import xform_name
+from botocore.exceptions import DataNotFoundError
+from botocore.loaders import Loader
+from botocore.model import OperationModel, ServiceModel
+
+from . import customizations as cz
+
+
+@dataclass(frozen=True)
+class Command:
+    """One entry of a service's command table."""
+
+    name: str
+    operation: str | None  # botocore operation name; None for a hand-written CLI command
+    hidden: bool = False
+    renames: dict[str, str] = field(default_factory=dict)
+    removed: frozenset[str] = frozenset()
+
+
+@functools.lru_cache(maxsize=None)
+def loader() -> Loader:
+    return Loader(extra_search_paths=[Loader.BUILTIN_DATA_PATH], include_default_search_paths=False)
+
+
+@functools.lru_cache(maxsize=None)
+def _botocore_services() -> tuple[str, ...]:
+    return tuple(loader().list_available_services("service-2"))
+
+
+@functools.lru_cache(maxsize=None)
+def service_table() -> dict[str, str | None]:
+    """CLI command name -> botocore service name (None for hand-written top-level commands)."""
+    table: dict[str, str | None] = {
+        cz.SERVICE_RENAMES.get(name, name): name for name in _botocore_services()
+    }
+    table.update(cz.HIDDEN_SERVICE_ALIASES)
+    table.update(dict.fromkeys(cz.CUSTOM_TOP_LEVEL_COMMANDS))
+    return dict(sorted(table.items()))
+
+
+def visible_services() -> list[str]:
+    hidden = cz.HIDDEN_SERVICES | cz.PREVIEW_SERVICES | set(cz.HIDDEN_SERVICE_ALIASES)
+    return [
+        name for name, botocore_name in service_table().items()
+        if botocore_name is not None and name not in hidden
+    ]
+
+
+@functools.lru_cache(maxsize=None)
+def service_model(botocore_name: str) -> ServiceModel:
+    return ServiceModel(loader().load_service_model(botocore_name, "service-2"), botocore_name)
+
+
+def operation_model(botocore_name: str, operation: str) -> OperationModel:
+    return service_model(botocore_name).operation_model(operation)
+
+
+def _optional_model(botocore_name: str, type_name: str) -> dict[str, Any]:
+    api_version = service_model(botocore_name).api_version
+    try:
+        return loader().load_service_model(botocore_name, type_name, api_version)
+    except DataNotFoundError:
+        return {}
+
+
+@functools.lru_cache(maxsize=None)
+def _paginators(botocore_name: str) -> dict[str, Any]:
+    return _optional_model(botocore_name, "paginators-1").get("pagination", {})
+
+
+def paginator_config(botocore_name: str, operation: str) -> dict[str, Any] | None:
+    return _paginators(botocore_name).get(operation)
+
+
+@functools.lru_cache(maxsize=None)
+def has_waiters(botocore_name: str) -> bool:
+    return bool(_optional_model(botocore_name, "waiters-2").get("waiters"))
+
+
+@functools.lru_cache(maxsize=None)
+def command_table(cli_service: str) -> dict[str, Command]:
+    """The CLI's command table for a service, in the CLI's order (model order, then extras)."""
+    botocore_name = service_table()[cli_service]
+    assert botocore_name is not None
+    removed = cz.REMOVED_OPERATIONS.get(cli_service, frozenset())
+    table = {
+        cli_name: Command(cli_name, operation)
+        for operation in service_model(botocore_name).operation_names
+        if (cli_name := xform_name(operation, "-")) not in removed
+    }
+    for alias, operation in cz.HIDDEN_OPERATION_ALIASES.get(cli_service, {}).items():
+        table[alias] = Command(alias, operation, hidden=True)
+    for name, (operation, renames, dropped) in cz.SPLIT_OPERATIONS.get(cli_service, {}).items():
+        table.pop(xform_name(operation, "-"), None)
+        table[name] = Command(name, operation, renames=renames, removed=dropped)
+    for name in cz.CUSTOM_COMMANDS.get(cli_service, ()):
+        table[name] = Command(name, None)
+    if has_waiters(botocore_name):
+        table["wait"] = Command("wait", None)
+    return table

@@ -1,0 +1,190 @@
+"""The parameters of one operation: words -> the dict botocore's client method takes.
+
+Checks run in the CLI's order, so the first error reported is the one the CLI reports:
+while reading words, a missing value or a number argparse cannot read; then missing
+required parameters; then unknown options; then each value, in the operation's member
+order. One departure: a parameter given twice is an error here (argparse keeps the last),
+because a command whose meaning depends on which copy wins should not be run or audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import errors
+from .arguments import FLAG, OPTIONAL, PAGING_ARGUMENTS, Argument, OperationSpec
+from .errors import CommandError, console_error, general_error, usage_error
+from .globalopts import GLOBAL_OPTIONS, refusal
+from .redaction import mask_word, sensitive_spans
+from .scanning import is_option, split_option, take_values
+from .tokenizer import Token
+from .values import argparse_value, convert, decode_blobs, paging_value
+
+_GLOBAL_NAMES = [name for name, option in GLOBAL_OPTIONS.items() if refusal(option, 0) is None]
+_NOT_YET = {
+    "--cli-input-json": "--cli-input-json is not supported by this console yet; give the parameters as options",
+    "--cli-input-yaml": "--cli-input-yaml is not supported by this console yet; give the parameters as options",
+    "--generate-cli-skeleton": "--generate-cli-skeleton is not supported by this console yet",
+}
+
+
+@dataclass
+class _Given:
+    argument: Argument
+    option: Token
+    tokens: list[Token]
+    raw: Any
+
+
+@dataclass
+class _Reading:
+    given: dict[str, _Given] = field(default_factory=dict)  # by argument group
+    unknown: list[Token] = field(default_factory=list)
+    strays: list[Token] = field(default_factory=list)
+
+
+def parse_operation(
+    spec: OperationSpec, words: list[Token], settings: dict[str, Any], line: str
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """(parameters, paging options), or None when the words ask for help."""
+    reading = _read(spec, words)
+    if reading.strays and reading.strays[0].text == "help":
+        return None
+    _check_streaming_output(spec, words)
+    _check_required(spec, reading)
+    _check_unknown(spec, reading, line)
+    no_paginate = bool(settings.get("no_paginate")) or any(
+        name in spec.manual_paging for name in (g.argument.name for g in reading.given.values())
+    )
+    paging = _paging_options(reading, no_paginate)
+    parameters = _parameters(spec, reading, no_paginate)
+    if settings.get("cli_binary_format", "base64") == "base64":
+        positions = {
+            g.argument.member: (g.tokens or [g.option])[0].start for g in reading.given.values() if g.argument.member
+        }
+        decode_blobs(parameters, spec.model.input_shape, positions.get)
+    return parameters, paging
+
+
+def _read(spec: OperationSpec, words: list[Token]) -> _Reading:
+    reading = _Reading()
+    known = {"--" + name for name in spec.arguments}
+    i = 0
+    while i < len(words):
+        token = words[i]
+        if not is_option(token.text, known):
+            reading.strays.append(token)
+            i += 1
+            continue
+        name, explicit = split_option(token)
+        if name in _NOT_YET:
+            raise console_error(_NOT_YET[name], token.start)
+        argument = spec.arguments.get(name[2:]) if name in known else None
+        if argument is None:
+            reading.unknown.append(token)
+            i += 1
+            continue
+        values = [explicit] if explicit is not None else take_values(words, i + 1, argument.arity, known)
+        _remember(reading, argument, token, explicit, values)
+        i += 1 + (0 if explicit is not None else len(values))
+    return reading
+
+
+def _remember(
+    reading: _Reading, argument: Argument, option: Token, explicit: Token | None, values: list[Token]
+) -> None:
+    earlier = reading.given.get(argument.group)
+    if earlier is not None:
+        raise _given_twice(argument, earlier.argument, option)
+    if argument.arity == FLAG and explicit is not None:
+        raise usage_error(
+            f"argument {argument.cli_name}: ignored explicit argument {explicit.text!r}", option.start
+        )
+    if argument.arity not in (FLAG, OPTIONAL, "list") and not values:
+        raise usage_error(f"argument {argument.cli_name}: expected one argument", option.start)
+    raw: Any = argument.flag_value
+    if argument.arity == "list":
+        raw = [value.text for value in values]
+    elif values and argument.name in PAGING_ARGUMENTS and argument.member is None:
+        raw = paging_value(argument, values[0])
+    elif values:
+        raw = argparse_value(argument, values[0])
+    reading.given[argument.group] = _Given(argument, option, values, raw)
+
+
+def _given_twice(argument: Argument, earlier: Argument, option: Token) -> CommandError:
+    if argument.name == earlier.name:
+        return usage_error(f"argument {argument.cli_name}: given more than once", option.start)
+    if isinstance(argument.flag_value, dict):  # the CLI's own check for {"Value": bool} flags
+        first, second = sorted((earlier.cli_name, argument.cli_name), key=len)
+        return general_error(f'Cannot specify both the "{first}" option and the "{second}" option.', option.start)
+    return usage_error(f"argument {argument.cli_name}: not allowed with argument {earlier.cli_name}", option.start)
+
+
+def _check_streaming_output(spec: OperationSpec, words: list[Token]) -> None:
+    if spec.model.has_streaming_output:
+        raise console_error(
+            f"`aws {spec.cli_service} {spec.command}` writes its result to a file, and this console "
+            "cannot write files to your workspace yet",
+            words[0].start if words else None,
+        )
+
+
+def _check_required(spec: OperationSpec, reading: _Reading) -> None:
+    missing = [a.cli_name for a in spec.arguments.values() if a.required and a.group not in reading.given]
+    if missing:
+        raise usage_error("the following arguments are required: " + ", ".join(missing))
+
+
+def _check_unknown(spec: OperationSpec, reading: _Reading, line: str) -> None:
+    unknown = sorted(reading.unknown + reading.strays, key=lambda token: token.start)
+    if not unknown:
+        return
+    spans = sensitive_spans(line)
+    suggestion = None
+    if reading.unknown:
+        name = reading.unknown[0].text.partition("=")[0]
+        suggestion = errors.closest(name, ["--" + a for a in spec.arguments] + _GLOBAL_NAMES)
+    raise errors.unknown_options_error(
+        [mask_word(token, spans) for token in unknown], suggestion, unknown[0].start
+    )
+
+
+def _paging_options(reading: _Reading, no_paginate: bool) -> dict[str, Any]:
+    """--starting-token/--page-size/--max-items for the worker's paginator."""
+    used = {
+        g.argument.name: g.raw for g in reading.given.values()
+        if g.argument.member is None and not (no_paginate and g.argument.shadowed)
+    }
+    if no_paginate and used:
+        raise general_error(
+            "Error during pagination: Cannot specify --no-paginate along with pagination "
+            "arguments: " + ", ".join("--" + name for name in used)
+        )
+    options: dict[str, Any] = {name.replace("-", "_"): value for name, value in used.items()}
+    if no_paginate:
+        options["no_paginate"] = True
+    return options
+
+
+def _parameters(spec: OperationSpec, reading: _Reading, no_paginate: bool) -> dict[str, Any]:
+    given_by_name = {g.argument.name: g for g in reading.given.values()}
+    parameters: dict[str, Any] = {}
+    for name, argument in spec.arguments.items():
+        given = given_by_name.get(name)
+        if given is None:
+            continue
+        if argument.member is None:  # a paging argument; it sets a parameter only when shadowing
+            if not (no_paginate and argument.shadowed):
+                continue
+            argument = argument.shadowed
+            given = _Given(argument, given.option, given.tokens, given.tokens[0].text)
+        parameters[argument.member] = _value(argument, given)
+    return parameters
+
+
+def _value(argument: Argument, given: _Given) -> Any:
+    if not given.tokens:  # a flag, or an optional-value flag given bare
+        return argument.flag_value
+    return convert(argument, given.raw, given.tokens)

@@ -1,0 +1,145 @@
+"""`aws [global options] <service> <operation> [parameters]` -> an Invocation, or a builtin.
+
+The pipeline is the CLI's: global options are taken out wherever they appear, the first
+remaining word names the service and the next the operation, and the operation's own
+parser (`operation.py`) turns the rest into botocore parameters. Every failure is a
+CommandError carrying the CLI's text, its return code and the position of the word at
+fault.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import catalog
+from . import customizations as cz
+from .arguments import operation_spec
+from .errors import NOT_FOUND_RC, USAGE_ERROR_RC, CommandError, console_error, invalid_choice, usage_error
+from .globalopts import GlobalOptions, convert, refusal
+from .operation import parse_operation
+from .redaction import redact_line
+from .scanning import GlobalScan, positionals, scan_globals
+from .tokenizer import Token, tokenize
+
+BUILTINS = ("help", "clear", "whoami")
+
+
+@dataclass(frozen=True)
+class Invocation:
+    service_name: str
+    cli_service: str
+    operation_name: str
+    parameters: dict[str, Any]
+    options: GlobalOptions
+    redacted_line: str
+
+
+@dataclass(frozen=True)
+class Builtin:
+    name: str
+    args: tuple[str, ...]
+    redacted_line: str
+
+
+def parse_command(line: str) -> Invocation | Builtin:
+    tokens = tokenize(line)
+    if not tokens:
+        raise CommandError("console: empty command\n", USAGE_ERROR_RC)
+    head = tokens[0]
+    if head.text in BUILTINS:
+        return Builtin(head.text, tuple(token.text for token in tokens[1:]), redact_line(line))
+    if head.text != "aws":
+        raise CommandError(
+            f"console: command not found: {head.text}\n"
+            "Commands start with `aws`. Type `help` to see what this terminal runs.\n",
+            NOT_FOUND_RC,
+            head.start,
+        )
+    return _parse_aws(line, tokens[1:])
+
+
+def _parse_aws(line: str, words: list[Token]) -> Invocation | Builtin:
+    scan = scan_globals(words)
+    settings = _read_globals(scan)
+    rest = scan.rest
+    slots = positionals(rest)
+    if not slots:
+        raise usage_error("the following arguments are required: command")
+    service_word = rest[slots[0]]
+    if service_word.text == "help":
+        return Builtin("help", tuple(rest[k].text for k in slots[1:]), redact_line(line))
+    cli_service = _resolve_service(service_word)
+    if len(slots) < 2:
+        raise usage_error("the following arguments are required: operation")
+    command_word = rest[slots[1]]
+    if command_word.text == "help":
+        return Builtin("help", (cli_service,), redact_line(line))
+    command = _resolve_command(cli_service, command_word)
+    spec = operation_spec(cli_service, command)
+    arguments = [token for k, token in enumerate(rest) if k not in slots[:2]]
+    parsed = parse_operation(spec, arguments, settings, line)
+    if parsed is None:
+        return Builtin("help", (cli_service, command), redact_line(line))
+    parameters, paging = parsed
+    options = GlobalOptions(**{**_public(settings), **paging})
+    return Invocation(
+        spec.service_name, cli_service, spec.operation_name, parameters, options, redact_line(line)
+    )
+
+
+def _read_globals(scan: GlobalScan) -> dict[str, Any]:
+    settings: dict[str, Any] = {}
+    for use in scan.uses:
+        option, token = use.option, use.token
+        refused = refusal(option, token.start)
+        if refused is not None:
+            raise refused
+        if option.dest in settings:
+            raise usage_error(f"argument {option.name}: given more than once", token.start)
+        if not option.takes_value:
+            if use.explicit:
+                raise usage_error(
+                    f"argument {option.name}: ignored explicit argument {use.value.text!r}", token.start
+                )
+            settings[option.dest] = True
+        elif use.value is None:
+            raise usage_error(f"argument {option.name}: expected one argument", token.start)
+        else:
+            settings[option.dest] = convert(option, use.value.text, use.value)
+    return settings
+
+
+def _public(settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings that GlobalOptions carries (the binary format is used up by parsing)."""
+    return {dest: value for dest, value in settings.items() if dest != "cli_binary_format"}
+
+
+def _resolve_service(word: Token) -> str:
+    table = catalog.service_table()
+    if word.text not in table:
+        raise invalid_choice("command", word.text, [*table, "help"], word.start)
+    if word.text in cz.CUSTOM_TOP_LEVEL_COMMANDS:
+        raise console_error(cz.CUSTOM_TOP_LEVEL_COMMANDS[word.text], word.start)
+    if word.text in cz.PREVIEW_SERVICES:
+        raise CommandError(
+            "AWS CLI support for this service is only available in a preview stage.\n\n"
+            f"This console does not offer preview services; `aws {word.text}` is not available.\n",
+            1,
+            word.start,
+        )
+    return word.text
+
+
+def _resolve_command(cli_service: str, word: Token) -> str:
+    table = catalog.command_table(cli_service)
+    entry = table.get(word.text)
+    if entry is None:
+        raise invalid_choice("operation", word.text, [*table, "help"], word.start)
+    if entry.operation is None:
+        raise console_error(
+            f"`aws {cli_service} {word.text}` is a hand-written AWS CLI command that this console "
+            "does not support yet",
+            word.start,
+        )
+    return word.text

@@ -1,0 +1,212 @@
+"""Turn the text typed for a parameter into the Python value botocore expects.
+
+Dispatch is by shape type through one table, as in botocore's serializers. The rules and
+the error texts are the CLI's: integers with `int()`, longs/floats/doubles as argparse
+reads them, structures/maps/documents as JSON, lists as several words or one JSON list,
+and blobs as base64 (AWS CLI v2's default `cli_binary_format`), including blobs nested in
+JSON. Shorthand syntax (`Key=k,Value=v`) and `file://` values come later; until then
+they are refused with a message that says what to type instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from botocore.model import Shape
+from botocore.utils import is_json_value_header
+
+from .arguments import Argument
+from .errors import CommandError, general_error, param_error, usage_error
+from .tokenizer import Token
+
+MASK = "****"
+SCALAR_TYPES = frozenset({"string", "integer", "long", "float", "double", "boolean", "timestamp", "blob"})
+_FILE_PREFIXES = ("file://", "fileb://")
+
+
+def argparse_value(argument: Argument, token: Token) -> Any:
+    """The conversion the CLI leaves to argparse, which fails before anything else is checked."""
+    type_name = argument.shape.type_name if argument.shape is not None else ""
+    if argument.arity == "single" and type_name == "long":
+        return _argparse(int, "int", argument, token)
+    if argument.arity == "single" and type_name in ("float", "double"):
+        return _argparse(float, "float", argument, token)
+    return token.text
+
+
+def paging_value(argument: Argument, token: Token) -> Any:
+    if argument.name == "starting-token":
+        return token.text
+    return _argparse(int, "int", argument, token)
+
+
+def _argparse(kind: Callable[[str], Any], label: str, argument: Argument, token: Token) -> Any:
+    try:
+        return kind(token.text)
+    except ValueError:
+        shown = MASK if argument.sensitive else token.text
+        raise usage_error(f"argument {argument.cli_name}: invalid {label} value: {shown!r}", token.start) from None
+
+
+def convert(argument: Argument, raw: Any, tokens: Sequence[Token]) -> Any:
+    """The parameter value for `raw` (one value, or a list for list arguments)."""
+    assert argument.shape is not None
+    for token in tokens:
+        _refuse_files(argument, token)
+    if argument.arity == "list":
+        return _list(argument, argument.shape, [t.text for t in tokens], tokens)
+    return _value(argument, argument.shape, raw, tokens[0])
+
+
+def _refuse_files(argument: Argument, token: Token) -> None:
+    if token.text.startswith(_FILE_PREFIXES):
+        raise param_error(
+            argument.cli_name,
+            "file:// and fileb:// values read files from your workspace, which this console "
+            "does not support yet; give the value itself",
+            token.start,
+        )
+
+
+def _value(argument: Argument, shape: Shape, raw: Any, token: Token) -> Any:
+    if not isinstance(raw, str):
+        return raw  # already converted by argparse_value
+    if is_json_value_header(shape) or getattr(shape, "is_document_type", False):
+        return _json(argument, raw, token)
+    reader = _READERS.get(shape.type_name)
+    if reader is None:
+        return raw
+    return reader(argument, shape, raw, token)
+
+
+def _string(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
+    return raw
+
+
+def _integer(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
+    try:
+        return int(raw)
+    except ValueError:
+        shown = MASK if argument.sensitive else raw
+        raise general_error(f"invalid literal for int() with base 10: {shown!r}", token.start) from None
+
+
+def _float(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
+    try:
+        return float(raw)
+    except ValueError:
+        shown = MASK if argument.sensitive else raw
+        raise general_error(f"could not convert string to float: {shown!r}", token.start) from None
+
+
+def _boolean(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
+    return raw.lower() != "false" and bool(raw)
+
+
+def _blob(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
+    if shape.serialization.get("streaming"):
+        raise param_error(
+            argument.cli_name,
+            "this parameter reads a file, and this console cannot read files from your "
+            "workspace yet",
+            token.start,
+        )
+    return raw  # decoded with every nested blob by decode_blobs
+
+
+def _structure(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
+    if raw.lstrip().startswith("{"):
+        return _json(argument, raw, token)
+    raise _shorthand_refused(argument, token, "{" + '"Key": "value"}')
+
+
+def _list(argument: Argument, shape: Shape, raws: list[str], tokens: Sequence[Token]) -> Any:
+    if len(raws) == 1 and raws[0].strip().startswith("["):
+        return _json(argument, raws[0], tokens[0])
+    member = shape.member
+    if member.type_name not in SCALAR_TYPES and not getattr(member, "is_document_type", False):
+        return [_structure(argument, member, raw, token) for raw, token in zip(raws, tokens)]
+    try:
+        return [_value(argument, member, raw, token) for raw, token in zip(raws, tokens)]
+    except CommandError:
+        shown = MASK if argument.sensitive else raws[0]
+        raise param_error(argument.cli_name, shown, tokens[0].start) from None
+
+
+def _nested_list(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
+    if raw.lstrip().startswith("["):
+        return _json(argument, raw, token)
+    raise _shorthand_refused(argument, token, '["value"]')
+
+
+def _json(argument: Argument, raw: str, token: Token) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError as error:
+        shown = MASK if argument.sensitive else raw
+        position = token.source_index(getattr(error, "pos", 0))
+        raise param_error(argument.cli_name, f"Invalid JSON: {error}\nJSON received: {shown}", position) from None
+
+
+def _shorthand_refused(argument: Argument, token: Token, example: str) -> CommandError:
+    return param_error(
+        argument.cli_name,
+        "shorthand syntax is not supported by this console yet; give the value as JSON, "
+        f"for example {argument.cli_name} '{example}'",
+        token.start,
+    )
+
+
+_READERS: dict[str, Callable[[Argument, Shape, str, Token], Any]] = {
+    "string": _string,
+    "timestamp": _string,
+    "integer": _integer,
+    "long": _integer,
+    "float": _float,
+    "double": _float,
+    "boolean": _boolean,
+    "blob": _blob,
+    "structure": _structure,
+    "map": _structure,
+    "list": _nested_list,
+}
+
+
+def decode_blobs(params: dict[str, Any], shape: Shape | None, position_of: Callable[[str], int | None]) -> None:
+    """Base64-decode every blob in `params`, in place, as AWS CLI v2 does by default.
+
+    `position_of(member)` says where the top-level member's value was typed.
+    """
+    if shape is None:
+        return
+    for member, value in params.items():
+        if member in shape.members:
+            params[member] = _decoded(value, shape.members[member], position_of(member))
+
+
+def _decoded(value: Any, shape: Shape, position: int | None) -> Any:
+    kind = shape.type_name
+    if kind == "blob" and isinstance(value, str):
+        return _b64decode(value, shape, position)
+    if kind == "structure" and isinstance(value, dict):
+        return {
+            key: _decoded(item, shape.members[key], position) if key in shape.members else item
+            for key, item in value.items()
+        }
+    if kind == "list" and isinstance(value, list):
+        return [_decoded(item, shape.member, position) for item in value]
+    if kind == "map" and isinstance(value, dict):
+        return {key: _decoded(item, shape.value, position) for key, item in value.items()}
+    return value
+
+
+def _b64decode(value: str, shape: Shape, position: int | None) -> bytes:
+    try:
+        return base64.b64decode(value)
+    except (binascii.Error, ValueError):
+        shown = MASK if shape.metadata.get("sensitive") else value
+        raise general_error(f'Invalid base64: "{shown}"', position) from None
