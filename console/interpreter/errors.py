@@ -77,7 +77,7 @@ def invalid_choice(argument: str, value: str, choices: Sequence[str], position: 
     ]
     lines = ["Invalid choice, valid choices are:\n", *rows]
     possible = difflib.get_close_matches(value, choices, cutoff=0.8) or difflib.get_close_matches(
-        value, choices, n=1, cutoff=0.6
+        value, choices, cutoff=0.6
     )
     if possible:
         lines.append("\n\nInvalid choice: %r, maybe you meant:\n" % value)

@@ -45,13 +45,16 @@ class _Reading:
 
 
 def parse_operation(
-    spec: OperationSpec, words: list[Token], settings: dict[str, Any], line: str
+    spec: OperationSpec, command: Token, words: list[Token], settings: dict[str, Any], line: str
 ) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """(parameters, paging options), or None when the words ask for help."""
+    """(parameters, paging options), or None when the words ask for help.
+
+    `command` is the word naming the operation; `words` are the ones after it.
+    """
     reading = _read(spec, words)
     if reading.strays and reading.strays[0].text == "help":
         return None
-    _check_streaming_output(spec, words)
+    _check_streaming_output(spec, command)
     _check_required(spec, reading)
     _check_unknown(spec, reading, line)
     no_paginate = bool(settings.get("no_paginate")) or any(
@@ -122,12 +125,12 @@ def _given_twice(argument: Argument, earlier: Argument, option: Token) -> Comman
     return usage_error(f"argument {argument.cli_name}: not allowed with argument {earlier.cli_name}", option.start)
 
 
-def _check_streaming_output(spec: OperationSpec, words: list[Token]) -> None:
+def _check_streaming_output(spec: OperationSpec, command: Token) -> None:
     if spec.model.has_streaming_output:
         raise console_error(
             f"`aws {spec.cli_service} {spec.command}` writes its result to a file, and this console "
             "cannot write files to your workspace yet",
-            words[0].start if words else None,
+            command.start,
         )
 
 
@@ -185,6 +188,6 @@ def _parameters(spec: OperationSpec, reading: _Reading, no_paginate: bool) -> di
 
 
 def _value(argument: Argument, given: _Given) -> Any:
-    if not given.tokens:  # a flag, or an optional-value flag given bare
+    if argument.arity in (FLAG, OPTIONAL) and not given.tokens:
         return argument.flag_value
     return convert(argument, given.raw, given.tokens)

@@ -78,7 +78,7 @@ def _parse_aws(line: str, words: list[Token]) -> Invocation | Builtin:
     command = _resolve_command(cli_service, command_word)
     spec = operation_spec(cli_service, command)
     arguments = [token for k, token in enumerate(rest) if k not in slots[:2]]
-    parsed = parse_operation(spec, arguments, settings, line)
+    parsed = parse_operation(spec, command_word, arguments, settings, line)
     if parsed is None:
         return Builtin("help", (cli_service, command), redact_line(line))
     parameters, paging = parsed

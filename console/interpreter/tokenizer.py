@@ -29,9 +29,11 @@ class Token:
     offsets: tuple[int, ...]  # offsets[i] is the line index of text[i]
 
     def source_index(self, i: int) -> int:
-        """Line index of character `i` of the text (the token start when out of range)."""
+        """Line index of character `i` of the text; just past the text for i == len(text)."""
         if 0 <= i < len(self.offsets):
             return self.offsets[i]
+        if i == len(self.offsets) and self.offsets:
+            return self.offsets[-1] + 1
         return self.start
 
 

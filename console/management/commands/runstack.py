@@ -38,6 +38,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, port: int, host: str, **options: Any) -> None:
         self.children: list[tuple[str, subprocess.Popen[bytes]]] = []
         self.sandbox: SandboxProcess | None = None
+        # Installed explicitly: a shell that starts us in the background ignores SIGINT.
+        signal.signal(signal.SIGINT, _interrupt)
         signal.signal(signal.SIGTERM, _interrupt)
         try:
             self._check_redis()
@@ -48,7 +50,7 @@ class Command(BaseCommand):
             else:
                 demo.ensure_demo_user(password)
             self._spawn("worker", self._worker_command())
-            self._spawn("web", [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "console.asgi:application"])
+            self._spawn("web", self._web_command(host, port))
             self._announce(host, port, password)
             self._wait()
         except KeyboardInterrupt:
@@ -78,10 +80,15 @@ class Command(BaseCommand):
         schedule = str(settings.LOCAL_DIR / "celerybeat-schedule")
         settings.LOCAL_DIR.mkdir(parents=True, exist_ok=True)
         return [
-            sys.executable, "-m", "celery", "-A", "console", "worker", "--beat",
+            sys.executable, "-m", "celery", "-A", "console", "--quiet", "worker", "--beat",
             "--schedule", schedule, "--pool", "threads", "--concurrency", "16",
             "--loglevel", "WARNING", "--without-gossip", "--without-mingle",
         ]
+
+    def _web_command(self, host: str, port: int) -> list[str]:
+        access_log = str(settings.LOCAL_DIR / "access.log")
+        return [sys.executable, "-m", "daphne", "-b", host, "-p", str(port),
+                "--access-log", access_log, "console.asgi:application"]
 
     def _spawn(self, name: str, command: list[str]) -> None:
         self.children.append((name, subprocess.Popen(command, start_new_session=True)))

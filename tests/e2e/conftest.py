@@ -1,0 +1,58 @@
+"""A real Chromium (Debian's, never a downloaded one) against the real ASGI server and
+worker of the `stack` fixture."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+TERMINAL_TEXT = """() => {
+  const buffer = window.consoleTerminal.term.buffer.active;
+  const lines = [];
+  for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i).translateToString(true));
+  return lines.join("\\n");
+}"""
+
+
+@pytest.fixture
+def browser(monkeypatch: Any) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running on this thread while it is open,
+    # which Django reads as "called from async code". The ORM calls the test makes here
+    # are plain sync calls, so the check is lifted for these tests only.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+        # Connections opened while Playwright's loop ran live in that loop's context,
+        # out of reach of pytest-django's teardown: close them here.
+        from django.db import connections
+
+        connections.close_all()
+
+
+@pytest.fixture
+def page(browser: Any, stack: Any) -> Iterator[Any]:
+    context = browser.new_context(base_url=stack.url, viewport={"width": 1200, "height": 800})
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
+    page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
+    yield page
+    context.close()
