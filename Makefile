@@ -45,7 +45,7 @@ typecheck: venv ## mypy on console/ and credentials/
 	$(VENV)/bin/mypy console credentials
 
 bench: venv static ## Latency benchmark against the sandbox (see bench/README.md)
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/latency.py
+	$(PY) bench/latency.py
 
 clean: ## Remove the virtualenv, vendored static files and local state
 	rm -rf $(VENV) node_modules static/vendor .local

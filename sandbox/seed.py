@@ -2,9 +2,10 @@
 
 Design decision: everything is created through the public AWS APIs, over HTTP, with
 botocore, exactly as an administrator would on AWS: nothing reaches into moto's
-Python objects. The seed therefore only works while moto still accepts unsigned
-"bootstrap" requests, and ``enforce_auth`` ends that phase: afterwards every request
-is authenticated against the seeded IAM users and authorized by their policies.
+Python objects. The seed therefore only works while moto still accepts requests
+signed with any "bootstrap" key; ``enforce_auth`` ends that phase, and afterwards
+every request is authenticated against the seeded IAM users and authorized by
+their policies.
 
 The policies are written to be correct on real AWS first (account-root trust,
 ``sts:SetSourceIdentity`` in both the caller's policy and the trust policy), plus the
@@ -39,7 +40,7 @@ MAX_SESSION_SECONDS = 3600
 # Any key is accepted before enforce_auth; this one makes the phase obvious in logs.
 BOOTSTRAP_KEY = "sandbox-bootstrap"
 REDACTED = "***"
-# moto's per-request account switch; honoured only for the seed, see _client.
+# moto's per-request account switch; honoured only for the seed, see _Bootstrap.
 ACCOUNT_HEADER = "x-moto-account-id"
 
 READ_ONLY_ACTIONS = [

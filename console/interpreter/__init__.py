@@ -35,6 +35,7 @@ def operation_names(cli_service: str) -> list[str]:
     if catalog.service_table().get(cli_service) is None:
         return []
     return sorted(
-        name for name, entry in catalog.command_table(cli_service).items()
+        name
+        for name, entry in catalog.command_table(cli_service).items()
         if entry.operation is not None and not entry.hidden
     )

@@ -59,7 +59,7 @@ class OperationSpec:
         return any(argument.sensitive for argument in self.arguments.values())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def operation_spec(cli_service: str, command: str) -> OperationSpec:
     """The parameters of `aws <cli_service> <command>` (which must exist and be generated)."""
     entry = catalog.command_table(cli_service)[command]
@@ -161,10 +161,9 @@ def _add_paging_arguments(
 ) -> tuple[dict[str, Argument], frozenset[str]]:
     tokens = paging["input_token"]
     manual = [xform_name(token, "-") for token in (tokens if isinstance(tokens, list) else [tokens])]
-    names = ["starting-token", "max-items"]
+    names = [name for name in PAGING_ARGUMENTS if name != "page-size" or "limit_key" in paging]
     if "limit_key" in paging:
         manual.append(xform_name(paging["limit_key"], "-"))
-        names.insert(1, "page-size")
     result = dict(arguments)
     for name in names:
         result[name] = Argument(name, SINGLE, None, None, group=name, shadowed=arguments.get(name))

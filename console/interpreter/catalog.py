@@ -31,22 +31,20 @@ class Command:
     removed: frozenset[str] = frozenset()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def loader() -> Loader:
     return Loader(extra_search_paths=[Loader.BUILTIN_DATA_PATH], include_default_search_paths=False)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _botocore_services() -> tuple[str, ...]:
     return tuple(loader().list_available_services("service-2"))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def service_table() -> dict[str, str | None]:
     """CLI command name -> botocore service name (None for hand-written top-level commands)."""
-    table: dict[str, str | None] = {
-        cz.SERVICE_RENAMES.get(name, name): name for name in _botocore_services()
-    }
+    table: dict[str, str | None] = {cz.SERVICE_RENAMES.get(name, name): name for name in _botocore_services()}
     table.update(cz.HIDDEN_SERVICE_ALIASES)
     table.update(dict.fromkeys(cz.CUSTOM_TOP_LEVEL_COMMANDS))
     return dict(sorted(table.items()))
@@ -55,12 +53,13 @@ def service_table() -> dict[str, str | None]:
 def visible_services() -> list[str]:
     hidden = cz.HIDDEN_SERVICES | cz.PREVIEW_SERVICES | set(cz.HIDDEN_SERVICE_ALIASES)
     return [
-        name for name, botocore_name in service_table().items()
+        name
+        for name, botocore_name in service_table().items()
         if botocore_name is not None and name not in hidden
     ]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def service_model(botocore_name: str) -> ServiceModel:
     return ServiceModel(loader().load_service_model(botocore_name, "service-2"), botocore_name)
 
@@ -77,7 +76,7 @@ def _optional_model(botocore_name: str, type_name: str) -> dict[str, Any]:
         return {}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _paginators(botocore_name: str) -> dict[str, Any]:
     return _optional_model(botocore_name, "paginators-1").get("pagination", {})
 
@@ -86,12 +85,12 @@ def paginator_config(botocore_name: str, operation: str) -> dict[str, Any] | Non
     return _paginators(botocore_name).get(operation)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def has_waiters(botocore_name: str) -> bool:
     return bool(_optional_model(botocore_name, "waiters-2").get("waiters"))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def command_table(cli_service: str) -> dict[str, Command]:
     """The CLI's command table for a service, in the CLI's order (model order, then extras)."""
     botocore_name = service_table()[cli_service]

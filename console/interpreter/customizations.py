@@ -43,13 +43,21 @@ CUSTOM_TOP_LEVEL_COMMANDS: dict[str, str] = {
 
 # Operations the CLI removes (deprecated, or streaming APIs it cannot drive), by CLI service.
 REMOVED_OPERATIONS: dict[str, frozenset[str]] = {
-    "ses": frozenset({"delete-verified-email-address", "list-verified-email-addresses", "verify-email-address"}),
+    "ses": frozenset(
+        {"delete-verified-email-address", "list-verified-email-addresses", "verify-email-address"}
+    ),
     "ec2": frozenset({"import-instance", "import-volume"}),
     "emr": frozenset(
         {
-            "run-job-flow", "describe-job-flows", "add-job-flow-steps", "terminate-job-flows",
-            "list-bootstrap-actions", "list-instance-groups", "set-termination-protection",
-            "set-keep-job-flow-alive-when-no-steps", "set-visible-to-all-users",
+            "run-job-flow",
+            "describe-job-flows",
+            "add-job-flow-steps",
+            "terminate-job-flows",
+            "list-bootstrap-actions",
+            "list-instance-groups",
+            "set-termination-protection",
+            "set-keep-job-flow-alive-when-no-steps",
+            "set-visible-to-all-users",
             "set-unhealthy-node-replacement",
         }
     ),
@@ -63,8 +71,12 @@ REMOVED_OPERATIONS: dict[str, frozenset[str]] = {
     ),
     "bedrock-agent-runtime": frozenset(
         {
-            "agentic-retrieve-stream", "invoke-agent", "invoke-flow", "invoke-inline-agent",
-            "optimize-prompt", "retrieve-and-generate-stream",
+            "agentic-retrieve-stream",
+            "invoke-agent",
+            "invoke-flow",
+            "invoke-inline-agent",
+            "optimize-prompt",
+            "retrieve-and-generate-stream",
         }
     ),
     "bedrock-agentcore": frozenset(
@@ -95,10 +107,14 @@ HIDDEN_OPERATION_ALIASES: dict[str, dict[str, str]] = {
 SPLIT_OPERATIONS: dict[str, dict[str, tuple[str, dict[str, str], frozenset[str]]]] = {
     "rds": {
         "add-option-to-option-group": (
-            "ModifyOptionGroup", {"options-to-include": "options"}, frozenset({"options-to-remove"})
+            "ModifyOptionGroup",
+            {"options-to-include": "options"},
+            frozenset({"options-to-remove"}),
         ),
         "remove-option-from-option-group": (
-            "ModifyOptionGroup", {"options-to-remove": "options"}, frozenset({"options-to-include"})
+            "ModifyOptionGroup",
+            {"options-to-remove": "options"},
+            frozenset({"options-to-include"}),
         ),
     },
 }
@@ -120,10 +136,22 @@ CUSTOM_COMMANDS: dict[str, tuple[str, ...]] = {
     "ecs": ("deploy",),
     "eks": ("update-kubeconfig", "get-token"),
     "emr": (
-        "add-instance-groups", "describe-cluster", "terminate-clusters", "modify-cluster-attributes",
-        "install-applications", "create-cluster", "add-steps", "restore-from-hbase-backup",
-        "create-hbase-backup", "schedule-hbase-backup", "disable-hbase-backups",
-        "create-default-roles", "ssh", "socks", "get", "put",
+        "add-instance-groups",
+        "describe-cluster",
+        "terminate-clusters",
+        "modify-cluster-attributes",
+        "install-applications",
+        "create-cluster",
+        "add-steps",
+        "restore-from-hbase-backup",
+        "create-hbase-backup",
+        "schedule-hbase-backup",
+        "disable-hbase-backups",
+        "create-default-roles",
+        "ssh",
+        "socks",
+        "get",
+        "put",
     ),
     "emr-containers": ("update-role-trust-policy",),
     "gamelift": ("upload-build", "get-game-session-log"),

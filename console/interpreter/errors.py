@@ -43,7 +43,9 @@ def usage_error(detail: str, position: int | None = None) -> CommandError:
     return CommandError(f"\nusage: {USAGE}\naws: error: {detail}\n\n", USAGE_ERROR_RC, position)
 
 
-def unknown_options_error(unknown: Sequence[str], suggestion: str | None, position: int | None) -> CommandError:
+def unknown_options_error(
+    unknown: Sequence[str], suggestion: str | None, position: int | None
+) -> CommandError:
     hint = f"\nDid you mean {suggestion}?" if suggestion else ""
     return CommandError(
         f"\nusage: {USAGE}\nUnknown options: {', '.join(unknown)}{hint}\n\n", USAGE_ERROR_RC, position
@@ -72,16 +74,14 @@ def invalid_choice(argument: str, value: str, choices: Sequence[str], position: 
     typos of short names (`ec3`); when it finds none we fall back to a looser match in the
     same words, so a typo always gets a hint.
     """
-    rows = [
-        " | ".join("%-40s" % choice for choice in choices[i : i + 2]) for i in range(0, len(choices), 2)
-    ]
+    rows = [" | ".join(f"{choice:<40}" for choice in choices[i : i + 2]) for i in range(0, len(choices), 2)]
     lines = ["Invalid choice, valid choices are:\n", *rows]
     possible = difflib.get_close_matches(value, choices, cutoff=0.8) or difflib.get_close_matches(
         value, choices, cutoff=0.6
     )
     if possible:
-        lines.append("\n\nInvalid choice: %r, maybe you meant:\n" % value)
-        lines.extend("  * %s" % word for word in possible)
+        lines.append(f"\n\nInvalid choice: {value!r}, maybe you meant:\n")
+        lines.extend(f"  * {word}" for word in possible)
     return usage_error(f"argument {argument}: " + "\n".join(lines), position)
 
 

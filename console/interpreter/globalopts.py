@@ -23,8 +23,7 @@ COLOR_CHOICES = ("on", "off", "auto")
 BINARY_FORMAT_CHOICES = ("base64", "raw-in-base64-out")
 
 _TLS_REFUSAL = (
-    "{option} is not available: this console always verifies TLS certificates "
-    "with the system's trust store"
+    "{option} is not available: this console always verifies TLS certificates with the system's trust store"
 )
 _REFUSALS = {
     "--no-verify-ssl": _TLS_REFUSAL,

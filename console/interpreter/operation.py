@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import errors
-from .arguments import FLAG, OPTIONAL, PAGING_ARGUMENTS, Argument, OperationSpec
+from .arguments import FLAG, LIST, OPTIONAL, Argument, OperationSpec
 from .errors import CommandError, console_error, general_error, usage_error
 from .globalopts import GLOBAL_OPTIONS, refusal
 from .redaction import mask_word, sensitive_spans
@@ -22,9 +22,10 @@ from .tokenizer import Token
 from .values import argparse_value, convert, decode_blobs, paging_value
 
 _GLOBAL_NAMES = [name for name, option in GLOBAL_OPTIONS.items() if refusal(option, 0) is None]
+_AS_OPTIONS = "; give the parameters as options"
 _NOT_YET = {
-    "--cli-input-json": "--cli-input-json is not supported by this console yet; give the parameters as options",
-    "--cli-input-yaml": "--cli-input-yaml is not supported by this console yet; give the parameters as options",
+    "--cli-input-json": "--cli-input-json is not supported by this console yet" + _AS_OPTIONS,
+    "--cli-input-yaml": "--cli-input-yaml is not supported by this console yet" + _AS_OPTIONS,
     "--generate-cli-skeleton": "--generate-cli-skeleton is not supported by this console yet",
 }
 
@@ -64,7 +65,9 @@ def parse_operation(
     parameters = _parameters(spec, reading, no_paginate)
     if settings.get("cli_binary_format", "base64") == "base64":
         positions = {
-            g.argument.member: (g.tokens or [g.option])[0].start for g in reading.given.values() if g.argument.member
+            g.argument.member: (g.tokens or [g.option])[0].start
+            for g in reading.given.values()
+            if g.argument.member
         }
         decode_blobs(parameters, spec.model.input_shape, positions.get)
     return parameters, paging
@@ -104,12 +107,12 @@ def _remember(
         raise usage_error(
             f"argument {argument.cli_name}: ignored explicit argument {explicit.text!r}", option.start
         )
-    if argument.arity not in (FLAG, OPTIONAL, "list") and not values:
+    if argument.arity not in (FLAG, OPTIONAL, LIST) and not values:
         raise usage_error(f"argument {argument.cli_name}: expected one argument", option.start)
     raw: Any = argument.flag_value
-    if argument.arity == "list":
+    if argument.arity == LIST:
         raw = [value.text for value in values]
-    elif values and argument.name in PAGING_ARGUMENTS and argument.member is None:
+    elif values and argument.member is None:  # --starting-token, --page-size, --max-items
         raw = paging_value(argument, values[0])
     elif values:
         raw = argparse_value(argument, values[0])
@@ -121,8 +124,12 @@ def _given_twice(argument: Argument, earlier: Argument, option: Token) -> Comman
         return usage_error(f"argument {argument.cli_name}: given more than once", option.start)
     if isinstance(argument.flag_value, dict):  # the CLI's own check for {"Value": bool} flags
         first, second = sorted((earlier.cli_name, argument.cli_name), key=len)
-        return general_error(f'Cannot specify both the "{first}" option and the "{second}" option.', option.start)
-    return usage_error(f"argument {argument.cli_name}: not allowed with argument {earlier.cli_name}", option.start)
+        return general_error(
+            f'Cannot specify both the "{first}" option and the "{second}" option.', option.start
+        )
+    return usage_error(
+        f"argument {argument.cli_name}: not allowed with argument {earlier.cli_name}", option.start
+    )
 
 
 def _check_streaming_output(spec: OperationSpec, command: Token) -> None:
@@ -157,7 +164,8 @@ def _check_unknown(spec: OperationSpec, reading: _Reading, line: str) -> None:
 def _paging_options(reading: _Reading, no_paginate: bool) -> dict[str, Any]:
     """--starting-token/--page-size/--max-items for the worker's paginator."""
     used = {
-        g.argument.name: g.raw for g in reading.given.values()
+        g.argument.name: g.raw
+        for g in reading.given.values()
         if g.argument.member is None and not (no_paginate and g.argument.shadowed)
     }
     if no_paginate and used:
@@ -176,14 +184,12 @@ def _parameters(spec: OperationSpec, reading: _Reading, no_paginate: bool) -> di
     parameters: dict[str, Any] = {}
     for name, argument in spec.arguments.items():
         given = given_by_name.get(name)
-        if given is None:
-            continue
-        if argument.member is None:  # a paging argument; it sets a parameter only when shadowing
-            if not (no_paginate and argument.shadowed):
-                continue
+        if given is not None and argument.member is None and no_paginate and argument.shadowed:
+            # With pagination off, a paging argument gives way to the model parameter it hid.
             argument = argument.shadowed
             given = _Given(argument, given.option, given.tokens, given.tokens[0].text)
-        parameters[argument.member] = _value(argument, given)
+        if given is not None and argument.member is not None:
+            parameters[argument.member] = _value(argument, given)
     return parameters
 
 

@@ -98,7 +98,7 @@ def _read_globals(scan: GlobalScan) -> dict[str, Any]:
         if option.dest in settings:
             raise usage_error(f"argument {option.name}: given more than once", token.start)
         if not option.takes_value:
-            if use.explicit:
+            if use.explicit and use.value is not None:
                 raise usage_error(
                     f"argument {option.name}: ignored explicit argument {use.value.text!r}", token.start
                 )

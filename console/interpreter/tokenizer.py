@@ -132,9 +132,7 @@ def _read_double_quoted(line: str, i: int, word: _Word) -> int:
 
 def _read_escape(line: str, i: int, word: _Word) -> int:
     if i + 1 >= len(line):
-        raise console_error(
-            "the line ends with a backslash; remove it or escape it as \\\\", position=i
-        )
+        raise console_error("the line ends with a backslash; remove it or escape it as \\\\", position=i)
     if line[i + 1] != "\n":  # backslash-newline continues the line and adds nothing
         word.add(line[i + 1], i + 1)
     return i + 2

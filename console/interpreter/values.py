@@ -19,7 +19,7 @@ from typing import Any
 from botocore.model import Shape
 from botocore.utils import is_json_value_header
 
-from .arguments import Argument
+from .arguments import LIST, SINGLE, Argument
 from .errors import CommandError, general_error, param_error, usage_error
 from .tokenizer import Token
 
@@ -31,9 +31,9 @@ _FILE_PREFIXES = ("file://", "fileb://")
 def argparse_value(argument: Argument, token: Token) -> Any:
     """The conversion the CLI leaves to argparse, which fails before anything else is checked."""
     type_name = argument.shape.type_name if argument.shape is not None else ""
-    if argument.arity == "single" and type_name == "long":
+    if argument.arity == SINGLE and type_name == "long":
         return _argparse(int, "int", argument, token)
-    if argument.arity == "single" and type_name in ("float", "double"):
+    if argument.arity == SINGLE and type_name in ("float", "double"):
         return _argparse(float, "float", argument, token)
     return token.text
 
@@ -49,7 +49,9 @@ def _argparse(kind: Callable[[str], Any], label: str, argument: Argument, token:
         return kind(token.text)
     except ValueError:
         shown = MASK if argument.sensitive else token.text
-        raise usage_error(f"argument {argument.cli_name}: invalid {label} value: {shown!r}", token.start) from None
+        raise usage_error(
+            f"argument {argument.cli_name}: invalid {label} value: {shown!r}", token.start
+        ) from None
 
 
 def convert(argument: Argument, raw: Any, tokens: Sequence[Token]) -> Any:
@@ -57,7 +59,7 @@ def convert(argument: Argument, raw: Any, tokens: Sequence[Token]) -> Any:
     assert argument.shape is not None
     for token in tokens:
         _refuse_files(argument, token)
-    if argument.arity == "list":
+    if argument.arity == LIST:
         return _list(argument, argument.shape, [t.text for t in tokens], tokens)
     return _value(argument, argument.shape, raw, tokens[0])
 
@@ -111,8 +113,7 @@ def _blob(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
     if shape.serialization.get("streaming"):
         raise param_error(
             argument.cli_name,
-            "this parameter reads a file, and this console cannot read files from your "
-            "workspace yet",
+            "this parameter reads a file, and this console cannot read files from your workspace yet",
             token.start,
         )
     return raw  # decoded with every nested blob by decode_blobs
@@ -121,18 +122,19 @@ def _blob(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
 def _structure(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
     if raw.lstrip().startswith("{"):
         return _json(argument, raw, token)
-    raise _shorthand_refused(argument, token, "{" + '"Key": "value"}')
+    raise _shorthand_refused(argument, token)
 
 
 def _list(argument: Argument, shape: Shape, raws: list[str], tokens: Sequence[Token]) -> Any:
     if len(raws) == 1 and raws[0].strip().startswith("["):
         return _json(argument, raws[0], tokens[0])
     member = shape.member
-    if member.type_name not in SCALAR_TYPES and not getattr(member, "is_document_type", False):
-        return [_structure(argument, member, raw, token) for raw, token in zip(raws, tokens)]
+    items = zip(raws, tokens, strict=True)
+    if member.type_name not in SCALAR_TYPES:
+        return [_value(argument, member, raw, token) for raw, token in items]
     try:
-        return [_value(argument, member, raw, token) for raw, token in zip(raws, tokens)]
-    except CommandError:
+        return [_value(argument, member, raw, token) for raw, token in items]
+    except CommandError:  # the CLI names the parameter and shows only the first word
         shown = MASK if argument.sensitive else raws[0]
         raise param_error(argument.cli_name, shown, tokens[0].start) from None
 
@@ -140,7 +142,7 @@ def _list(argument: Argument, shape: Shape, raws: list[str], tokens: Sequence[To
 def _nested_list(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
     if raw.lstrip().startswith("["):
         return _json(argument, raw, token)
-    raise _shorthand_refused(argument, token, '["value"]')
+    raise _shorthand_refused(argument, token)
 
 
 def _json(argument: Argument, raw: str, token: Token) -> Any:
@@ -149,16 +151,39 @@ def _json(argument: Argument, raw: str, token: Token) -> Any:
     except ValueError as error:
         shown = MASK if argument.sensitive else raw
         position = token.source_index(getattr(error, "pos", 0))
-        raise param_error(argument.cli_name, f"Invalid JSON: {error}\nJSON received: {shown}", position) from None
+        raise param_error(
+            argument.cli_name, f"Invalid JSON: {error}\nJSON received: {shown}", position
+        ) from None
 
 
-def _shorthand_refused(argument: Argument, token: Token, example: str) -> CommandError:
+def _shorthand_refused(argument: Argument, token: Token) -> CommandError:
+    assert argument.shape is not None
+    example = json.dumps(_example(argument.shape, depth=0))
     return param_error(
         argument.cli_name,
         "shorthand syntax is not supported by this console yet; give the value as JSON, "
         f"for example {argument.cli_name} '{example}'",
         token.start,
     )
+
+
+_PLACEHOLDERS = {"integer": 0, "long": 0, "float": 0.0, "double": 0.0, "boolean": True, "blob": "base64"}
+
+
+def _example(shape: Shape, depth: int) -> Any:
+    """A JSON value of this shape with placeholders, small enough to read in an error."""
+    kind = shape.type_name
+    if kind == "structure" and not getattr(shape, "is_document_type", False):
+        if depth > 2:
+            return {}
+        required = set(shape.required_members)
+        names = sorted(shape.members, key=lambda name: name not in required)[:3]
+        return {name: _example(shape.members[name], depth + 1) for name in names}
+    if kind == "list":
+        return [_example(shape.member, depth + 1)] if depth <= 2 else []
+    if kind == "map":
+        return {"key": _example(shape.value, depth + 1)} if depth <= 2 else {}
+    return _PLACEHOLDERS.get(kind, kind if kind == "timestamp" else "string")
 
 
 _READERS: dict[str, Callable[[Argument, Shape, str, Token], Any]] = {
@@ -176,7 +201,9 @@ _READERS: dict[str, Callable[[Argument, Shape, str, Token], Any]] = {
 }
 
 
-def decode_blobs(params: dict[str, Any], shape: Shape | None, position_of: Callable[[str], int | None]) -> None:
+def decode_blobs(
+    params: dict[str, Any], shape: Shape | None, position_of: Callable[[str], int | None]
+) -> None:
     """Base64-decode every blob in `params`, in place, as AWS CLI v2 does by default.
 
     `position_of(member)` says where the top-level member's value was typed.

@@ -20,7 +20,7 @@ from django.db import close_old_connections
 from console.engine import Cancelled, ConfigurationError, run_invocation
 from console.interpreter import Builtin, CommandError, Invocation, parse_command
 from console.runs import builtins, notify, prompts, services
-from console.runs.models import CommandRun, RunStatus
+from console.runs.models import CommandRun, OutputStream, RunStatus
 from credentials import broker
 from credentials.clients import get_client
 from credentials.errors import CredentialError
@@ -28,18 +28,26 @@ from credentials.errors import CredentialError
 log = logging.getLogger(__name__)
 
 WATCH_INTERVAL = 0.2
+FLUSH_AFTER = 0.05
 EXIT_CANCELLED = 130
 
 _pool = ThreadPoolExecutor(max_workers=64, thread_name_prefix="run")
 
 
 class RunSink:
-    """Writes a run's output to the DB in order and rings the doorbell."""
+    """Writes a run's output to the DB in order and rings the doorbell.
+
+    The newest chunk is held back for at most FLUSH_AFTER: most commands write their
+    whole output just before they end, and that last chunk is then stored in the same
+    transaction as the final status and announced by one doorbell, which saves a full
+    notify-and-read round for every one-shot command. Streaming output still shows
+    within FLUSH_AFTER, and questions (prompts) are never held."""
 
     def __init__(self, run: CommandRun) -> None:
         self.run = run
         self.run_id = run.pk
         self.next_seq = 0
+        self._pending: tuple[str, str, float] | None = None
         self._stopped = threading.Event()
         self._lock = threading.Lock()
 
@@ -49,8 +57,39 @@ class RunSink:
         with self._lock:
             if self._stopped.is_set():
                 return
-            self.next_seq = services.append_chunk(self.run_id, stream, data, seq=self.next_seq)
+            flushed = self._flush_locked()
+            self._pending = (stream, data, time.monotonic())
+            if stream == OutputStream.PROMPT:
+                flushed = self._flush_locked() or flushed
+        if flushed:
+            notify.notify_run(self.run_id)
+
+    def flush_if_due(self) -> float | None:
+        """Flush a held chunk whose time is up; returns seconds until the next is due."""
+        with self._lock:
+            if self._pending is None:
+                return None
+            wait = self._pending[2] + FLUSH_AFTER - time.monotonic()
+            if wait > 0:
+                return wait
+            self._flush_locked()
         notify.notify_run(self.run_id)
+        return None
+
+    def _flush_locked(self) -> bool:
+        if self._pending is None:
+            return False
+        stream, data, _ = self._pending
+        self._pending = None
+        self.next_seq = services.append_chunk(self.run_id, stream, data, seq=self.next_seq)
+        return True
+
+    def close(self) -> list[tuple[str, str]]:
+        """Stop accepting output; returns what is still held, to store with the final status."""
+        with self._lock:
+            self._stopped.set()
+            pending, self._pending = self._pending, None
+        return [(pending[0], pending[1])] if pending else []
 
     def cancelled(self) -> bool:
         return self._stopped.is_set()
@@ -59,27 +98,25 @@ class RunSink:
         """Ask the user a question through a `prompt` frame and wait for the answer."""
         return prompts.ask(self.run, self, text, secret=secret)
 
-    def stop(self) -> None:
-        with self._lock:
-            self._stopped.set()
-
 
 def execute(run: CommandRun) -> None:
     sink = RunSink(run)
     future = _pool.submit(_run_command, run, sink)
     status, code, reason = _watch(run, sink, future)
-    if status in {RunStatus.CANCELLED, RunStatus.TIMED_OUT}:
-        sink.stop()
-    stderr = f"\nconsole: {reason}\n" if status == RunStatus.TIMED_OUT else ""
-    services.finish_run(run.pk, status, code, reason, stderr=stderr)
+    output = sink.close()
+    if status == RunStatus.TIMED_OUT:
+        output.append((OutputStream.STDERR, f"\nconsole: {reason}\n"))
+    services.finish_run(run.pk, status, code, reason, output=output, first_seq=sink.next_seq)
 
 
 def _watch(run: CommandRun, sink: RunSink, future: Future[int]) -> tuple[str, int, str]:
     deadline = time.monotonic() + settings.CONSOLE_RUN_TIMEOUT
     next_beat = time.monotonic() + settings.CONSOLE_HEARTBEAT_SECONDS
+    next_check = time.monotonic() + WATCH_INTERVAL
     while True:
+        flush_in = sink.flush_if_due()
         try:
-            code = future.result(timeout=WATCH_INTERVAL)
+            code = future.result(timeout=min(WATCH_INTERVAL, flush_in or WATCH_INTERVAL))
         except TimeoutError:
             pass
         except Cancelled:
@@ -91,8 +128,10 @@ def _watch(run: CommandRun, sink: RunSink, future: Future[int]) -> tuple[str, in
         else:
             return (RunStatus.SUCCEEDED if code == 0 else RunStatus.FAILED), code, ""
         now = time.monotonic()
-        if services.is_cancel_requested(run.pk):
-            return RunStatus.CANCELLED, EXIT_CANCELLED, "cancelled"
+        if now >= next_check:
+            next_check = now + WATCH_INTERVAL
+            if services.is_cancel_requested(run.pk):
+                return RunStatus.CANCELLED, EXIT_CANCELLED, "cancelled"
         if now > deadline:
             return RunStatus.TIMED_OUT, 255, f"the command timed out after {settings.CONSOLE_RUN_TIMEOUT} seconds"
         if now > next_beat:

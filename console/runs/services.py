@@ -10,6 +10,7 @@ import logging
 import time
 import uuid
 from datetime import timedelta
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -65,11 +66,13 @@ def submit_run(
     run.sealed_command = crypto.seal(line, _context(run, "command"))
     if stdin:
         run.sealed_stdin = crypto.seal(stdin, _context(run, "stdin"))
+    problems: list[str] = []
     with transaction.atomic():
         run.save()
         audit.record(audit.AuditAction.RUN_SUBMITTED, actor=user, run=run, data={"command": run.command, "source": source})
-        transaction.on_commit(lambda: _enqueue(run.pk))
-    run.refresh_from_db()
+        transaction.on_commit(lambda: problems.extend(filter(None, [_enqueue(run.pk)])))
+    if problems:
+        run.refresh_from_db()
     return run
 
 
@@ -90,16 +93,17 @@ def _record_rejected(run: CommandRun, line: str, message: str, exit_code: int) -
     return run
 
 
-def _enqueue(run_id: uuid.UUID) -> None:
+def _enqueue(run_id: uuid.UUID) -> str | None:
     problem = queue.enqueue_execution(run_id)
     if problem:
         reject_queued_run(run_id, problem)
+    return problem
 
 
 def reject_queued_run(run_id: uuid.UUID, message: str) -> bool:
     ended = _transition(
         run_id, RunStatus.QUEUED, RunStatus.REJECTED, EXIT_REJECTED, reason=message,
-        stderr=f"console: {message}\n",
+        output=[(OutputStream.STDERR, f"console: {message}\n")],
     )
     if ended:
         notify.notify_run(run_id)
@@ -112,18 +116,20 @@ def _transition(
     status: str,
     exit_code: int | None,
     reason: str = "",
-    stderr: str = "",
+    output: Sequence[tuple[str, str]] = (),
+    first_seq: int | None = None,
 ) -> bool:
-    """Compare-and-set a run into a final status; audit the outcome when it wins. A last
-    `stderr` line is stored in the same transaction, so whoever sees the final status
-    also sees all of the output."""
+    """Compare-and-set a run into a final status; audit the outcome when it wins. The
+    run's last `output` is stored in the same transaction, so whoever sees the final
+    status also sees all of the output."""
     with transaction.atomic():
         changed = CommandRun.objects.filter(pk=run_id, status=expected).update(
             status=status, exit_code=exit_code, reason=reason, finished_at=timezone.now()
         )
-        if changed and stderr:
-            append_chunk(run_id, OutputStream.STDERR, stderr)
         if changed:
+            seq = first_seq
+            for stream, data in output:
+                seq = append_chunk(run_id, stream, data, seq=seq)
             run = CommandRun.objects.select_related("user").get(pk=run_id)
             audit.record(
                 audit.AuditAction.RUN_FINISHED,
@@ -145,8 +151,15 @@ def claim_run(run_id: uuid.UUID | str, worker: str) -> CommandRun | None:
     return CommandRun.objects.select_related("user").get(pk=run_id)
 
 
-def finish_run(run_id: uuid.UUID | str, status: str, exit_code: int, reason: str = "", stderr: str = "") -> bool:
-    ended = _transition(run_id, RunStatus.RUNNING, status, exit_code, reason, stderr)
+def finish_run(
+    run_id: uuid.UUID | str,
+    status: str,
+    exit_code: int,
+    reason: str = "",
+    output: Sequence[tuple[str, str]] = (),
+    first_seq: int | None = None,
+) -> bool:
+    ended = _transition(run_id, RunStatus.RUNNING, status, exit_code, reason, output, first_seq)
     notify.notify_run(run_id)
     return ended
 
@@ -260,7 +273,7 @@ def reap_run_if_stale(run: CommandRun, now: Any = None) -> bool:
 
 def _mark_lost(run_id: uuid.UUID, expected: str, why: str) -> bool:
     message = f"\nconsole: the command was lost: {why}. Check its effects before running it again.\n"
-    if not _transition(run_id, expected, RunStatus.LOST, EXIT_REJECTED, reason=why, stderr=message):
+    if not _transition(run_id, expected, RunStatus.LOST, EXIT_REJECTED, reason=why, output=[(OutputStream.STDERR, message)]):
         return False
     notify.notify_run(run_id)
     return True

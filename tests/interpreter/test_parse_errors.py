@@ -12,7 +12,8 @@ from console.interpreter import CommandError, parse_command
 
 USAGE_BLOCK = (
     "\nusage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]\n"
-    "To see help text, you can run:\n\n  aws help\n  aws <command> help\n  aws <command> <subcommand> help\n\n"
+    "To see help text, you can run:\n\n"
+    "  aws help\n  aws <command> help\n  aws <command> <subcommand> help\n\n"
 )
 
 
@@ -25,68 +26,174 @@ def refusal(line: str) -> CommandError:
 @pytest.mark.parametrize(
     "line, message, exit_code, position",
     [
-        ("ls -la", "console: command not found: ls\n"
-         "Commands start with `aws`. Type `help` to see what this terminal runs.\n", 127, 0),
-        ("  terraform plan", "console: command not found: terraform\n"
-         "Commands start with `aws`. Type `help` to see what this terminal runs.\n", 127, 2),
+        (
+            "ls -la",
+            "console: command not found: ls\n"
+            "Commands start with `aws`. Type `help` to see what this terminal runs.\n",
+            127,
+            0,
+        ),
+        (
+            "  terraform plan",
+            "console: command not found: terraform\n"
+            "Commands start with `aws`. Type `help` to see what this terminal runs.\n",
+            127,
+            2,
+        ),
         ("", "console: empty command\n", 252, None),
         ("   ", "console: empty command\n", 252, None),
         ("aws", USAGE_BLOCK + "aws: error: the following arguments are required: command\n\n", 252, None),
-        ("aws ec2", USAGE_BLOCK + "aws: error: the following arguments are required: operation\n\n", 252, None),
-        ("aws s3api list-objects", USAGE_BLOCK + "aws: error: the following arguments are required: --bucket\n\n",
-         252, None),
-        ("aws s3api get-object-acl --region x",
-         USAGE_BLOCK + "aws: error: the following arguments are required: --bucket, --key\n\n", 252, None),
-        ("aws s3api list-objects --bucket", USAGE_BLOCK + "aws: error: argument --bucket: expected one argument\n\n",
-         252, 23),
-        ("aws s3api list-objects --bucket --prefix p",
-         USAGE_BLOCK + "aws: error: argument --bucket: expected one argument\n\n", 252, 23),
-        ("aws s3api list-objects --bucket b --prefx p",
-         USAGE_BLOCK + "Unknown options: --prefx, p\nDid you mean --prefix?\n\n", 252, 34),
-        ("aws s3api list-buckets --regoin eu-west-1",
-         USAGE_BLOCK + "Unknown options: --regoin, eu-west-1\nDid you mean --region?\n\n", 252, 23),
+        (
+            "aws ec2",
+            USAGE_BLOCK + "aws: error: the following arguments are required: operation\n\n",
+            252,
+            None,
+        ),
+        (
+            "aws s3api list-objects",
+            USAGE_BLOCK + "aws: error: the following arguments are required: --bucket\n\n",
+            252,
+            None,
+        ),
+        (
+            "aws s3api get-object-acl --region x",
+            USAGE_BLOCK + "aws: error: the following arguments are required: --bucket, --key\n\n",
+            252,
+            None,
+        ),
+        (
+            "aws s3api list-objects --bucket",
+            USAGE_BLOCK + "aws: error: argument --bucket: expected one argument\n\n",
+            252,
+            23,
+        ),
+        (
+            "aws s3api list-objects --bucket --prefix p",
+            USAGE_BLOCK + "aws: error: argument --bucket: expected one argument\n\n",
+            252,
+            23,
+        ),
+        (
+            "aws s3api list-objects --bucket b --prefx p",
+            USAGE_BLOCK + "Unknown options: --prefx, p\nDid you mean --prefix?\n\n",
+            252,
+            34,
+        ),
+        (
+            "aws s3api list-buckets --regoin eu-west-1",
+            USAGE_BLOCK + "Unknown options: --regoin, eu-west-1\nDid you mean --region?\n\n",
+            252,
+            23,
+        ),
         ("aws s3api list-objects --bucket b extra", USAGE_BLOCK + "Unknown options: extra\n\n", 252, 34),
         ("aws iam get-user --max-items 5", USAGE_BLOCK + "Unknown options: --max-items, 5\n\n", 252, 17),
-        ("aws ec2 describe-instances --dry-run=yes",
-         USAGE_BLOCK + "aws: error: argument --dry-run: ignored explicit argument 'yes'\n\n", 252, 27),
-        ("aws s3api list-objects --bucket b --max-keys abc",
-         "\ninvalid literal for int() with base 10: 'abc'\n", 255, 45),
-        ("aws logs get-log-events --log-stream-name s --start-time abc",
-         USAGE_BLOCK + "aws: error: argument --start-time: invalid int value: 'abc'\n\n", 252, 57),
-        ("aws cloudwatch put-metric-alarm --alarm-name a --threshold x",
-         USAGE_BLOCK + "aws: error: argument --threshold: invalid float value: 'x'\n\n", 252, 59),
-        ("aws ec2 describe-instances --max-items ten",
-         USAGE_BLOCK + "aws: error: argument --max-items: invalid int value: 'ten'\n\n", 252, 39),
-        ("aws --cli-read-timeout soon sts get-caller-identity",
-         USAGE_BLOCK + "aws: error: argument --cli-read-timeout: invalid int value: 'soon'\n\n", 252, 23),
-        ("aws s3api put-bucket-versioning --bucket b --versioning-configuration '{\"Status\": }'",
-         "\nError parsing parameter '--versioning-configuration': Invalid JSON: Expecting value: line 1 column 12 "
-         "(char 11)\nJSON received: {\"Status\": }\n", 252, 82),
-        ("aws ec2 describe-instances --instance-ids '[\"a\",]'",
-         "\nError parsing parameter '--instance-ids': Invalid JSON: Expecting value: line 1 column 6 (char 5)\n"
-         "JSON received: [\"a\",]\n", 252, 48),
+        (
+            "aws ec2 describe-instances --dry-run=yes",
+            USAGE_BLOCK + "aws: error: argument --dry-run: ignored explicit argument 'yes'\n\n",
+            252,
+            27,
+        ),
+        (
+            "aws s3api list-objects --bucket b --max-keys abc",
+            "\ninvalid literal for int() with base 10: 'abc'\n",
+            255,
+            45,
+        ),
+        (
+            "aws logs get-log-events --log-stream-name s --start-time abc",
+            USAGE_BLOCK + "aws: error: argument --start-time: invalid int value: 'abc'\n\n",
+            252,
+            57,
+        ),
+        (
+            "aws cloudwatch put-metric-alarm --alarm-name a --threshold x",
+            USAGE_BLOCK + "aws: error: argument --threshold: invalid float value: 'x'\n\n",
+            252,
+            59,
+        ),
+        (
+            "aws ec2 describe-instances --max-items ten",
+            USAGE_BLOCK + "aws: error: argument --max-items: invalid int value: 'ten'\n\n",
+            252,
+            39,
+        ),
+        (
+            "aws --cli-read-timeout soon sts get-caller-identity",
+            USAGE_BLOCK + "aws: error: argument --cli-read-timeout: invalid int value: 'soon'\n\n",
+            252,
+            23,
+        ),
+        (
+            "aws s3api put-bucket-versioning --bucket b --versioning-configuration '{\"Status\": }'",
+            "\nError parsing parameter '--versioning-configuration': "
+            "Invalid JSON: Expecting value: line 1 column 12 "
+            '(char 11)\nJSON received: {"Status": }\n',
+            252,
+            82,
+        ),
+        (
+            "aws ec2 describe-instances --instance-ids '[\"a\",]'",
+            "\nError parsing parameter '--instance-ids': "
+            "Invalid JSON: Expecting value: line 1 column 6 (char 5)\n"
+            'JSON received: ["a",]\n',
+            252,
+            48,
+        ),
         ("aws kms encrypt --key-id k --plaintext abc", '\nInvalid base64: "****"\n', 255, 39),
-        ("aws kinesis put-record --stream-name s --partition-key k --data abc", '\nInvalid base64: "abc"\n', 255, 64),
-        ("aws ec2 describe-instances --no-paginate --max-items 5",
-         "\nError during pagination: Cannot specify --no-paginate along with pagination arguments: --max-items\n",
-         255, None),
-        ("aws ec2 modify-instance-attribute --instance-id i --ebs-optimized --no-ebs-optimized",
-         '\nCannot specify both the "--ebs-optimized" option and the "--no-ebs-optimized" option.\n', 255, 66),
-        ("aws sts get-caller-identity --query 'foo['",
-         '\nBad value for --query foo[: Invalid jmespath expression: Incomplete expression:\n"foo["\n     ^\n',
-         255, 41),
-        ("aws sts get-caller-identity --endpoint-url example.com",
-         '\nBad value for --endpoint-url "example.com": scheme is missing.  Must be of the form '
-         "http://<hostname>/ or https://<hostname>/\n", 255, 43),
+        (
+            "aws kinesis put-record --stream-name s --partition-key k --data abc",
+            '\nInvalid base64: "abc"\n',
+            255,
+            64,
+        ),
+        (
+            "aws ec2 describe-instances --no-paginate --max-items 5",
+            "\nError during pagination: "
+            "Cannot specify --no-paginate along with pagination arguments: --max-items\n",
+            255,
+            None,
+        ),
+        (
+            "aws ec2 modify-instance-attribute --instance-id i --ebs-optimized --no-ebs-optimized",
+            '\nCannot specify both the "--ebs-optimized" option and the "--no-ebs-optimized" option.\n',
+            255,
+            66,
+        ),
+        (
+            "aws sts get-caller-identity --query 'foo['",
+            "\nBad value for --query foo[: Invalid jmespath expression: "
+            'Incomplete expression:\n"foo["\n     ^\n',
+            255,
+            41,
+        ),
+        (
+            "aws sts get-caller-identity --endpoint-url example.com",
+            '\nBad value for --endpoint-url "example.com": scheme is missing.  Must be of the form '
+            "http://<hostname>/ or https://<hostname>/\n",
+            255,
+            43,
+        ),
         # departures from argparse, which keeps the last of a repeated option
-        ("aws s3api list-objects --bucket a --bucket b",
-         USAGE_BLOCK + "aws: error: argument --bucket: given more than once\n\n", 252, 34),
-        ("aws iam create-login-profile --user-name u --password p --password-reset-required "
-         "--no-password-reset-required",
-         USAGE_BLOCK + "aws: error: argument --no-password-reset-required: not allowed with argument "
-         "--password-reset-required\n\n", 252, 82),
-        ("aws --region a sts get-caller-identity --region b",
-         USAGE_BLOCK + "aws: error: argument --region: given more than once\n\n", 252, 39),
+        (
+            "aws s3api list-objects --bucket a --bucket b",
+            USAGE_BLOCK + "aws: error: argument --bucket: given more than once\n\n",
+            252,
+            34,
+        ),
+        (
+            "aws iam create-login-profile --user-name u --password p --password-reset-required "
+            "--no-password-reset-required",
+            USAGE_BLOCK + "aws: error: argument --no-password-reset-required: not allowed with argument "
+            "--password-reset-required\n\n",
+            252,
+            82,
+        ),
+        (
+            "aws --region a sts get-caller-identity --region b",
+            USAGE_BLOCK + "aws: error: argument --region: given more than once\n\n",
+            252,
+            39,
+        ),
     ],
 )
 def test_it_refuses_a_line_as_the_cli_does(line, message, exit_code, position):
@@ -97,14 +204,25 @@ def test_it_refuses_a_line_as_the_cli_does(line, message, exit_code, position):
 @pytest.mark.parametrize(
     "line, fragment, position",
     [
-        ("aws ec3 describe-instances", "aws: error: argument command: Invalid choice, valid choices are:\n\n", 4),
-        ("aws ec2 describe-instancs", "aws: error: argument operation: Invalid choice, valid choices are:\n\n", 8),
+        (
+            "aws ec3 describe-instances",
+            "aws: error: argument command: Invalid choice, valid choices are:\n\n",
+            4,
+        ),
+        (
+            "aws ec2 describe-instancs",
+            "aws: error: argument operation: Invalid choice, valid choices are:\n\n",
+            8,
+        ),
         ("aws ses verify-email-address --email-address a", "argument operation: Invalid choice", 8),
-        ("aws --output xml sts get-caller-identity",
-         "aws: error: argument --output: Invalid choice, valid choices are:\n\n"
-         "json                                     | text                                    \n"
-         "table                                    | yaml                                    \n"
-         "yaml-stream                             \n\n", 13),
+        (
+            "aws --output xml sts get-caller-identity",
+            "aws: error: argument --output: Invalid choice, valid choices are:\n\n"
+            "json                                     | text                                    \n"
+            "table                                    | yaml                                    \n"
+            "yaml-stream                             \n\n",
+            13,
+        ),
         ("aws sts get-caller-identity --color blue", "argument --color: Invalid choice", 36),
     ],
 )
@@ -132,21 +250,44 @@ def test_it_suggests_close_names(line, suggestions):
 @pytest.mark.parametrize(
     "line, fragment, position",
     [
-        ("aws --no-verify-ssl s3api list-buckets", "always verifies TLS certificates with the system's trust store", 4),
+        (
+            "aws --no-verify-ssl s3api list-buckets",
+            "always verifies TLS certificates with the system's trust store",
+            4,
+        ),
         ("aws s3api list-buckets --ca-bundle /tmp/ca.pem", "always verifies TLS certificates", 23),
         ("aws --version", "--version is not available in this console", 4),
         ("aws s3 ls", "use `aws s3api`", 4),
         ("aws configure list", "`aws configure` is not available", 4),
         ("aws ecr get-login-password", "`aws ecr get-login-password` is a hand-written AWS CLI command", 8),
-        ("aws ec2 wait instance-running --instance-ids i-1", "`aws ec2 wait` is a hand-written AWS CLI command", 8),
+        (
+            "aws ec2 wait instance-running --instance-ids i-1",
+            "`aws ec2 wait` is a hand-written AWS CLI command",
+            8,
+        ),
         ("aws s3api get-object --bucket b --key k out.txt", "writes its result to a file", 10),
-        ("aws s3api put-object --bucket b --key k --body data.txt", "cannot read files from your workspace", 47),
-        ("aws iam create-policy --policy-name p --policy-document file://policy.json",
-         "file:// and fileb:// values read files from your workspace", 56),
+        (
+            "aws s3api put-object --bucket b --key k --body data.txt",
+            "cannot read files from your workspace",
+            47,
+        ),
+        (
+            "aws iam create-policy --policy-name p --policy-document file://policy.json",
+            "file:// and fileb:// values read files from your workspace",
+            56,
+        ),
         ("aws ec2 describe-instances --cli-input-json '{}'", "--cli-input-json is not supported", 27),
-        ("aws ec2 describe-instances --generate-cli-skeleton", "--generate-cli-skeleton is not supported", 27),
-        ("aws ec2 describe-instances --filters Name=tag:Env,Values=prod",
-         "shorthand syntax is not supported by this console yet; give the value as JSON", 37),
+        (
+            "aws ec2 describe-instances --generate-cli-skeleton",
+            "--generate-cli-skeleton is not supported",
+            27,
+        ),
+        (
+            "aws ec2 describe-instances --filters Name=tag:Env,Values=prod",
+            "shorthand syntax is not supported by this console yet; give the value as JSON, "
+            'for example --filters \'[{"Name": "string", "Values": ["string"]}]\'\n',
+            37,
+        ),
         ("aws s3api put-bucket-tagging --bucket b --tagging TagSet=[]", "give the value as JSON", 50),
     ],
 )
@@ -159,7 +300,9 @@ def test_it_explains_what_this_console_does_not_do(line, fragment, position):
 
 def test_it_refuses_preview_services_as_the_cli_does():
     error = refusal("aws sdb list-domains")
-    assert error.message.startswith("AWS CLI support for this service is only available in a preview stage.\n")
+    assert error.message.startswith(
+        "AWS CLI support for this service is only available in a preview stage.\n"
+    )
     assert (error.exit_code, error.position) == (1, 4)
 
 

@@ -51,5 +51,5 @@ def test_it_refuses_an_answer_from_another_user(alice, charlie):
 def test_it_stops_waiting_when_the_run_is_cancelled(alice):
     run = _running_run(alice)
     sink = RunSink(run)
-    threading.Timer(0.2, sink.stop).start()
+    threading.Timer(0.2, sink.close).start()
     assert sink.ask("MFA code: ", secret=True) is None
