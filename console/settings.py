@@ -169,6 +169,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Celery's Django fixup closes every DB connection before and after each task unless
+# this is set; reconnecting to PostgreSQL costs more than the AWS call itself. The task
+# calls close_old_connections(), which honours CONN_MAX_AGE and drops broken connections.
+CELERY_DB_REUSE_MAX = envint("CELERY_DB_REUSE_MAX", 10_000)
 CELERY_BEAT_SCHEDULE = {
     "reap-stale-runs": {"task": "console.runs.tasks.reap_runs", "schedule": 15.0},
 }

@@ -45,8 +45,9 @@ def record(
     # The run id is kept in `data` (not only the FK) so the chain survives a deleted run.
     data = {**(data or {}), **({"run": str(run.pk)} if run else {})}
     actor_name = getattr(actor, "username", "") or "system"
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    # No savepoint: callers already hold a transaction, and a failure must abort it whole.
+    with transaction.atomic(savepoint=False):
+        head = _locked_head()
         digest = _digest(head.last_hash, action.value, actor_name, data)
         event = AuditEvent.objects.create(
             action=action.value,
@@ -60,6 +61,14 @@ def record(
         head.last_hash = digest
         head.save(update_fields=["last_hash"])
     return event
+
+
+def _locked_head() -> AuditChainHead:
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditChainHead.objects.get_or_create(pk=1)  # only ever on the first event
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
 
 
 def verify_chain() -> int | None:

@@ -106,7 +106,7 @@ def execute(run: CommandRun) -> None:
     output = sink.close()
     if status == RunStatus.TIMED_OUT:
         output.append((OutputStream.STDERR, f"\nconsole: {reason}\n"))
-    services.finish_run(run.pk, status, code, reason, output=output, first_seq=sink.next_seq)
+    services.finish_run(run, status, code, reason, output=output, first_seq=sink.next_seq)
 
 
 def _watch(run: CommandRun, sink: RunSink, future: Future[int]) -> tuple[str, int, str]:

@@ -11,17 +11,17 @@ import time
 import uuid
 from datetime import timedelta
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from console.interpreter import CommandError, parse_command, redact_line
 from console.runs import audit, notify, queue
 from console.runs.errors import RunInputError
-from console.runs.models import CommandRun, OutputChunk, OutputStream, RunStatus
+from console.runs.models import FINAL_STATUSES, CommandRun, OutputChunk, OutputStream, RunStatus
 from credentials import crypto
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ def submit_run(
     with transaction.atomic():
         run.save()
         audit.record(audit.AuditAction.RUN_SUBMITTED, actor=user, run=run, data={"command": run.command, "source": source})
-        transaction.on_commit(lambda: problems.extend(filter(None, [_enqueue(run.pk)])))
+        transaction.on_commit(lambda: problems.extend(filter(None, [_enqueue(run)])))
     if problems:
         run.refresh_from_db()
     return run
@@ -93,25 +93,25 @@ def _record_rejected(run: CommandRun, line: str, message: str, exit_code: int) -
     return run
 
 
-def _enqueue(run_id: uuid.UUID) -> str | None:
-    problem = queue.enqueue_execution(run_id)
+def _enqueue(run: CommandRun) -> str | None:
+    problem = queue.enqueue_execution(run.pk)
     if problem:
-        reject_queued_run(run_id, problem)
+        reject_queued_run(run, problem)
     return problem
 
 
-def reject_queued_run(run_id: uuid.UUID, message: str) -> bool:
+def reject_queued_run(run: CommandRun, message: str) -> bool:
     ended = _transition(
-        run_id, RunStatus.QUEUED, RunStatus.REJECTED, EXIT_REJECTED, reason=message,
+        run, RunStatus.QUEUED, RunStatus.REJECTED, EXIT_REJECTED, reason=message,
         output=[(OutputStream.STDERR, f"console: {message}\n")],
     )
     if ended:
-        notify.notify_run(run_id)
+        notify.notify_run(run.pk)
     return ended
 
 
 def _transition(
-    run_id: uuid.UUID | str,
+    run: CommandRun,
     expected: str,
     status: str,
     exit_code: int | None,
@@ -123,14 +123,13 @@ def _transition(
     run's last `output` is stored in the same transaction, so whoever sees the final
     status also sees all of the output."""
     with transaction.atomic():
-        changed = CommandRun.objects.filter(pk=run_id, status=expected).update(
+        changed = CommandRun.objects.filter(pk=run.pk, status=expected).update(
             status=status, exit_code=exit_code, reason=reason, finished_at=timezone.now()
         )
         if changed:
-            seq = first_seq
+            seq = first_seq if first_seq is not None else _next_seq(run.pk)
             for stream, data in output:
-                seq = append_chunk(run_id, stream, data, seq=seq)
-            run = CommandRun.objects.select_related("user").get(pk=run_id)
+                seq = append_chunk(run.pk, stream, data, seq=seq)
             audit.record(
                 audit.AuditAction.RUN_FINISHED,
                 actor=run.user,
@@ -152,15 +151,15 @@ def claim_run(run_id: uuid.UUID | str, worker: str) -> CommandRun | None:
 
 
 def finish_run(
-    run_id: uuid.UUID | str,
+    run: CommandRun,
     status: str,
     exit_code: int,
     reason: str = "",
     output: Sequence[tuple[str, str]] = (),
     first_seq: int | None = None,
 ) -> bool:
-    ended = _transition(run_id, RunStatus.RUNNING, status, exit_code, reason, output, first_seq)
-    notify.notify_run(run_id)
+    ended = _transition(run, RunStatus.RUNNING, status, exit_code, reason, output, first_seq)
+    notify.notify_run(run.pk)
     return ended
 
 
@@ -180,6 +179,13 @@ def take_stdin(run: CommandRun) -> str | None:
 def append_chunk(run_id: uuid.UUID | str, stream: str, data: str, seq: int | None = None) -> int:
     """Store output; returns the next free seq. Without `seq`, takes the next one (retrying
     when a concurrent writer took it first)."""
+    if seq is not None:
+        # The run's one writer knows its seq: a single INSERT, no savepoint.
+        pieces = _pieces(data)
+        OutputChunk.objects.bulk_create(
+            [OutputChunk(run_id=run_id, seq=seq + i, stream=stream, data=p) for i, p in enumerate(pieces)]
+        )
+        return seq + len(pieces)
     for _attempt in range(5):
         start = seq if seq is not None else _next_seq(run_id)
         try:
@@ -211,7 +217,7 @@ def request_cancel(user: Any, run_id: uuid.UUID | str) -> CommandRun | None:
     run = get_user_run(user, run_id)
     if run is None or run.is_final:
         return run
-    if not _transition(run.pk, RunStatus.QUEUED, RunStatus.CANCELLED, 130, "cancelled before it started"):
+    if not _transition(run, RunStatus.QUEUED, RunStatus.CANCELLED, 130, "cancelled before it started"):
         CommandRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(cancel_requested=True)
     notify.notify_run(run.pk)
     run.refresh_from_db()
@@ -234,6 +240,45 @@ def get_user_run(user: Any, run_id: uuid.UUID | str) -> CommandRun | None:
     return CommandRun.objects.filter(pk=key, user=user).first()
 
 
+class Chunk(NamedTuple):
+    seq: int
+    stream: str
+    data: str
+
+
+class RunSnapshot(NamedTuple):
+    status: str
+    exit_code: int | None
+    chunks: list[Chunk]
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+
+_READ_SINCE = """
+    SELECT r.status, r.exit_code, c.seq, c.stream, c.data
+    FROM runs_commandrun r
+    LEFT JOIN runs_outputchunk c ON c.run_id = r.id AND c.seq > %s
+    WHERE r.id = %s
+    ORDER BY c.seq
+"""
+
+
+def read_since(run_id: uuid.UUID | str, after: int) -> RunSnapshot:
+    """A run's status and its chunks after `after`, in one statement, so the two agree:
+    a run is final only once its last chunk is stored. This is the terminal's hot path
+    (every doorbell reads it), hence plain SQL instead of two ORM queries."""
+    key = uuid.UUID(str(run_id))
+    with connection.cursor() as cursor:
+        cursor.execute(_READ_SINCE, [after, key.hex if connection.vendor == "sqlite" else key])
+        rows = cursor.fetchall()
+    if not rows:
+        raise CommandRun.DoesNotExist(str(run_id))
+    chunks = [Chunk(seq, stream, data) for _s, _c, seq, stream, data in rows if seq is not None]
+    return RunSnapshot(rows[0][0], rows[0][1], chunks)
+
+
 def read_chunks(run: CommandRun, after: int = -1) -> list[OutputChunk]:
     return list(OutputChunk.objects.filter(run=run, seq__gt=after).order_by("seq"))
 
@@ -251,7 +296,7 @@ def wait_for_final(run_id: uuid.UUID | str, timeout: float) -> CommandRun:
     deadline = time.monotonic() + timeout
     delay = 0.005
     while True:
-        run = CommandRun.objects.get(pk=run_id)
+        run = CommandRun.objects.select_related("user").get(pk=run_id)
         if run.is_final or time.monotonic() >= deadline:
             return run
         reap_run_if_stale(run)
@@ -264,18 +309,18 @@ def reap_run_if_stale(run: CommandRun, now: Any = None) -> bool:
     if run.status == RunStatus.RUNNING:
         beat = run.heartbeat_at or run.started_at or run.created_at
         if now - beat > timedelta(seconds=settings.CONSOLE_LOST_AFTER):
-            return _mark_lost(run.pk, RunStatus.RUNNING, "its worker stopped responding")
+            return _mark_lost(run, RunStatus.RUNNING, "its worker stopped responding")
     elif run.status == RunStatus.QUEUED:
         if now - run.created_at > timedelta(seconds=settings.CONSOLE_QUEUE_TIMEOUT):
-            return _mark_lost(run.pk, RunStatus.QUEUED, "no worker picked it up")
+            return _mark_lost(run, RunStatus.QUEUED, "no worker picked it up")
     return False
 
 
-def _mark_lost(run_id: uuid.UUID, expected: str, why: str) -> bool:
+def _mark_lost(run: CommandRun, expected: str, why: str) -> bool:
     message = f"\nconsole: the command was lost: {why}. Check its effects before running it again.\n"
-    if not _transition(run_id, expected, RunStatus.LOST, EXIT_REJECTED, reason=why, output=[(OutputStream.STDERR, message)]):
+    if not _transition(run, expected, RunStatus.LOST, EXIT_REJECTED, reason=why, output=[(OutputStream.STDERR, message)]):
         return False
-    notify.notify_run(run_id)
+    notify.notify_run(run.pk)
     return True
 
 
@@ -290,7 +335,8 @@ def reap_stale_runs() -> int:
     now = timezone.now()
     lost_before = now - timedelta(seconds=settings.CONSOLE_LOST_AFTER)
     queued_before = now - timedelta(seconds=settings.CONSOLE_QUEUE_TIMEOUT)
-    stale = CommandRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=lost_before) | CommandRun.objects.filter(
-        status=RunStatus.QUEUED, created_at__lt=queued_before
-    )
+    stale = CommandRun.objects.filter(
+        Q(status=RunStatus.RUNNING, heartbeat_at__lt=lost_before)
+        | Q(status=RunStatus.QUEUED, created_at__lt=queued_before)
+    ).select_related("user")
     return sum(reap_run_if_stale(run, now) for run in stale)

@@ -105,7 +105,8 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         except RunError as exc:
             return await self.error(exc.message, exc.code)
         await self.send_json({"type": "started", "run_id": str(run.pk), "command": run.command})
-        await self.follow(str(run.pk), after=-1)
+        # A fresh queued run has no output yet: wait for its doorbell instead of reading.
+        await self.follow(str(run.pk), after=-1, read_now=run.is_final)
 
     async def on_cancel(self, frame: dict[str, Any]) -> None:
         run_id = frame.get("run_id") or self.run_id
@@ -154,12 +155,13 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         await self.error("no such run", "not_found")
 
     # ---- following a run --------------------------------------------------------
-    async def follow(self, run_id: str, after: int) -> None:
+    async def follow(self, run_id: str, after: int, read_now: bool = True) -> None:
         if self.run_id and self.run_id != run_id:
             await self.channel_layer.group_discard(run_group(self.run_id), self.channel_name)
         self.run_id, self.last_seq = run_id, after
         await self.channel_layer.group_add(run_group(run_id), self.channel_name)
-        await self.pump()
+        if read_now:
+            await self.pump()
         if self.run_id and (self.poller is None or self.poller.done()):
             self.poller = asyncio.create_task(self._poll())
 
@@ -168,15 +170,16 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         async with self.pump_lock:
             if not self.run_id:
                 return
-            run, chunks = await _read_run(self.run_id, self.last_seq)
-            for chunk in chunks:
-                await self.send_json(_chunk_frame(run, chunk))
+            run_id = self.run_id
+            snapshot = await database_sync_to_async(services.read_since)(run_id, self.last_seq)
+            for chunk in snapshot.chunks:
+                await self.send_json(_chunk_frame(run_id, chunk))
                 self.last_seq = chunk.seq
-            if run.is_final:
+            if snapshot.is_final:
                 await self.send_json(
-                    {"type": "exit", "run_id": str(run.pk), "code": run.exit_code, "status": run.status}
+                    {"type": "exit", "run_id": run_id, "code": snapshot.exit_code, "status": snapshot.status}
                 )
-                await self.channel_layer.group_discard(run_group(run.pk), self.channel_name)
+                await self.channel_layer.group_discard(run_group(run_id), self.channel_name)
                 self.run_id = None
 
     async def _poll(self) -> None:
@@ -195,11 +198,11 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         await self.close(code=CLOSE_UNAUTHENTICATED)
 
 
-def _chunk_frame(run: CommandRun, chunk: Any) -> dict[str, Any]:
+def _chunk_frame(run_id: str, chunk: Any) -> dict[str, Any]:
     if chunk.stream == OutputStream.PROMPT:
         question = json.loads(chunk.data)
-        return {"type": "prompt", "run_id": str(run.pk), "seq": chunk.seq, **question}
-    return {"type": "output", "run_id": str(run.pk), "seq": chunk.seq, "stream": chunk.stream, "data": chunk.data}
+        return {"type": "prompt", "run_id": run_id, "seq": chunk.seq, **question}
+    return {"type": "output", "run_id": run_id, "seq": chunk.seq, "stream": chunk.stream, "data": chunk.data}
 
 
 @database_sync_to_async
@@ -212,15 +215,7 @@ def _run_is_final(run_id: str) -> bool:
     return not CommandRun.objects.filter(pk=run_id, status__in=["queued", "running"]).exists()
 
 
-@database_sync_to_async
-def _read_run(run_id: str, after: int) -> tuple[CommandRun, list[Any]]:
-    # Status first, then chunks: a run is marked final only after its last chunk is
-    # stored, so chunks read after a final status are complete.
-    run = CommandRun.objects.get(pk=run_id)
-    return run, services.read_chunks(run, after)
-
-
 def _reap_if_stale(run_id: str) -> None:
-    run = CommandRun.objects.filter(pk=run_id).first()
+    run = CommandRun.objects.select_related("user").filter(pk=run_id).first()
     if run is not None:
         services.reap_run_if_stale(run)

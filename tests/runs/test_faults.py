@@ -124,10 +124,10 @@ def test_it_claims_a_run_only_once(alice):
 
 def test_it_only_moves_a_run_along_its_state_machine(alice):
     run = CommandRun.objects.create(user=alice, source=RunSource.API, command="aws sts get-caller-identity")
-    assert services.finish_run(run.pk, "succeeded", 0) is False  # not running yet
+    assert services.finish_run(run, "succeeded", 0) is False  # not running yet
     services.claim_run(run.pk, "w1")
-    assert services.finish_run(run.pk, "succeeded", 0) is True
-    assert services.finish_run(run.pk, "failed", 1) is False  # already final
+    assert services.finish_run(run, "succeeded", 0) is True
+    assert services.finish_run(run, "failed", 1) is False  # already final
     run.refresh_from_db()
     assert (run.status, run.exit_code) == ("succeeded", 0)
 
