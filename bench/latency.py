@@ -62,7 +62,7 @@ def stats(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p95
 
 
-def measure_raw(url: str, seed: Any, rounds: int) -> list[float]:
+def raw_client(url: str, seed: Any) -> Any:
     import botocore.session
 
     client = botocore.session.get_session().create_client(
@@ -71,24 +71,31 @@ def measure_raw(url: str, seed: Any, rounds: int) -> list[float]:
     )
     for _ in range(5):
         client.get_caller_identity()
-    samples = []
-    for _ in range(rounds):
-        began = time.perf_counter()
-        client.get_caller_identity()
-        samples.append(time.perf_counter() - began)
-    return samples
+    return client
 
 
-def measure_console(web_url: str, token: str, rounds: int) -> list[float]:
+def time_raw(client: Any) -> float:
+    began = time.perf_counter()
+    client.get_caller_identity()
+    return time.perf_counter() - began
+
+
+def measure_side_by_side(url: str, seed: Any, web_url: str, token: str, rounds: int) -> tuple[list[float], list[float]]:
+    """Raw and console calls interleaved, so the machine's noise falls on both alike."""
     from websockets.sync.client import connect
 
+    client = raw_client(url, seed)
     ws_url = web_url.replace("http://", "ws://") + "/ws/terminal/?terminal=bench"
     headers = {"Origin": "http://localhost", "Authorization": f"Bearer {token}"}
+    raw, console = [], []
     with connect(ws_url, additional_headers=headers, max_size=None) as ws:
         json.loads(ws.recv())  # hello
         for _ in range(10):
             _run(ws)
-        return [_run(ws) for _ in range(rounds)]
+        for _ in range(rounds):
+            raw.append(time_raw(client))
+            console.append(_run(ws))
+    return raw, console
 
 
 def _run(ws: Any) -> float:
@@ -179,8 +186,7 @@ def main() -> int:
         token = create_token(user, name="bench")
         children, web_url = start_stack(dict(os.environ))
         try:
-            raw = measure_raw(sandbox.url, seed, rounds)
-            console = measure_console(web_url, token, rounds)
+            raw, console = measure_side_by_side(sandbox.url, seed, web_url, token, rounds)
             cli = measure_cli(sandbox.url, seed, cli_rounds)
         finally:
             for child in children:

@@ -54,11 +54,15 @@ def submit_run(
     terminal_id: str = "",
     cols: int = 80,
     stdin: str | None = None,
+    run_id: uuid.UUID | None = None,
 ) -> CommandRun:
     """Record the run and its audit event in one transaction, then queue it on commit.
-    A line that does not parse is recorded as `rejected` with the CLI's message."""
+    A line that does not parse is recorded as `rejected` with the CLI's message.
+    A caller may choose the run's id, to subscribe to its doorbell before it is queued."""
     line = check_command(command)
-    run = CommandRun(user=user, source=source, terminal_id=terminal_id, cols=max(20, min(cols, 500)))
+    run = CommandRun(
+        id=run_id or uuid.uuid4(), user=user, source=source, terminal_id=terminal_id, cols=max(20, min(cols, 500))
+    )
     try:
         run.command = parse_command(line).redacted_line
     except CommandError as exc:
@@ -105,8 +109,6 @@ def reject_queued_run(run: CommandRun, message: str) -> bool:
         run, RunStatus.QUEUED, RunStatus.REJECTED, EXIT_REJECTED, reason=message,
         output=[(OutputStream.STDERR, f"console: {message}\n")],
     )
-    if ended:
-        notify.notify_run(run.pk)
     return ended
 
 
@@ -119,9 +121,11 @@ def _transition(
     output: Sequence[tuple[str, str]] = (),
     first_seq: int | None = None,
 ) -> bool:
-    """Compare-and-set a run into a final status; audit the outcome when it wins. The
-    run's last `output` is stored in the same transaction, so whoever sees the final
-    status also sees all of the output."""
+    """Compare-and-set a run into a final status. The run's last `output` is stored in
+    the same transaction, so whoever sees the final status also sees all of the output.
+    The winner rings the doorbell first and audits the outcome after: the outcome is
+    already durable in the run row, and the user should not wait for its audit copy
+    (`audit_missing_outcomes` repairs the rare event lost to a crash in between)."""
     with transaction.atomic():
         changed = CommandRun.objects.filter(pk=run.pk, status=expected).update(
             status=status, exit_code=exit_code, reason=reason, finished_at=timezone.now()
@@ -130,13 +134,31 @@ def _transition(
             seq = first_seq if first_seq is not None else _next_seq(run.pk)
             for stream, data in output:
                 seq = append_chunk(run.pk, stream, data, seq=seq)
-            audit.record(
-                audit.AuditAction.RUN_FINISHED,
-                actor=run.user,
-                run=run,
-                data={"status": status, "exit_code": exit_code, "reason": reason},
-            )
+    if changed:
+        notify.notify_run(run.pk)
+        _audit_outcome(run, status, exit_code, reason)
     return bool(changed)
+
+
+def _audit_outcome(run: CommandRun, status: str, exit_code: int | None, reason: str) -> None:
+    data = {"status": status, "exit_code": exit_code, "reason": reason}
+    with transaction.atomic():
+        audit.record(audit.AuditAction.RUN_FINISHED, actor=run.user, run=run, data=data)
+
+
+def audit_missing_outcomes(within: timedelta = timedelta(hours=1)) -> int:
+    """Record the outcome of recently ended runs whose `finished` event is missing."""
+    since = timezone.now() - within
+    missing = (
+        CommandRun.objects.filter(status__in=FINAL_STATUSES, finished_at__gte=since)
+        .exclude(audit__action__in=[audit.AuditAction.RUN_FINISHED.value, audit.AuditAction.RUN_REJECTED.value])
+        .select_related("user")
+    )
+    count = 0
+    for run in missing:
+        _audit_outcome(run, run.status, run.exit_code, run.reason)
+        count += 1
+    return count
 
 
 def claim_run(run_id: uuid.UUID | str, worker: str) -> CommandRun | None:
@@ -158,9 +180,7 @@ def finish_run(
     output: Sequence[tuple[str, str]] = (),
     first_seq: int | None = None,
 ) -> bool:
-    ended = _transition(run, RunStatus.RUNNING, status, exit_code, reason, output, first_seq)
-    notify.notify_run(run.pk)
-    return ended
+    return _transition(run, RunStatus.RUNNING, status, exit_code, reason, output, first_seq)
 
 
 def open_command(run: CommandRun) -> str:
@@ -318,10 +338,7 @@ def reap_run_if_stale(run: CommandRun, now: Any = None) -> bool:
 
 def _mark_lost(run: CommandRun, expected: str, why: str) -> bool:
     message = f"\nconsole: the command was lost: {why}. Check its effects before running it again.\n"
-    if not _transition(run, expected, RunStatus.LOST, EXIT_REJECTED, reason=why, output=[(OutputStream.STDERR, message)]):
-        return False
-    notify.notify_run(run.pk)
-    return True
+    return _transition(run, expected, RunStatus.LOST, EXIT_REJECTED, reason=why, output=[(OutputStream.STDERR, message)])
 
 
 def log_denied(user: Any, run_id: Any, action: str) -> None:

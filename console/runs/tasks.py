@@ -31,7 +31,9 @@ def execute_run(run_id: str) -> None:
 @shared_task(name="console.runs.tasks.reap_runs", ignore_result=True)
 def reap_runs() -> int:
     close_old_connections()
-    return services.reap_stale_runs()
+    reaped = services.reap_stale_runs()
+    services.audit_missing_outcomes()
+    return reaped
 
 
 def _announce_forever() -> None:

@@ -9,6 +9,7 @@ import json
 import logging
 import re
 import secrets
+import uuid
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -100,13 +101,17 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         cols = frame.get("cols")
         if isinstance(cols, int) and not isinstance(cols, bool):
             self.cols = cols
+        # Subscribe before the run exists, so a fast worker's doorbell cannot be missed.
+        run_id = uuid.uuid4()
+        await self.follow(str(run_id), after=-1, read_now=False)
         try:
-            run = await _submit(self.user, command, self.terminal_id, self.cols)
+            run = await _submit(self.user, command, self.terminal_id, self.cols, run_id)
         except RunError as exc:
+            await self.unfollow()
             return await self.error(exc.message, exc.code)
         await self.send_json({"type": "started", "run_id": str(run.pk), "command": run.command})
-        # A fresh queued run has no output yet: wait for its doorbell instead of reading.
-        await self.follow(str(run.pk), after=-1, read_now=run.is_final)
+        if run.is_final:  # rejected before it was queued; otherwise its doorbell will ring
+            await self.pump()
 
     async def on_cancel(self, frame: dict[str, Any]) -> None:
         run_id = frame.get("run_id") or self.run_id
@@ -165,13 +170,26 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         if self.run_id and (self.poller is None or self.poller.done()):
             self.poller = asyncio.create_task(self._poll())
 
+    async def unfollow(self) -> None:
+        if self.run_id:
+            await self.channel_layer.group_discard(run_group(self.run_id), self.channel_name)
+            self.run_id = None
+
+    async def _forget(self, run_id: str) -> None:
+        # Only when the run's submission failed before its row was written.
+        await self.channel_layer.group_discard(run_group(run_id), self.channel_name)
+        self.run_id = None
+
     async def pump(self) -> None:
         """Send what the DB has beyond `last_seq`; send `exit` once the run has ended."""
         async with self.pump_lock:
             if not self.run_id:
                 return
             run_id = self.run_id
-            snapshot = await database_sync_to_async(services.read_since)(run_id, self.last_seq)
+            try:
+                snapshot = await database_sync_to_async(services.read_since)(run_id, self.last_seq)
+            except CommandRun.DoesNotExist:
+                return await self._forget(run_id)
             for chunk in snapshot.chunks:
                 await self.send_json(_chunk_frame(run_id, chunk))
                 self.last_seq = chunk.seq
@@ -206,8 +224,10 @@ def _chunk_frame(run_id: str, chunk: Any) -> dict[str, Any]:
 
 
 @database_sync_to_async
-def _submit(user: Any, command: str, terminal_id: str, cols: int) -> CommandRun:
-    return services.submit_run(user, command, source=RunSource.TERMINAL, terminal_id=terminal_id, cols=cols)
+def _submit(user: Any, command: str, terminal_id: str, cols: int, run_id: uuid.UUID) -> CommandRun:
+    return services.submit_run(
+        user, command, source=RunSource.TERMINAL, terminal_id=terminal_id, cols=cols, run_id=run_id
+    )
 
 
 @database_sync_to_async

@@ -138,3 +138,16 @@ def test_it_cancels_a_queued_run_at_once(alice):
     run.refresh_from_db()
     assert (run.status, run.exit_code) == ("cancelled", 130)
     assert services.claim_run(run.pk, "w1") is None
+
+
+def test_it_audits_an_outcome_whose_event_was_lost(alice):
+    from console.runs.models import AuditEvent
+
+    run = CommandRun.objects.create(
+        user=alice, source=RunSource.API, command="aws iam list-roles", status="succeeded",
+        exit_code=0, finished_at=timezone.now(),
+    )
+    assert services.audit_missing_outcomes() == 1
+    event = AuditEvent.objects.get(run=run)
+    assert (event.action, event.data["status"]) == ("console:run:finished", "succeeded")
+    assert services.audit_missing_outcomes() == 0
