@@ -44,8 +44,12 @@ def _open_secrets(section: ConfigSection) -> dict[str, str]:
     return dict(json.loads(crypto.open_sealed(section.sealed_secrets, section.secret_context())))
 
 
+_PROFILES_SQL = f"SELECT * FROM {ConfigSection._meta.db_table} WHERE owner_id = %s AND kind = %s"
+
+
 def load_profiles(user: Any) -> dict[str, Profile]:
-    sections = ConfigSection.objects.filter(owner=user, kind=SectionKind.PROFILE)
+    # Read on every command: a plain query, which skips the ORM's compile step.
+    sections = ConfigSection.objects.raw(_PROFILES_SQL, [user.pk, SectionKind.PROFILE.value])
     return {
         s.name: Profile(s.name, dict(s.settings), _open_secrets(s), s.updated_at.isoformat())
         for s in sections
