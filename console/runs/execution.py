@@ -9,9 +9,10 @@ the sink, so the user sees the run end when they asked, not when AWS answers."""
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Any
 
 from django.conf import settings
@@ -31,7 +32,46 @@ WATCH_INTERVAL = 0.2
 FLUSH_AFTER = 0.05
 EXIT_CANCELLED = 130
 
-_pool = ThreadPoolExecutor(max_workers=64, thread_name_prefix="run")
+
+
+class DaemonThreadPool:
+    """Long-lived daemon threads that run commands. Reusing threads keeps each one's DB
+    connection and warm state; being daemons matters because a cancelled command may
+    still sit inside an AWS call, and that must not keep the worker from shutting down
+    (ThreadPoolExecutor joins its threads at exit)."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._tasks: queue.SimpleQueue[tuple[Future[Any], Any, tuple[Any, ...]]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._threads = 0
+        self._idle = 0
+
+    def submit(self, fn: Any, *args: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        with self._lock:
+            if self._idle == 0 and self._threads < self._limit:
+                self._threads += 1
+                threading.Thread(target=self._work, name=f"run-{self._threads}", daemon=True).start()
+        self._tasks.put((future, fn, args))
+        return future
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                self._idle += 1
+            future, fn, args = self._tasks.get()
+            with self._lock:
+                self._idle -= 1
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:  # handed to the waiting task thread
+                future.set_exception(exc)
+
+
+_pool = DaemonThreadPool(limit=64)
 
 
 class RunSink:

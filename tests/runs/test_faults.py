@@ -151,3 +151,23 @@ def test_it_audits_an_outcome_whose_event_was_lost(alice):
     event = AuditEvent.objects.get(run=run)
     assert (event.action, event.data["status"]) == ("console:run:finished", "succeeded")
     assert services.audit_missing_outcomes() == 0
+
+
+async def test_it_stops_a_worker_promptly_while_a_cancelled_call_hangs(stack, blackhole_profile):
+    comm = await _terminal(blackhole_profile)
+    await send(comm, {"type": "run", "command": "aws sts get-caller-identity --profile stuck"})
+    started = await receive(comm)
+    deadline = time.monotonic() + 10
+    while await database_sync_to_async(lambda: CommandRun.objects.get(pk=started["run_id"]).status)() != "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    await send(comm, {"type": "cancel"})
+    result = await collect_until_exit(comm, RunResult(run_id=started["run_id"]))
+    assert result.exit["status"] == "cancelled"
+    await comm.disconnect()
+    began = time.monotonic()
+    try:
+        _stop_worker(stack)  # the AWS call is still hanging in the worker
+        assert time.monotonic() - began < 10
+    finally:
+        stack.start_worker()
