@@ -66,8 +66,11 @@ def raw_client(url: str, seed: Any) -> Any:
     import botocore.session
 
     client = botocore.session.get_session().create_client(
-        "sts", region_name="us-east-1", endpoint_url=url,
-        aws_access_key_id=seed.access_key_id, aws_secret_access_key=seed.secret_access_key,
+        "sts",
+        region_name="us-east-1",
+        endpoint_url=url,
+        aws_access_key_id=seed.access_key_id,
+        aws_secret_access_key=seed.secret_access_key,
     )
     for _ in range(5):
         client.get_caller_identity()
@@ -80,7 +83,9 @@ def time_raw(client: Any) -> float:
     return time.perf_counter() - began
 
 
-def measure_side_by_side(url: str, seed: Any, web_url: str, token: str, rounds: int) -> tuple[list[float], list[float]]:
+def measure_side_by_side(
+    url: str, seed: Any, web_url: str, token: str, rounds: int
+) -> tuple[list[float], list[float]]:
     """Raw and console calls interleaved, so the machine's noise falls on both alike."""
     from websockets.sync.client import connect
 
@@ -116,8 +121,14 @@ def measure_cli(url: str, seed: Any, rounds: int) -> list[float] | None:
     aws = shutil.which("aws", path=str(Path(sys.executable).parent)) or shutil.which("aws")
     if aws is None:
         return None
-    env = dict(os.environ, AWS_ACCESS_KEY_ID=seed.access_key_id, AWS_SECRET_ACCESS_KEY=seed.secret_access_key,
-               AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
+    env = dict(
+        os.environ,
+        AWS_ACCESS_KEY_ID=seed.access_key_id,
+        AWS_SECRET_ACCESS_KEY=seed.secret_access_key,
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_CONFIG_FILE="/dev/null",
+        AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+    )
     command = [aws, "sts", "get-caller-identity", "--endpoint-url", url]
     subprocess.run(command, env=env, check=True, capture_output=True)
     samples = []
@@ -134,14 +145,45 @@ def start_stack(env: dict[str, str]) -> tuple[list[subprocess.Popen[bytes]], str
     queue.redis_client().flushdb()
     port = _free_port()
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "console", "--quiet", "worker", "--pool", "threads",
-         "--concurrency", "8", "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "console",
+            "--quiet",
+            "worker",
+            "--pool",
+            "threads",
+            "--concurrency",
+            "8",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     web = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "--access-log", os.devnull,
-         "console.asgi:application"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "--access-log",
+            os.devnull,
+            "console.asgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

@@ -35,7 +35,9 @@ def install_sandbox_profiles(user: Any, seed: Any, sandbox_url: str) -> list[str
         "default",
         {**common, "aws_access_key_id": seed.access_key_id, "aws_secret_access_key": seed.secret_access_key},
     )
-    save_profile(user, "readonly", {**common, "role_arn": seed.readonly_role_arn, "source_profile": "default"})
+    save_profile(
+        user, "readonly", {**common, "role_arn": seed.readonly_role_arn, "source_profile": "default"}
+    )
     save_profile(user, "admin", {**common, "role_arn": seed.admin_role_arn, "source_profile": "default"})
     return ["default", "readonly", "admin"]
 

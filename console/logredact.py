@@ -11,8 +11,18 @@ _PATTERNS = [
     # Authorization: AWS4-HMAC-SHA256 Credential=AKIA.../..., SignedHeaders=..., Signature=...
     (re.compile(r"(Credential=)[A-Z0-9]{4}[^/,\s'\"]*"), r"\1****"),
     (re.compile(r"(Signature=)[0-9a-f]+"), r"\1****"),
-    (re.compile(r"((?:X-Amz-Security-Token|x-amz-security-token|X-Amz-Signature)['\"]?\s*[:=]\s*b?['\"]?)[^'\"&,\s}]+"), r"\1****"),
-    (re.compile(r"(?i)((?:secret_?access_?key|session_?token|access_?token|refresh_?token|client_?secret|password)['\"]?\s*[:=]\s*b?['\"]?)[^'\"&,\s}]+"), r"\1****"),
+    (
+        re.compile(
+            r"((?:X-Amz-Security-Token|x-amz-security-token|X-Amz-Signature)['\"]?\s*[:=]\s*b?['\"]?)[^'\"&,\s}]+"
+        ),
+        r"\1****",
+    ),
+    (
+        re.compile(
+            r"(?i)((?:secret_?access_?key|session_?token|access_?token|refresh_?token|client_?secret|password)['\"]?\s*[:=]\s*b?['\"]?)[^'\"&,\s}]+"
+        ),
+        r"\1****",
+    ),
     (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"), r"\1****"),
     (re.compile(r"\b(awsc_)[A-Za-z0-9_-]{8,}"), r"\1****"),
     (re.compile(r"\b((?:AKIA|ASIA)[A-Z0-9]{4})[A-Z0-9]{8,}\b"), r"\1****"),

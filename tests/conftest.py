@@ -111,8 +111,22 @@ class Stack:
 
 
 def _worker_command() -> list[str]:
-    return [sys.executable, "-m", "celery", "-A", "console", "worker", "--pool", "threads",
-            "--concurrency", "8", "--loglevel", "WARNING", "--without-gossip", "--without-mingle"]
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "console",
+        "worker",
+        "--pool",
+        "threads",
+        "--concurrency",
+        "8",
+        "--loglevel",
+        "WARNING",
+        "--without-gossip",
+        "--without-mingle",
+    ]
 
 
 def _start_worker(env: dict[str, str], log_dir: Path) -> subprocess.Popen[bytes]:
@@ -135,7 +149,9 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="session")
-def stack(django_db_setup: Any, django_db_blocker: Any, sandbox: Sandbox, tmp_path_factory: Any) -> Iterator[Stack]:
+def stack(
+    django_db_setup: Any, django_db_blocker: Any, sandbox: Sandbox, tmp_path_factory: Any
+) -> Iterator[Stack]:
     """A real worker and ASGI server on the test database. Tests that use it must use
     `transactional_db`, so what they write is committed where the subprocesses see it."""
     from console.runs import queue
@@ -149,7 +165,10 @@ def stack(django_db_setup: Any, django_db_blocker: Any, sandbox: Sandbox, tmp_pa
     web_log = open(log_dir / "web.log", "ab")  # noqa: SIM115
     web = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "console.asgi:application"],
-        cwd=ROOT, env=env, stdout=web_log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=web_log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     _wait_for(lambda: _answers(f"{url}/healthz"), "the ASGI server")

@@ -79,7 +79,9 @@ class RunResult:
         return [f["seq"] for f in self.frames if "seq" in f]
 
 
-async def collect_until_exit(comm: WebsocketCommunicator, result: RunResult, timeout: float = 30) -> RunResult:
+async def collect_until_exit(
+    comm: WebsocketCommunicator, result: RunResult, timeout: float = 30
+) -> RunResult:
     while True:
         frame = await receive(comm, timeout)
         result.frames.append(frame)

@@ -5,7 +5,8 @@ benchmark. Errors are reported as the AWS CLI reports them, with its v2 exit cod
 
 from __future__ import annotations
 
-from typing import Any, Callable, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from botocore import xform_name
 from botocore.exceptions import (

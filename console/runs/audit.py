@@ -18,7 +18,7 @@ from console.runs.models import AuditChainHead, AuditEvent, CommandRun
 GENESIS = "0" * 64
 
 
-class AuditAction(str, enum.Enum):
+class AuditAction(enum.StrEnum):
     RUN_SUBMITTED = "console:run:submitted"
     RUN_REJECTED = "console:run:rejected"
     RUN_FINISHED = "console:run:finished"
@@ -101,4 +101,3 @@ def verify_chain() -> int | None:
             return event.pk
         prev = event.hash
     return None
-

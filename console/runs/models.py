@@ -35,9 +35,7 @@ FINAL_STATUSES = frozenset(
 
 # The only moves a run may make; services change status with a compare-and-set on these.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    RunStatus.QUEUED: frozenset(
-        {RunStatus.RUNNING, RunStatus.CANCELLED, RunStatus.LOST, RunStatus.REJECTED}
-    ),
+    RunStatus.QUEUED: frozenset({RunStatus.RUNNING, RunStatus.CANCELLED, RunStatus.LOST, RunStatus.REJECTED}),
     RunStatus.RUNNING: frozenset(
         {
             RunStatus.SUCCEEDED,
@@ -105,6 +103,9 @@ class OutputChunk(models.Model):
         ordering = ["run", "seq"]
         constraints = [models.UniqueConstraint(fields=["run", "seq"], name="chunk_run_seq_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.run_id}#{self.seq} {self.stream}"
+
 
 class AuditEvent(models.Model):
     """An append-only, hash-chained record: each event's hash covers the previous one's,
@@ -124,8 +125,14 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.pk} {self.action} by {self.actor_name}"
+
 
 class AuditChainHead(models.Model):
     """A single row locked while an event is appended, so concurrent writers chain in order."""
 
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit chain head {self.last_hash[:12]}"

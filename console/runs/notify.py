@@ -9,6 +9,7 @@ as `async_to_sync` would do."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import threading
@@ -65,10 +66,9 @@ def send_to_group(group: str, message: dict[str, Any]) -> None:
     except RuntimeError:
         return
     future.add_done_callback(_log_failure)
-    try:
+    # Failures are logged by the callback; a doorbell is never worth failing a run for.
+    with contextlib.suppress(Exception):
         future.result(timeout=SEND_WAIT)
-    except Exception:  # logged by the callback; a doorbell is never worth failing a run
-        pass
 
 
 def notify_run(run_id: uuid.UUID | str) -> None:

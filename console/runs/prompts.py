@@ -44,6 +44,7 @@ def ask(run: CommandRun, sink: Any, text: str, *, secret: bool, timeout: float =
     while waited < timeout and not sink.cancelled():
         item = client.blpop([_key(run.pk)], timeout=0.5)
         if item is not None:
-            return crypto.open_sealed(item[1].decode(), _context(run.pk, run.user_id))
+            sealed = item[1].decode() if isinstance(item[1], bytes) else str(item[1])
+            return crypto.open_sealed(sealed, _context(run.pk, run.user_id))
         waited += 0.5
     return None

@@ -54,7 +54,10 @@ def enqueue_execution(run_id: uuid.UUID) -> str | None:
 
     try:
         if live_workers() == 0:
-            return "no worker is running to execute commands (start one with `make worker`, or ask an administrator)"
+            return (
+                "no worker is running to execute commands "
+                "(start one with `make worker`, or ask an administrator)"
+            )
         execute_run.apply_async((str(run_id),), ignore_result=True, retry=False)
     except Exception as exc:  # kombu/redis raise many types; all mean "not queued"
         log.warning("could not queue run %s: %s", run_id, type(exc).__name__)

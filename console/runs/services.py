@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from datetime import timedelta
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -61,7 +61,11 @@ def submit_run(
     A caller may choose the run's id, to subscribe to its doorbell before it is queued."""
     line = check_command(command)
     run = CommandRun(
-        id=run_id or uuid.uuid4(), user=user, source=source, terminal_id=terminal_id, cols=max(20, min(cols, 500))
+        id=run_id or uuid.uuid4(),
+        user=user,
+        source=source,
+        terminal_id=terminal_id,
+        cols=max(20, min(cols, 500)),
     )
     try:
         run.command = parse_command(line).redacted_line
@@ -73,7 +77,12 @@ def submit_run(
     problems: list[str] = []
     with transaction.atomic():
         run.save()
-        audit.record(audit.AuditAction.RUN_SUBMITTED, actor=user, run=run, data={"command": run.command, "source": source})
+        audit.record(
+            audit.AuditAction.RUN_SUBMITTED,
+            actor=user,
+            run=run,
+            data={"command": run.command, "source": source},
+        )
         transaction.on_commit(lambda: problems.extend(filter(None, [_enqueue(run)])))
     if problems:
         run.refresh_from_db()
@@ -106,7 +115,11 @@ def _enqueue(run: CommandRun) -> str | None:
 
 def reject_queued_run(run: CommandRun, message: str) -> bool:
     ended = _transition(
-        run, RunStatus.QUEUED, RunStatus.REJECTED, EXIT_REJECTED, reason=message,
+        run,
+        RunStatus.QUEUED,
+        RunStatus.REJECTED,
+        EXIT_REJECTED,
+        reason=message,
         output=[(OutputStream.STDERR, f"console: {message}\n")],
     )
     return ended
@@ -151,7 +164,9 @@ def audit_missing_outcomes(within: timedelta = timedelta(hours=1)) -> int:
     since = timezone.now() - within
     missing = (
         CommandRun.objects.filter(status__in=FINAL_STATUSES, finished_at__gte=since)
-        .exclude(audit__action__in=[audit.AuditAction.RUN_FINISHED.value, audit.AuditAction.RUN_REJECTED.value])
+        .exclude(
+            audit__action__in=[audit.AuditAction.RUN_FINISHED.value, audit.AuditAction.RUN_REJECTED.value]
+        )
         .select_related("user")
     )
     count = 0
@@ -176,9 +191,15 @@ def _load_run_with_user(run_id: uuid.UUID | str) -> CommandRun:
     """The claimed run and its user: two plain reads (every command's first step in a
     worker), which cost half of the ORM's compiled join on a busy machine."""
     key = CommandRun._meta.pk.get_db_prep_value(uuid.UUID(str(run_id)), connection)
-    run = next(iter(CommandRun.objects.raw(f"SELECT * FROM {CommandRun._meta.db_table} WHERE id = %s", [key])))
+    run = next(
+        iter(CommandRun.objects.raw(f"SELECT * FROM {CommandRun._meta.db_table} WHERE id = %s", [key]))
+    )
     user_model = CommandRun._meta.get_field("user").related_model
-    run.user = next(iter(user_model.objects.raw(f"SELECT * FROM {user_model._meta.db_table} WHERE id = %s", [run.user_id])))
+    run.user = next(
+        iter(
+            user_model.objects.raw(f"SELECT * FROM {user_model._meta.db_table} WHERE id = %s", [run.user_id])
+        )
+    )
     return run
 
 
@@ -348,13 +369,17 @@ def reap_run_if_stale(run: CommandRun, now: Any = None) -> bool:
 
 def _mark_lost(run: CommandRun, expected: str, why: str) -> bool:
     message = f"\nconsole: the command was lost: {why}. Check its effects before running it again.\n"
-    return _transition(run, expected, RunStatus.LOST, EXIT_REJECTED, reason=why, output=[(OutputStream.STDERR, message)])
+    return _transition(
+        run, expected, RunStatus.LOST, EXIT_REJECTED, reason=why, output=[(OutputStream.STDERR, message)]
+    )
 
 
 def log_denied(user: Any, run_id: Any, action: str) -> None:
     """Every refusal is logged and audited (the caller answers "not found" either way)."""
     log.warning("user %s was refused %s on run %r", user.pk, action, str(run_id)[:64])
-    audit.record(audit.AuditAction.ACCESS_DENIED, actor=user, data={"action": action, "run": str(run_id)[:64]})
+    audit.record(
+        audit.AuditAction.ACCESS_DENIED, actor=user, data={"action": action, "run": str(run_id)[:64]}
+    )
 
 
 def reap_stale_runs() -> int:

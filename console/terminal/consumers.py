@@ -87,7 +87,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
             frame = json.loads(text_data)
         except ValueError:
             return await self.error("malformed frame: not valid JSON", "bad_json")
-        handler = self.HANDLERS.get(frame.get("type")) if isinstance(frame, dict) else None
+        handler = self.HANDLERS.get(str(frame.get("type"))) if isinstance(frame, dict) else None
         if handler is None:
             return await self.error("unknown frame type; see docs/protocol.md", "bad_frame")
         await handler(self, frame)

@@ -50,7 +50,7 @@ def test_it_runs_aws_commands_in_the_browser_terminal(page, alice_profiles, sand
     sign_in(page)
     assert "Welcome, alice" in terminal_text(page)
 
-    run_and_wait(page, "aws sts get-caller-identity", f"user/demo")
+    run_and_wait(page, "aws sts get-caller-identity", "user/demo")
     text = terminal_text(page)
     assert f'"Arn": "arn:aws:iam::{sandbox.seed.account_id}:user/demo"' in text
     assert re.search(r"\}\s*\n.*\$ *$", text.rstrip() + " ")  # the prompt came back after the JSON

@@ -67,7 +67,10 @@ async def test_it_marks_a_run_lost_when_its_worker_is_killed(stack, blackhole_pr
     await send(comm, {"type": "run", "command": "aws sts get-caller-identity --profile stuck"})
     started = await receive(comm)
     deadline = time.monotonic() + 10
-    while await database_sync_to_async(lambda: CommandRun.objects.get(pk=started["run_id"]).status)() != "running":
+    while (
+        await database_sync_to_async(lambda: CommandRun.objects.get(pk=started["run_id"]).status)()
+        != "running"
+    ):
         assert time.monotonic() < deadline
         time.sleep(0.05)
     stack.worker.send_signal(signal.SIGKILL)
@@ -96,8 +99,12 @@ def test_it_never_runs_a_redelivered_task_twice(stack, alice_profiles):
 def test_it_reaps_runs_whose_worker_vanished(alice):
     long_ago = timezone.now() - timedelta(minutes=5)
     running = CommandRun.objects.create(
-        user=alice, source=RunSource.API, command="aws sts get-caller-identity", status="running",
-        started_at=long_ago, heartbeat_at=long_ago,
+        user=alice,
+        source=RunSource.API,
+        command="aws sts get-caller-identity",
+        status="running",
+        started_at=long_ago,
+        heartbeat_at=long_ago,
     )
     queued = CommandRun.objects.create(user=alice, source=RunSource.API, command="aws iam list-roles")
     CommandRun.objects.filter(pk=queued.pk).update(created_at=long_ago)
@@ -144,8 +151,12 @@ def test_it_audits_an_outcome_whose_event_was_lost(alice):
     from console.runs.models import AuditEvent
 
     run = CommandRun.objects.create(
-        user=alice, source=RunSource.API, command="aws iam list-roles", status="succeeded",
-        exit_code=0, finished_at=timezone.now(),
+        user=alice,
+        source=RunSource.API,
+        command="aws iam list-roles",
+        status="succeeded",
+        exit_code=0,
+        finished_at=timezone.now(),
     )
     assert services.audit_missing_outcomes() == 1
     event = AuditEvent.objects.get(run=run)
@@ -158,7 +169,10 @@ async def test_it_stops_a_worker_promptly_while_a_cancelled_call_hangs(stack, bl
     await send(comm, {"type": "run", "command": "aws sts get-caller-identity --profile stuck"})
     started = await receive(comm)
     deadline = time.monotonic() + 10
-    while await database_sync_to_async(lambda: CommandRun.objects.get(pk=started["run_id"]).status)() != "running":
+    while (
+        await database_sync_to_async(lambda: CommandRun.objects.get(pk=started["run_id"]).status)()
+        != "running"
+    ):
         assert time.monotonic() < deadline
         time.sleep(0.05)
     await send(comm, {"type": "cancel"})

@@ -54,7 +54,9 @@ async def test_it_shows_access_denied_as_the_cli_does(terminal_user):
     result = await run_command(comm, "aws s3api create-bucket --bucket denied-bucket --profile readonly")
     assert result.code == 254
     assert result.exit["status"] == "failed"
-    assert result.stderr.startswith("\nAn error occurred (AccessDenied) when calling the CreateBucket operation: ")
+    assert result.stderr.startswith(
+        "\nAn error occurred (AccessDenied) when calling the CreateBucket operation: "
+    )
     await comm.disconnect()
 
 
@@ -82,7 +84,10 @@ async def test_it_shows_a_wrong_signature_as_the_cli_does(terminal_user, sandbox
     comm = await _terminal(terminal_user)
     result = await run_command(comm, "aws sts get-caller-identity --profile forged")
     assert result.code == 254
-    assert "An error occurred (SignatureDoesNotMatch) when calling the GetCallerIdentity operation" in result.stderr
+    assert (
+        "An error occurred (SignatureDoesNotMatch) when calling the GetCallerIdentity operation"
+        in result.stderr
+    )
     await comm.disconnect()
 
 

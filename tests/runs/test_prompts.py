@@ -14,12 +14,15 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 def _running_run(user):
-    return CommandRun.objects.create(user=user, source=RunSource.API, command="aws sts get-session-token", status="running")
+    return CommandRun.objects.create(
+        user=user, source=RunSource.API, command="aws sts get-session-token", status="running"
+    )
 
 
 def test_it_carries_an_answer_back_to_the_waiting_command(alice):
     run = _running_run(alice)
     sink = RunSink(run)
+
     def answer_from_another_thread():
         try:
             prompts.answer(alice, run.pk, "493817")

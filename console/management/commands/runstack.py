@@ -80,21 +80,46 @@ class Command(BaseCommand):
         schedule = str(settings.LOCAL_DIR / "celerybeat-schedule")
         settings.LOCAL_DIR.mkdir(parents=True, exist_ok=True)
         return [
-            sys.executable, "-m", "celery", "-A", "console", "--quiet", "worker", "--beat",
-            "--schedule", schedule, "--pool", "threads", "--concurrency", "16",
-            "--loglevel", "WARNING", "--without-gossip", "--without-mingle",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "console",
+            "--quiet",
+            "worker",
+            "--beat",
+            "--schedule",
+            schedule,
+            "--pool",
+            "threads",
+            "--concurrency",
+            "16",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
         ]
 
     def _web_command(self, host: str, port: int) -> list[str]:
         access_log = str(settings.LOCAL_DIR / "access.log")
-        return [sys.executable, "-m", "daphne", "-b", host, "-p", str(port),
-                "--access-log", access_log, "console.asgi:application"]
+        return [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            host,
+            "-p",
+            str(port),
+            "--access-log",
+            access_log,
+            "console.asgi:application",
+        ]
 
     def _spawn(self, name: str, command: list[str]) -> None:
         self.children.append((name, subprocess.Popen(command, start_new_session=True)))
 
     def _announce(self, host: str, port: int, password: str) -> None:
-        shown = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host
+        shown = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host  # noqa: S104 - a comparison, not a bind
         self.stdout.write(
             "\n"
             f"  AWS console running at http://{shown}:{port}/\n"
@@ -107,7 +132,9 @@ class Command(BaseCommand):
         while True:
             for name, child in self.children:
                 if child.poll() is not None:
-                    raise CommandError(f"the {name} process exited (code {child.returncode}); stopping the console")
+                    raise CommandError(
+                        f"the {name} process exited (code {child.returncode}); stopping the console"
+                    )
             if self.sandbox is not None and not self.sandbox.is_running():
                 raise CommandError("the sandbox stopped; stopping the console")
             time.sleep(0.5)
