@@ -37,6 +37,7 @@ def _free_port() -> int:
 def _prepare_environment() -> None:
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/console_bench")
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/8")
+    os.environ["CONSOLE_REDIS_PREFIX"] = f"bench-{os.getpid()}"
     os.environ["CONSOLE_ENV"] = "local"
     os.environ["CONSOLE_LOCAL_DIR"] = tempfile.mkdtemp(prefix="console-bench-")
     os.environ["SANDBOX_PORT"] = str(_free_port())
@@ -142,7 +143,9 @@ def measure_cli(url: str, seed: Any, rounds: int) -> list[float] | None:
 def start_stack(env: dict[str, str]) -> tuple[list[subprocess.Popen[bytes]], str]:
     from console.runs import queue
 
-    queue.redis_client().flushdb()
+    client = queue.redis_client()
+    for key in client.scan_iter(f"{os.environ['CONSOLE_REDIS_PREFIX']}*"):
+        client.delete(key)
     port = _free_port()
     worker = subprocess.Popen(
         [

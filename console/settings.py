@@ -112,6 +112,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Web, worker and sandbox seeding write at once; wait for the lock instead of failing.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"]["TEST"] = {"NAME": envstr("DATABASE_TEST_NAME", "") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -143,18 +144,22 @@ STATIC_ROOT = envstr("STATIC_ROOT", "") or None
 WHITENOISE_USE_FINDERS = True
 
 REDIS_URL = envstr("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Every key, queue and channel group this console puts in Redis starts with this prefix,
+# so two consoles (or a test run beside a running console) can share one Redis.
+CONSOLE_REDIS_PREFIX = envstr("CONSOLE_REDIS_PREFIX", "console")
 
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         # The layer carries only ids (notifications); output is read from the DB.
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": envstr("CHANNEL_PREFIX", "console")},
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{CONSOLE_REDIS_PREFIX}:channels"},
     }
 }
 
 # Celery: ids only in messages (see console/runs/tasks.py). Publishing must fail fast so a
 # user whose command cannot be queued is told at once, not after minutes of retries.
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_DEFAULT_QUEUE = f"{CONSOLE_REDIS_PREFIX}.runs"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True

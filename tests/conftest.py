@@ -156,7 +156,7 @@ def stack(
     `transactional_db`, so what they write is committed where the subprocesses see it."""
     from console.runs import queue
 
-    queue.redis_client().flushdb()  # the suite's own Redis database: stale queues and workers go
+    clear_redis_namespace()
     env = dict(os.environ)
     env["DATABASE_URL"] = _test_database_url()
     log_dir = tmp_path_factory.mktemp("stack-logs")
@@ -178,9 +178,16 @@ def stack(
     finally:
         _stop(running.web)
         _stop(running.worker)
-        from console.runs import queue as q
+        clear_redis_namespace()
 
-        q.redis_client().delete(q.WORKERS_KEY)
+
+def clear_redis_namespace() -> None:
+    """Drop every key of this run's namespace (CONSOLE_REDIS_PREFIX): queues, workers, groups."""
+    from console.runs import queue
+
+    client = queue.redis_client()
+    for key in client.scan_iter(f"{settings.CONSOLE_REDIS_PREFIX}*"):
+        client.delete(key)
 
 
 def _test_database_url() -> str:

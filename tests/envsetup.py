@@ -18,6 +18,10 @@ def _free_port() -> int:
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
+# Own names in Redis and an own test database, so suites run side by side (two
+# checkouts, CI beside a developer) without taking each other's queues or tables.
+os.environ["CONSOLE_REDIS_PREFIX"] = f"test-{os.getpid()}"
+os.environ["DATABASE_TEST_NAME"] = f"test_console_{os.getpid()}"
 os.environ["CONSOLE_ENV"] = "local"
 os.environ["CONSOLE_LOCAL_DIR"] = tempfile.mkdtemp(prefix="console-tests-")
 os.environ["SANDBOX_PORT"] = str(_free_port())

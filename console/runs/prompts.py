@@ -18,7 +18,7 @@ ANSWER_TTL = 300
 
 
 def _key(run_id: uuid.UUID | str) -> str:
-    return f"console:answer:{uuid.UUID(str(run_id)).hex}"
+    return queue.key(f"answer:{uuid.UUID(str(run_id)).hex}")
 
 
 def _context(run_id: uuid.UUID | str, user_id: int) -> str:

@@ -16,8 +16,16 @@ from django.conf import settings
 
 log = logging.getLogger(__name__)
 
-WORKERS_KEY = "console:workers"
 WORKER_TTL = 15.0
+
+
+def key(name: str) -> str:
+    """A Redis key in this console's namespace (CONSOLE_REDIS_PREFIX)."""
+    return f"{settings.CONSOLE_REDIS_PREFIX}:{name}"
+
+
+def workers_key() -> str:
+    return key("workers")
 
 
 @lru_cache(maxsize=1)
@@ -28,20 +36,20 @@ def redis_client() -> redis.Redis:
 def announce_worker(name: str) -> None:
     now = time.time()
     pipe = redis_client().pipeline()
-    pipe.zadd(WORKERS_KEY, {name: now})
-    pipe.zremrangebyscore(WORKERS_KEY, 0, now - WORKER_TTL * 4)
+    pipe.zadd(workers_key(), {name: now})
+    pipe.zremrangebyscore(workers_key(), 0, now - WORKER_TTL * 4)
     pipe.execute()
 
 
 def retire_worker(name: str) -> None:
     try:
-        redis_client().zrem(WORKERS_KEY, name)
+        redis_client().zrem(workers_key(), name)
     except redis.RedisError:
         pass
 
 
 def live_workers() -> int:
-    return int(redis_client().zcount(WORKERS_KEY, time.time() - WORKER_TTL, "+inf"))
+    return int(redis_client().zcount(workers_key(), time.time() - WORKER_TTL, "+inf"))
 
 
 def worker_name() -> str:

@@ -100,12 +100,18 @@ def test_it_cancels_with_ctrl_c(page, blackhole_profile):
     assert "^C" in terminal_text(page)
 
 
-def test_it_replays_a_run_after_a_reload(page, alice_profiles):
+def test_it_follows_a_running_command_again_after_a_reload(page, blackhole_profile):
     sign_in(page)
-    run_and_wait(page, "aws iam list-roles", "ConsoleAdmin")
-    before = terminal_text(page)
+    page.keyboard.type("aws sts get-caller-identity --profile stuck")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.body.dataset.running === 'true'")
+    # The page remembers the run once the server has named it (the `started` frame).
+    page.wait_for_function("sessionStorage.getItem('consoleTerminal.activeRun') !== null")
     page.reload()
     page.wait_for_function("document.body.dataset.connected === 'true'")
-    page.keyboard.press("ArrowUp")
-    assert "aws iam list-roles" in terminal_text(page)
-    assert "ConsoleAdmin" in before
+    page.wait_for_function("document.body.dataset.running === 'true'")
+    assert "aws sts get-caller-identity --profile stuck" in terminal_text(page)
+    page.keyboard.press("Control+c")
+    page.wait_for_function("document.body.dataset.running === 'false'", timeout=5000)
+    run_and_wait(page, "aws sts get-caller-identity", "user/demo")
+    assert page.console_errors == []

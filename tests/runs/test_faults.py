@@ -29,7 +29,7 @@ async def _terminal(user):
 def _stop_worker(stack):
     stack.worker.terminate()
     stack.worker.wait(timeout=15)
-    queue.redis_client().delete(queue.WORKERS_KEY)
+    queue.redis_client().delete(queue.workers_key())
 
 
 async def test_it_rejects_a_command_within_two_seconds_when_no_worker_runs(stack, alice_profiles):
@@ -81,7 +81,7 @@ async def test_it_marks_a_run_lost_when_its_worker_is_killed(stack, blackhole_pr
         assert "the command was lost" in result.stderr
         await comm.disconnect()
     finally:
-        queue.redis_client().delete(queue.WORKERS_KEY)
+        queue.redis_client().delete(queue.workers_key())
         stack.start_worker()
 
 
