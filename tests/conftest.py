@@ -190,6 +190,29 @@ def clear_redis_namespace() -> None:
         client.delete(key)
 
 
+@pytest.fixture(autouse=True)
+def settle_worker(request: Any) -> Iterator[None]:
+    """After a test that used the live worker, wait until the worker has finished writing
+    (a run's `finished` audit event lands just after its exit frame), so flushing the
+    database between tests never races a worker's last write."""
+    if "stack" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # set up first, torn down after this
+    yield
+    _wait_for(lambda: unsettled_runs() == 0, "the worker's last writes", timeout=10)
+
+
+def unsettled_runs() -> int:
+    from console.runs.audit import AuditAction
+    from console.runs.models import FINAL_STATUSES, CommandRun
+
+    ended = [AuditAction.RUN_FINISHED.value, AuditAction.RUN_REJECTED.value]
+    still_running = CommandRun.objects.filter(status__in=["queued", "running"]).count()
+    unaudited = CommandRun.objects.filter(status__in=FINAL_STATUSES).exclude(audit__action__in=ended).count()
+    return still_running + unaudited
+
+
 def _test_database_url() -> str:
     db = settings.DATABASES["default"]
     if "postgresql" not in db["ENGINE"]:

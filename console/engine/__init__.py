@@ -6,6 +6,7 @@ benchmark. Errors are reported as the AWS CLI reports them, with its v2 exit cod
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from botocore import xform_name
@@ -19,7 +20,13 @@ from botocore.exceptions import (
 )
 
 from console.interpreter import Invocation
-from console.output import UnsupportedOutput, format_response
+from console.output import (
+    FormatError,
+    InvalidQuery,
+    UnsupportedOutput,
+    UnsupportedTimestampFormat,
+    stream_pages,
+)
 
 EXIT_OK = 0
 EXIT_PARSE = 252
@@ -50,18 +57,45 @@ class Cancelled(Exception):
     pass
 
 
-def run_invocation(invocation: Invocation, make_client: ClientFactory, sink: Sink) -> int:
+@dataclass(frozen=True)
+class Target:
+    """Where the output goes: the terminal's width, and whether it is a terminal (a TTY,
+    for `--color auto`) or a script over the API (80 columns, no colour, as the CLI
+    behaves when its output is not a terminal)."""
+
+    width: int = 80
+    tty: bool = False
+
+    def color(self, option: str) -> bool:
+        return option == "on" or (option == "auto" and self.tty)
+
+
+def run_invocation(
+    invocation: Invocation, make_client: ClientFactory, sink: Sink, target: Target | None = None
+) -> int:
     """Run one invocation; returns the exit code. `make_client` returns the botocore
-    client and the profile's default output format."""
+    client and the profile's default output format. Paginated text and yaml-stream
+    output is written page by page, so the first page shows before the last is fetched."""
+    options = invocation.options
+    target = target or Target()
     try:
         client, profile_output = make_client(invocation)
-        output = invocation.options.output or profile_output or "json"
-        result = _call(client, invocation, sink)
-        text = format_response(result, output, invocation.options.query)
+        chunks = stream_pages(
+            _call(client, invocation, sink),
+            options.output or profile_output or "json",
+            options.query,
+            title=invocation.operation_name,
+            width=target.width,
+            color=target.color(options.color),
+        )
+        for chunk in chunks:
+            sink.write("stdout", chunk)
     except ConfigurationError as exc:
         return _fail(sink, exc.message, exc.exit_code, leading_newline=False)
-    except UnsupportedOutput as exc:
-        return _fail(sink, str(exc), EXIT_PARSE, leading_newline=False)
+    except (UnsupportedOutput, InvalidQuery) as exc:
+        return _fail(sink, exc.message, EXIT_PARSE, leading_newline=False)
+    except (FormatError, UnsupportedTimestampFormat) as exc:
+        return _fail(sink, exc.message, EXIT_OTHER)
     except ClientError as exc:
         return _fail(sink, str(exc), EXIT_SERVICE)
     except ParamValidationError as exc:
@@ -72,8 +106,6 @@ def run_invocation(invocation: Invocation, make_client: ClientFactory, sink: Sin
         return _fail(sink, str(exc), EXIT_OTHER)
     except BotoCoreError as exc:
         return _fail(sink, str(exc), EXIT_OTHER)
-    if text:
-        sink.write("stdout", text)
     return EXIT_OK
 
 
@@ -102,9 +134,9 @@ def _call(client: Any, invocation: Invocation, sink: Sink) -> Any:
 
 
 def _collect(pages: Any, sink: Sink) -> Any:
-    """Merge pages as the CLI's JSON output does, checking for Ctrl-C before each page
-    request. botocore's PageIterator fetches every page through `_make_request`; wrapping
-    it on this one instance is the narrowest hook that keeps botocore's merge logic."""
+    """The page iterator, checking for Ctrl-C before each page request. botocore's
+    PageIterator fetches every page through `_make_request`; wrapping it on this one
+    instance is the narrowest hook that keeps botocore's paging and merge logic."""
     fetch = pages._make_request
 
     def fetch_unless_cancelled(kwargs: dict[str, Any]) -> Any:
@@ -113,4 +145,4 @@ def _collect(pages: Any, sink: Sink) -> Any:
         return fetch(kwargs)
 
     pages._make_request = fetch_unless_cancelled
-    return pages.build_full_result()
+    return pages

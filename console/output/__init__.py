@@ -1,53 +1,57 @@
-"""Render AWS responses as the AWS CLI prints them. Django-free.
+"""Render AWS responses as the AWS CLI prints them. Django-free; never imports awscli.
 
-`format_response` does what the CLI does after a call: merge the pages of a paginated
-response, drop `ResponseMetadata`, apply `--query` (JMESPath), then hand the result to
-the formatter registered for `--output`.
+The pipeline is the CLI's: drop `ResponseMetadata`, turn timestamps and blobs into the
+text the CLI's parser gives (`values.py`), apply `--query` (JMESPath), format. Paginated
+responses (a botocore `PageIterator`) are streamed page by page for `text` and
+`yaml-stream` and merged first for `json`, `table`, `yaml` (and `off`), as the CLI does;
+`--query` is applied per page or once accordingly (`paging.py`).
+
+Public API:
+
+    stream_pages(response, output="json", query=None, *, title="", width=80, color=False,
+                 timestamp_format="iso8601") -> Iterator[str]
+        The chunks to write, in order; never an empty chunk. `response` is a parsed
+        response dict or a PageIterator (iterate lazily: each page is fetched when the
+        previous chunk has been consumed). Raises UnsupportedOutput, InvalidQuery or
+        UnsupportedTimestampFormat when called; FormatError while iterating (after the
+        chunks already yielded, which the CLI would have printed too). All are OutputError
+        with a `.message` to show.
+    format_response(...same arguments...) -> str
+        All the chunks joined.
+    PageWriter(output, query, *, title, width, color, timestamp_format).chunks(response)
+        The same, built once; `.streamed` says whether the output is page by page.
+    FORMATTERS: dict[str, (data, FormatOptions) -> str]
+        One formatter per `--output` value, over already-queried data.
+    response_parser_defaults(timestamp_format) -> dict
+        botocore parser overrides the CLI installs (`set_parser_defaults(**...)`).
+
+`title` is the operation's model name (`ListBuckets`), used by `table`; `width` the
+terminal's columns (80 when unknown, as the CLI); `color` is `--color on`, or `auto` on a
+TTY-like target.
 """
 
 from __future__ import annotations
 
-import functools
-from typing import Any
+from .errors import FormatError, InvalidQuery, OutputError, UnsupportedOutput, UnsupportedTimestampFormat
+from .formatters import FORMATTERS, STREAMED_OUTPUTS, FormatOptions
+from .paging import PageWriter, Paginated, format_response, stream_pages, strip_response_metadata
+from .values import TIMESTAMP_FORMATS, cli_values, response_parser_defaults
 
-import jmespath
-from botocore.paginate import PageIterator
-
-from .formatters import FORMATTERS
-
-__all__ = ["FORMATTERS", "UnsupportedOutput", "format_response", "strip_response_metadata"]
-
-
-class UnsupportedOutput(Exception):
-    """An --output value this console has no formatter for (yet)."""
-
-    def __init__(self, output: str):
-        self.output = output
-        self.message = (
-            f"aws: error: --output {output} is not supported by this console yet; use --output json\n"
-        )
-        super().__init__(self.message)
-
-
-def strip_response_metadata(response: Any) -> Any:
-    """The response without its `ResponseMetadata` key; the caller's object is not changed."""
-    if isinstance(response, dict) and "ResponseMetadata" in response:
-        return {key: value for key, value in response.items() if key != "ResponseMetadata"}
-    return response
-
-
-def format_response(response: Any, output: str = "json", query: str | None = None) -> str:
-    formatter = FORMATTERS.get(output)
-    if formatter is None:
-        raise UnsupportedOutput(output)
-    if isinstance(response, PageIterator):
-        response = response.build_full_result()
-    data = strip_response_metadata(response)
-    if query is not None:
-        data = _compiled(query).search(data)
-    return formatter(data)
-
-
-@functools.lru_cache(maxsize=256)
-def _compiled(query: str) -> Any:
-    return jmespath.compile(query)
+__all__ = [
+    "FORMATTERS",
+    "STREAMED_OUTPUTS",
+    "TIMESTAMP_FORMATS",
+    "FormatError",
+    "FormatOptions",
+    "InvalidQuery",
+    "OutputError",
+    "PageWriter",
+    "Paginated",
+    "UnsupportedOutput",
+    "UnsupportedTimestampFormat",
+    "cli_values",
+    "format_response",
+    "response_parser_defaults",
+    "stream_pages",
+    "strip_response_metadata",
+]

@@ -1,0 +1,51 @@
+"""Errors the formatters raise. The engine turns each into the AWS CLI's message and exit code."""
+
+from __future__ import annotations
+
+OUTPUT_CHOICES = ("json", "text", "table", "yaml", "yaml-stream", "off")
+
+
+class OutputError(Exception):
+    """Base class: `message` is what the terminal shows."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UnsupportedOutput(OutputError):
+    """An --output value the CLI does not have (exit code 252, a usage error)."""
+
+    def __init__(self, output: str) -> None:
+        self.output = output
+        choices = ", ".join(OUTPUT_CHOICES)
+        super().__init__(
+            f"aws: error: argument --output: Invalid choice '{output}', valid choices are: {choices}\n"
+        )
+
+
+class UnsupportedTimestampFormat(OutputError):
+    """A `cli_timestamp_format` the CLI does not know (the CLI's ValueError, exit code 255)."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__(
+            f'Unknown cli_timestamp_format value: {value}, valid values are "none", "wire" or "iso8601"'
+        )
+
+
+class FormatError(OutputError):
+    """A result the CLI's formatter itself fails on (rows of different lengths in a table, a
+    JMESPath function given the wrong type). The CLI prints the exception text and exits
+    255; so does the console. `partial` is what the CLI had printed of this chunk before it
+    failed (text writes line by line); `stream_pages` yields it before raising."""
+
+    def __init__(self, message: str, partial: str = "") -> None:
+        super().__init__(message)
+        self.partial = partial
+
+
+class InvalidQuery(OutputError):
+    """A `--query` that is not JMESPath (the interpreter normally rejects it first)."""
+
+    def __init__(self, query: str, reason: str) -> None:
+        super().__init__(f"Bad value for --query {query}: {reason}")
