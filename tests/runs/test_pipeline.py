@@ -12,6 +12,7 @@ from channels.db import database_sync_to_async
 from console.runs.audit import verify_chain
 from console.runs.models import AuditEvent, CommandRun, OutputChunk
 from credentials.services import save_profile
+from tests.conftest import _wait_for, unsettled_runs
 from tests.wsclient import RunResult, collect_until_exit, open_terminal, receive, run_command, send
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -124,6 +125,7 @@ async def test_it_audits_every_run_in_an_intact_chain(terminal_user):
     ok = await run_command(comm, "aws sts get-caller-identity")
     bad = await run_command(comm, "aws nosuchservice x")
     await comm.disconnect()
+    await database_sync_to_async(_wait_for)(lambda: unsettled_runs() == 0, "the outcome's audit event")
 
     @database_sync_to_async
     def audit_actions():
@@ -252,3 +254,22 @@ async def _sleep(seconds):
     import asyncio
 
     await asyncio.sleep(seconds)
+
+
+async def test_it_streams_text_output_page_by_page(terminal_user):
+    comm = await _terminal(terminal_user)
+    result = await run_command(comm, "aws iam list-roles --output text --page-size 1 --query Roles[].RoleName")
+    assert result.code == 0, result.stderr
+    pages = [f for f in result.frames if f["type"] == "output"]
+    assert len(pages) >= 2  # one chunk per page, the first sent before the last was fetched
+    assert "ConsoleAdmin" in result.stdout and "ConsoleReadOnly" in result.stdout
+    await comm.disconnect()
+
+
+@pytest.mark.parametrize("output", ["text", "table", "yaml", "yaml-stream"])
+async def test_it_formats_every_output(terminal_user, output):
+    comm = await _terminal(terminal_user)
+    result = await run_command(comm, f"aws sts get-caller-identity --output {output}")
+    assert result.code == 0, result.stderr
+    assert "user/demo" in result.stdout
+    await comm.disconnect()
