@@ -152,7 +152,13 @@ CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         # The layer carries only ids (notifications); output is read from the DB.
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{CONSOLE_REDIS_PREFIX}:channels"},
+        "CONFIG": {
+            # redis-py 8 reads with a 5 s socket timeout by default, the same 5 s that
+            # channels_redis blocks in BZPOPMIN: an idle terminal's reply could lose that
+            # race and kill the consumer. A longer socket timeout keeps them apart.
+            "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 2}],
+            "prefix": f"{CONSOLE_REDIS_PREFIX}:channels",
+        },
     }
 }
 

@@ -1,0 +1,153 @@
+"""What every benchmark here shares: an isolated environment (own Redis namespace, own
+database, fresh keys), a seeded sandbox, and the console's real worker and ASGI server as
+subprocesses, plus medians and p95s. Import it before Django is set up."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def prepare_environment() -> None:
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/console_bench")
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/8")
+    os.environ["CONSOLE_REDIS_PREFIX"] = f"bench-{os.getpid()}"
+    os.environ["CONSOLE_ENV"] = "local"
+    os.environ["CONSOLE_LOCAL_DIR"] = tempfile.mkdtemp(prefix="console-bench-")
+    os.environ["SANDBOX_PORT"] = str(free_port())
+    os.environ.pop("CONSOLE_SANDBOX_URL", None)
+    os.environ.pop("CONSOLE_ENDPOINT_ALLOWLIST", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "console.settings"
+    _ensure_database(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def _ensure_database(url: str) -> None:
+    if not url.startswith("postgres"):
+        return
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def stats(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered), p95
+
+
+def report(name: str, samples: list[float], unit: str = "ms") -> float:
+    median, p95 = stats(samples)
+    scale = 1000 if unit == "ms" else 1
+    figures = f"median {median * scale:9.2f} {unit}   p95 {p95 * scale:9.2f} {unit}"
+    print(f"  {name:<22} {figures}   (n={len(samples)})")
+    return median
+
+
+@dataclass
+class Console:
+    sandbox_url: str
+    seed: Any
+    web_url: str
+    token: str
+
+    def terminal(self) -> Any:
+        from websockets.sync.client import connect
+
+        ws_url = self.web_url.replace("http://", "ws://") + "/ws/terminal/?terminal=bench"
+        headers = {"Origin": "http://localhost", "Authorization": f"Bearer {self.token}"}
+        ws = connect(ws_url, additional_headers=headers, max_size=None)
+        json.loads(ws.recv())  # hello
+        return ws
+
+
+@contextlib.contextmanager
+def running_console() -> Iterator[Console]:
+    """A seeded sandbox, a `bench` user with the demo profiles and an API token, and the
+    console's worker and web server."""
+    from console import demo
+    from console.api.tokens import create_token
+    from sandbox.seed import enforce_auth, seed_demo
+    from sandbox.server import SandboxProcess
+
+    with SandboxProcess(port=int(os.environ["SANDBOX_PORT"])) as sandbox:
+        seed = seed_demo(sandbox.url)
+        user = demo.ensure_demo_user(demo.generate_password(), username="bench")
+        demo.install_sandbox_profiles(user, seed, sandbox.url)
+        enforce_auth(sandbox.url)
+        token = create_token(user, name="bench")
+        children, web_url = _start_stack(dict(os.environ))
+        try:
+            yield Console(sandbox.url, seed, web_url, token)
+        finally:
+            for child in children:
+                child.terminate()
+                child.wait(timeout=15)
+            _clear_namespace()
+
+
+def _clear_namespace() -> None:
+    from console.runs import queue
+
+    client = queue.redis_client()
+    for key in client.scan_iter(f"{os.environ['CONSOLE_REDIS_PREFIX']}*"):
+        client.delete(key)
+
+
+def _start_stack(env: dict[str, str]) -> tuple[list[subprocess.Popen[bytes]], str]:
+    from console.runs import queue
+
+    _clear_namespace()
+    port = free_port()
+    logs = Path(os.environ["CONSOLE_LOCAL_DIR"])  # worker.log and web.log, for a failed run
+    worker_command = [sys.executable, "-m", "celery", "-A", "console", "--quiet", "worker"]
+    worker_command += ["--pool", "threads", "--concurrency", "8", "--loglevel", "WARNING"]
+    worker_command += ["--without-gossip", "--without-mingle"]
+    web_command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
+    web_command += ["--access-log", os.devnull, "console.asgi:application"]
+    children = [
+        subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(logs / f"{name}.log").open("wb")
+        )
+        for name, command in (("worker", worker_command), ("web", web_command))
+    ]
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/healthz", timeout=1)
+            if queue.live_workers():
+                return children, url
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("the console did not start")
