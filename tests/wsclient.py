@@ -94,3 +94,20 @@ async def collect_until_exit(
 async def run_command(comm: WebsocketCommunicator, command: str, timeout: float = 30) -> RunResult:
     await send(comm, {"type": "run", "command": command})
     return await collect_until_exit(comm, RunResult(), timeout)
+
+
+async def start_stuck_command(comm: WebsocketCommunicator, timeout: float = 10) -> str:
+    """Run a command whose AWS call never answers (profile `stuck`); return once it runs."""
+    import asyncio
+    import time
+
+    from console.runs.models import CommandRun
+
+    await send(comm, {"type": "run", "command": "aws sts get-caller-identity --profile stuck"})
+    run_id = (await receive(comm))["run_id"]
+    deadline = time.monotonic() + timeout
+    status = database_sync_to_async(lambda: CommandRun.objects.get(pk=run_id).status)
+    while await status() != "running":
+        assert time.monotonic() < deadline, "the stuck command never started"
+        await asyncio.sleep(0.05)
+    return str(run_id)

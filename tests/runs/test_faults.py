@@ -8,13 +8,20 @@ import time
 from datetime import timedelta
 
 import pytest
-from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from console.runs import queue, services
 from console.runs.models import CommandRun, OutputChunk, RunSource
 from console.runs.tasks import execute_run
-from tests.wsclient import RunResult, collect_until_exit, open_terminal, receive, run_command, send
+from tests.wsclient import (
+    RunResult,
+    collect_until_exit,
+    open_terminal,
+    receive,
+    run_command,
+    send,
+    start_stuck_command,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -64,19 +71,11 @@ async def test_it_rejects_a_command_when_the_queue_is_down(stack, alice_profiles
 
 async def test_it_marks_a_run_lost_when_its_worker_is_killed(stack, blackhole_profile):
     comm = await _terminal(blackhole_profile)
-    await send(comm, {"type": "run", "command": "aws sts get-caller-identity --profile stuck"})
-    started = await receive(comm)
-    deadline = time.monotonic() + 10
-    while (
-        await database_sync_to_async(lambda: CommandRun.objects.get(pk=started["run_id"]).status)()
-        != "running"
-    ):
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    run_id = await start_stuck_command(comm)
     stack.worker.send_signal(signal.SIGKILL)
     stack.worker.wait()
     try:
-        result = await collect_until_exit(comm, RunResult(run_id=started["run_id"]), timeout=15)
+        result = await collect_until_exit(comm, RunResult(run_id=run_id), timeout=15)
         assert result.exit["status"] == "lost"
         assert "the command was lost" in result.stderr
         await comm.disconnect()
@@ -166,17 +165,9 @@ def test_it_audits_an_outcome_whose_event_was_lost(alice):
 
 async def test_it_stops_a_worker_promptly_while_a_cancelled_call_hangs(stack, blackhole_profile):
     comm = await _terminal(blackhole_profile)
-    await send(comm, {"type": "run", "command": "aws sts get-caller-identity --profile stuck"})
-    started = await receive(comm)
-    deadline = time.monotonic() + 10
-    while (
-        await database_sync_to_async(lambda: CommandRun.objects.get(pk=started["run_id"]).status)()
-        != "running"
-    ):
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    run_id = await start_stuck_command(comm)
     await send(comm, {"type": "cancel"})
-    result = await collect_until_exit(comm, RunResult(run_id=started["run_id"]))
+    result = await collect_until_exit(comm, RunResult(run_id=run_id))
     assert result.exit["status"] == "cancelled"
     await comm.disconnect()
     began = time.monotonic()

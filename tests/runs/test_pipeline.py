@@ -13,7 +13,15 @@ from console.runs.audit import verify_chain
 from console.runs.models import AuditEvent, CommandRun, OutputChunk
 from credentials.services import save_profile
 from tests.conftest import _wait_for, unsettled_runs
-from tests.wsclient import RunResult, collect_until_exit, open_terminal, receive, run_command, send
+from tests.wsclient import (
+    RunResult,
+    collect_until_exit,
+    open_terminal,
+    receive,
+    run_command,
+    send,
+    start_stuck_command,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -229,36 +237,20 @@ async def test_it_answers_a_run_frame_while_busy(terminal_user, blackhole_profil
 
 async def test_it_cancels_a_command_stuck_in_an_aws_call(terminal_user, blackhole_profile):
     comm = await _terminal(terminal_user)
-    await send(comm, {"type": "run", "command": "aws sts get-caller-identity --profile stuck"})
-    started = await receive(comm)
-    await _wait_until_running(started["run_id"])
+    run_id = await start_stuck_command(comm)
     began = time.monotonic()
     await send(comm, {"type": "cancel"})
-    result = await collect_until_exit(comm, RunResult(run_id=started["run_id"]))
-    assert result.exit == {"type": "exit", "run_id": started["run_id"], "code": 130, "status": "cancelled"}
+    result = await collect_until_exit(comm, RunResult(run_id=run_id))
+    assert result.exit == {"type": "exit", "run_id": run_id, "code": 130, "status": "cancelled"}
     assert time.monotonic() - began < 3
     await comm.disconnect()
 
 
-async def _wait_until_running(run_id, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status = await database_sync_to_async(lambda: CommandRun.objects.get(pk=run_id).status)()
-        if status == "running":
-            return
-        await _sleep(0.05)
-    raise AssertionError("the run never started")
-
-
-async def _sleep(seconds):
-    import asyncio
-
-    await asyncio.sleep(seconds)
-
-
 async def test_it_streams_text_output_page_by_page(terminal_user):
     comm = await _terminal(terminal_user)
-    result = await run_command(comm, "aws iam list-roles --output text --page-size 1 --query Roles[].RoleName")
+    result = await run_command(
+        comm, "aws iam list-roles --output text --page-size 1 --query Roles[].RoleName"
+    )
     assert result.code == 0, result.stderr
     pages = [f for f in result.frames if f["type"] == "output"]
     assert len(pages) >= 2  # one chunk per page, the first sent before the last was fetched
