@@ -2,15 +2,20 @@
 
 Django-free and model-driven: services, operations and parameters come from botocore's
 service models, named and checked as the AWS CLI names and checks them, so any command
-from AWS documentation means the same here. See `parser.py` for the pipeline.
+from AWS documentation means the same here. See `parser.py` for the pipeline and
+docs/cli.md for the API: `parse_command` (-> Invocation | Builtin | Skeleton),
+`redact_line`, `render_help` (the text for a `Builtin("help")`) and `complete` (tab
+completion).
 """
 
 from __future__ import annotations
 
 from . import catalog
+from .completion import complete
 from .errors import CommandError
 from .globalopts import GlobalOptions
-from .parser import Builtin, Invocation, parse_command
+from .help import render_help
+from .parser import Builtin, Invocation, Skeleton, parse_command
 from .redaction import redact_line
 
 __all__ = [
@@ -18,9 +23,12 @@ __all__ = [
     "CommandError",
     "GlobalOptions",
     "Invocation",
+    "Skeleton",
+    "complete",
     "operation_names",
     "parse_command",
     "redact_line",
+    "render_help",
     "service_names",
 ]
 

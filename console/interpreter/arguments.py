@@ -18,6 +18,7 @@ from botocore.model import OperationModel, Shape
 
 from . import catalog
 from . import customizations as cz
+from .rewrites import Custom, rewrite_for
 
 # How an argument reads tokens: a single value, a list (every following value), a bare
 # flag, or a flag that may be followed by a value (the CLI's `nargs='?'`).
@@ -37,6 +38,8 @@ class Argument:
     flag_value: Any = None  # what a bare flag sets the member to
     group: str = ""  # arguments that set the same thing (--x / --no-x) share a group
     shadowed: Argument | None = None  # the model argument a paging argument hides
+    bare_list_key: str | None = None  # `--instances i-1 i-2` means [{"InstanceId": "i-1"}, ...]
+    custom: Custom | None = None  # a parameter the CLI adds to this command (rewrites.py)
 
     @property
     def cli_name(self) -> str:
@@ -69,6 +72,8 @@ def operation_spec(cli_service: str, command: str) -> OperationSpec:
     arguments = _model_arguments(model)
     arguments = _apply_split(arguments, entry)
     arguments = _apply_renames(arguments, cli_service, command)
+    arguments = _apply_bare_lists(arguments, cli_service, command)
+    arguments = _apply_rewrite(arguments, cli_service, command)
     if cli_service in cz.BOOLEAN_VALUE_FLAG_SERVICES:
         arguments = _pull_up_value_booleans(arguments)
     paging = catalog.paginator_config(service_name, entry.operation)
@@ -136,6 +141,42 @@ def _apply_renames(arguments: dict[str, Argument], cli_service: str, command: st
         if new != name:
             arguments = _rename(arguments, name, new)
     return arguments
+
+
+def _apply_rewrite(arguments: dict[str, Argument], cli_service: str, command: str) -> dict[str, Argument]:
+    rewrite = rewrite_for(cli_service, command)
+    if rewrite is None:
+        return arguments
+    result = {name: arg for name, arg in arguments.items() if name not in rewrite.removed}
+    for name in rewrite.optional:
+        result[name] = replace(result[name], required=False)
+    for old, new in rewrite.renamed:
+        result = _rename(result, old, new)
+    for custom in rewrite.added:
+        result[custom.name] = Argument(
+            custom.name,
+            custom.arity,
+            member=None,
+            shape=None,
+            flag_value=custom.flag_value,
+            group=custom.group or custom.name,
+            custom=custom,
+        )
+    return result
+
+
+def _apply_bare_lists(arguments: dict[str, Argument], cli_service: str, command: str) -> dict[str, Argument]:
+    names = cz.BARE_LIST_ARGUMENTS.get(f"{cli_service}.{command}", ())
+    result = dict(arguments)
+    for name in names:
+        argument = result.get(name)
+        shape = argument.shape if argument is not None else None
+        if argument is None or shape is None or shape.type_name != "list":
+            continue
+        members = list(shape.member.members) if shape.member.type_name == "structure" else []
+        if len(members) == 1:
+            result[name] = replace(argument, bare_list_key=members[0])
+    return result
 
 
 def _is_value_boolean(shape: Shape | None) -> bool:

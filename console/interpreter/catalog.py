@@ -47,6 +47,7 @@ def service_table() -> dict[str, str | None]:
     table: dict[str, str | None] = {cz.SERVICE_RENAMES.get(name, name): name for name in _botocore_services()}
     table.update(cz.HIDDEN_SERVICE_ALIASES)
     table.update(dict.fromkeys(cz.CUSTOM_TOP_LEVEL_COMMANDS))
+    table[cz.CONFIGURE_COMMAND] = None
     return dict(sorted(table.items()))
 
 

@@ -5,6 +5,9 @@ while reading words, a missing value or a number argparse cannot read; then miss
 required parameters; then unknown options; then each value, in the operation's member
 order. One departure: a parameter given twice is an error here (argparse keeps the last),
 because a command whose meaning depends on which copy wins should not be run or audited.
+
+`--cli-input-json|yaml` and `--generate-cli-skeleton` exist for every operation, as in the
+CLI; both switch the required-parameter check off (except the `output` skeleton).
 """
 
 from __future__ import annotations
@@ -12,22 +15,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import errors
-from .arguments import FLAG, LIST, OPTIONAL, Argument, OperationSpec
-from .errors import CommandError, console_error, general_error, usage_error
+from . import errors, inputdoc
+from .arguments import FLAG, LIST, OPTIONAL, SINGLE, Argument, OperationSpec
+from .errors import CommandError, console_error, general_error, invalid_choice, usage_error
 from .globalopts import GLOBAL_OPTIONS, refusal
 from .redaction import mask_word, sensitive_spans
+from .rewrites import rewrite_for
 from .scanning import is_option, split_option, take_values
 from .tokenizer import Token
-from .values import argparse_value, convert, decode_blobs, paging_value
+from .values import MASK, argparse_value, convert, decode_blobs, paging_value
 
 _GLOBAL_NAMES = [name for name, option in GLOBAL_OPTIONS.items() if refusal(option, 0) is None]
-_AS_OPTIONS = "; give the parameters as options"
-_NOT_YET = {
-    "--cli-input-json": "--cli-input-json is not supported by this console yet" + _AS_OPTIONS,
-    "--cli-input-yaml": "--cli-input-yaml is not supported by this console yet" + _AS_OPTIONS,
-    "--generate-cli-skeleton": "--generate-cli-skeleton is not supported by this console yet",
-}
+_SKELETON = "--generate-cli-skeleton"
+SPECIAL_OPTIONS = (*inputdoc.INPUT_OPTIONS, _SKELETON)
 
 
 @dataclass
@@ -43,12 +43,27 @@ class _Reading:
     given: dict[str, _Given] = field(default_factory=dict)  # by argument group
     unknown: list[Token] = field(default_factory=list)
     strays: list[Token] = field(default_factory=list)
+    specials: dict[str, tuple[Token, Token | None]] = field(default_factory=dict)  # option, value
+
+    @property
+    def skeleton(self) -> str | None:
+        if _SKELETON not in self.specials:
+            return None
+        value = self.specials[_SKELETON][1]
+        return value.text if value is not None else "input"
+
+
+@dataclass(frozen=True)
+class ParsedOperation:
+    parameters: dict[str, Any]
+    paging: dict[str, Any]
+    skeleton: str | None = None  # "input", "yaml-input" or "output" when one was asked for
 
 
 def parse_operation(
     spec: OperationSpec, command: Token, words: list[Token], settings: dict[str, Any], line: str
-) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """(parameters, paging options), or None when the words ask for help.
+) -> ParsedOperation | None:
+    """The parameters and paging options, or None when the words ask for help.
 
     `command` is the word naming the operation; `words` are the ones after it.
     """
@@ -56,26 +71,56 @@ def parse_operation(
     if reading.strays and reading.strays[0].text == "help":
         return None
     _check_streaming_output(spec, command)
-    _check_required(spec, reading)
+    documents = [name for name in inputdoc.INPUT_OPTIONS if name in reading.specials]
+    if not documents and reading.skeleton in (None, "output"):
+        _check_required(spec, reading)
     _check_unknown(spec, reading, line)
     no_paginate = bool(settings.get("no_paginate")) or any(
         name in spec.manual_paging for name in (g.argument.name for g in reading.given.values())
     )
     paging = _paging_options(reading, no_paginate)
     parameters = _parameters(spec, reading, no_paginate)
+    _write_customs(spec, reading, parameters)
+    blob_positions = {
+        g.argument.member: (g.tokens or [g.option])[0].start
+        for g in reading.given.values()
+        if g.argument.member
+    }
+    for name in documents:
+        option, value = reading.specials[name]
+        assert value is not None
+        shown = MASK if spec.sensitive else value.text
+        document = inputdoc.load_input(name, value, shown)
+        for key in document:
+            blob_positions.setdefault(key, value.start)
+        parameters = inputdoc.merge_input(parameters, document)
+    _finish_rewrite(spec, reading, parameters)
     if settings.get("cli_binary_format", "base64") == "base64":
-        positions = {
-            g.argument.member: (g.tokens or [g.option])[0].start
-            for g in reading.given.values()
-            if g.argument.member
-        }
-        decode_blobs(parameters, spec.model.input_shape, positions.get)
-    return parameters, paging
+        decode_blobs(parameters, spec.model.input_shape, blob_positions.get)
+    return ParsedOperation(parameters, paging, reading.skeleton)
+
+
+def _write_customs(spec: OperationSpec, reading: _Reading, parameters: dict[str, Any]) -> None:
+    """The CLI's added parameters write into the model's, in argument-table order."""
+    given = {g.argument.name: g for g in reading.given.values()}
+    for name, argument in spec.arguments.items():
+        if argument.custom is not None and name in given:
+            try:
+                argument.custom.write(parameters, given[name].raw)
+            except CommandError as error:
+                error.position = (given[name].tokens or [given[name].option])[0].source_index(0)
+                raise
+
+
+def _finish_rewrite(spec: OperationSpec, reading: _Reading, parameters: dict[str, Any]) -> None:
+    rewrite = rewrite_for(spec.cli_service, spec.command)
+    if rewrite is not None and rewrite.finish is not None:
+        rewrite.finish(parameters, {g.argument.name for g in reading.given.values()})
 
 
 def _read(spec: OperationSpec, words: list[Token]) -> _Reading:
     reading = _Reading()
-    known = {"--" + name for name in spec.arguments}
+    known = {"--" + name for name in spec.arguments} | set(SPECIAL_OPTIONS)
     i = 0
     while i < len(words):
         token = words[i]
@@ -84,8 +129,9 @@ def _read(spec: OperationSpec, words: list[Token]) -> _Reading:
             i += 1
             continue
         name, explicit = split_option(token)
-        if name in _NOT_YET:
-            raise console_error(_NOT_YET[name], token.start)
+        if name in SPECIAL_OPTIONS:
+            i += 1 + _read_special(reading, name, token, explicit, words, i + 1, known)
+            continue
         argument = spec.arguments.get(name[2:]) if name in known else None
         if argument is None:
             reading.unknown.append(token)
@@ -95,6 +141,31 @@ def _read(spec: OperationSpec, words: list[Token]) -> _Reading:
         _remember(reading, argument, token, explicit, values)
         i += 1 + (0 if explicit is not None else len(values))
     return reading
+
+
+def _read_special(
+    reading: _Reading,
+    name: str,
+    option: Token,
+    explicit: Token | None,
+    words: list[Token],
+    i: int,
+    known: set[str],
+) -> int:
+    """Record `--cli-input-*` / `--generate-cli-skeleton`; returns how many value words it took."""
+    if name in reading.specials:
+        raise usage_error(f"argument {name}: given more than once", option.start)
+    other = next((n for n in inputdoc.INPUT_OPTIONS if n in reading.specials and n != name), None)
+    if name in inputdoc.INPUT_OPTIONS and other is not None:
+        raise inputdoc.refuse_both(other, name, option.start)
+    arity = OPTIONAL if name == _SKELETON else SINGLE
+    values = [explicit] if explicit is not None else take_values(words, i, arity, known)
+    if arity == SINGLE and not values:
+        raise usage_error(f"argument {name}: expected one argument", option.start)
+    if name == _SKELETON and values and values[0].text not in inputdoc.SKELETON_CHOICES:
+        raise invalid_choice(name, values[0].text, inputdoc.SKELETON_CHOICES, values[0].start)
+    reading.specials[name] = (option, values[0] if values else None)
+    return 0 if explicit is not None else len(values)
 
 
 def _remember(
@@ -112,6 +183,8 @@ def _remember(
     raw: Any = argument.flag_value
     if argument.arity == LIST:
         raw = [value.text for value in values]
+    elif values and argument.custom is not None:
+        raw = values[0].text
     elif values and argument.member is None:  # --starting-token, --page-size, --max-items
         raw = paging_value(argument, values[0])
     elif values:
@@ -166,7 +239,9 @@ def _paging_options(reading: _Reading, no_paginate: bool) -> dict[str, Any]:
     used = {
         g.argument.name: g.raw
         for g in reading.given.values()
-        if g.argument.member is None and not (no_paginate and g.argument.shadowed)
+        if g.argument.member is None
+        and g.argument.custom is None
+        and not (no_paginate and g.argument.shadowed)
     }
     if no_paginate and used:
         raise general_error(

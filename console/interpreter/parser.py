@@ -5,6 +5,11 @@ remaining word names the service and the next the operation, and the operation's
 parser (`operation.py`) turns the rest into botocore parameters. Every failure is a
 CommandError carrying the CLI's text, its return code and the position of the word at
 fault.
+
+Besides `Invocation` (an AWS call) a line can be a `Builtin` (the worker runs it without a
+generated operation: help, clear, whoami, the shell's export/unset/env, and the CLI's own
+`aws configure ...` and `aws sso login|logout`) or a `Skeleton` (`--generate-cli-skeleton`:
+text to print, no AWS call).
 """
 
 from __future__ import annotations
@@ -15,14 +20,24 @@ from typing import Any
 from . import catalog
 from . import customizations as cz
 from .arguments import operation_spec
-from .errors import NOT_FOUND_RC, USAGE_ERROR_RC, CommandError, console_error, invalid_choice, usage_error
+from .errors import (
+    NOT_FOUND_RC,
+    USAGE_ERROR_RC,
+    CommandError,
+    console_error,
+    general_error,
+    invalid_choice,
+    usage_error,
+)
 from .globalopts import GlobalOptions, convert, refusal
+from .inputdoc import skeleton_text
+from .lookalikes import check_lookalikes
 from .operation import parse_operation
 from .redaction import redact_line
 from .scanning import GlobalScan, positionals, scan_globals
 from .tokenizer import Token, tokenize
 
-BUILTINS = ("help", "clear", "whoami")
+BUILTINS = ("help", "clear", "whoami", "export", "unset", "env")
 
 
 @dataclass(frozen=True)
@@ -37,13 +52,38 @@ class Invocation:
 
 @dataclass(frozen=True)
 class Builtin:
+    """A command the worker runs itself. `args` are the words after the builtin's name.
+
+    For `configure` and `sso`, `args` are the words after `aws configure` / `aws sso`
+    (`("set", "region", "eu-west-1")`, `("login", "--sso-session", "corp")`) without the
+    global options, which are parsed and checked into `options`, wherever they were typed.
+    """
+
     name: str
     args: tuple[str, ...]
     redacted_line: str
+    options: GlobalOptions = GlobalOptions()
 
 
-def parse_command(line: str) -> Invocation | Builtin:
+@dataclass(frozen=True)
+class Skeleton:
+    """`--generate-cli-skeleton`: print `text` to stdout as is, exit 0, call nothing."""
+
+    text: str
+    redacted_line: str
+    mode: str = "input"  # "input", "yaml-input" or "output"
+
+
+def parse_command(line: str) -> Invocation | Builtin | Skeleton:
+    try:
+        return _parse_line(line)
+    except RecursionError:  # a value nested deeper than Python's stack; never a crash
+        raise general_error("the command line is nested too deeply to read") from None
+
+
+def _parse_line(line: str) -> Invocation | Builtin | Skeleton:
     tokens = tokenize(line)
+    check_lookalikes(line, tokens)
     if not tokens:
         raise CommandError("console: empty command\n", USAGE_ERROR_RC)
     head = tokens[0]
@@ -59,7 +99,7 @@ def parse_command(line: str) -> Invocation | Builtin:
     return _parse_aws(line, tokens[1:])
 
 
-def _parse_aws(line: str, words: list[Token]) -> Invocation | Builtin:
+def _parse_aws(line: str, words: list[Token]) -> Invocation | Builtin | Skeleton:
     scan = scan_globals(words)
     settings = _read_globals(scan)
     rest = scan.rest
@@ -69,23 +109,41 @@ def _parse_aws(line: str, words: list[Token]) -> Invocation | Builtin:
     service_word = rest[slots[0]]
     if service_word.text == "help":
         return Builtin("help", tuple(rest[k].text for k in slots[1:]), redact_line(line))
-    cli_service = _resolve_service(service_word)
+    cli_service = resolve_service(service_word)
+    if cli_service == cz.CONFIGURE_COMMAND:
+        return _handwritten(line, "configure", rest, slots[0], settings)
     if len(slots) < 2:
         raise usage_error("the following arguments are required: operation")
     command_word = rest[slots[1]]
     if command_word.text == "help":
         return Builtin("help", (cli_service,), redact_line(line))
-    command = _resolve_command(cli_service, command_word)
+    if cli_service == "sso" and command_word.text in cz.SSO_BUILTIN_COMMANDS:
+        return _handwritten(line, "sso", rest, slots[0], settings)
+    command = resolve_command(cli_service, command_word)
     spec = operation_spec(cli_service, command)
     arguments = [token for k, token in enumerate(rest) if k not in slots[:2]]
     parsed = parse_operation(spec, command_word, arguments, settings, line)
     if parsed is None:
         return Builtin("help", (cli_service, command), redact_line(line))
-    parameters, paging = parsed
-    options = GlobalOptions(**{**_public(settings), **paging})
+    if parsed.skeleton is not None:
+        text = skeleton_text(parsed.skeleton, spec.model.input_shape, spec.model.output_shape)
+        return Skeleton(text, redact_line(line), parsed.skeleton)
+    options = GlobalOptions(**{**_public(settings), **parsed.paging})
     return Invocation(
-        spec.service_name, cli_service, spec.operation_name, parameters, options, redact_line(line)
+        spec.service_name, cli_service, spec.operation_name, parsed.parameters, options, redact_line(line)
     )
+
+
+def _handwritten(line: str, name: str, rest: list[Token], slot: int, settings: dict[str, Any]) -> Builtin:
+    """`aws configure ...` / `aws sso login|logout`: a builtin with its own words.
+
+    `aws configure help` and `aws sso login help` ask for help, as in the CLI.
+    """
+    args = tuple(token.text for k, token in enumerate(rest) if k != slot)
+    words = [arg for arg in args if not arg.startswith("-")]
+    if words and words[-1] == "help" and len(words) <= 2:
+        return Builtin("help", (name, *words[:-1]), redact_line(line))
+    return Builtin(name, args, redact_line(line), GlobalOptions(**_public(settings)))
 
 
 def _read_globals(scan: GlobalScan) -> dict[str, Any]:
@@ -115,7 +173,7 @@ def _public(settings: dict[str, Any]) -> dict[str, Any]:
     return {dest: value for dest, value in settings.items() if dest != "cli_binary_format"}
 
 
-def _resolve_service(word: Token) -> str:
+def resolve_service(word: Token) -> str:
     table = catalog.service_table()
     if word.text not in table:
         raise invalid_choice("command", word.text, [*table, "help"], word.start)
@@ -131,7 +189,7 @@ def _resolve_service(word: Token) -> str:
     return word.text
 
 
-def _resolve_command(cli_service: str, word: Token) -> str:
+def resolve_command(cli_service: str, word: Token) -> str:
     table = catalog.command_table(cli_service)
     entry = table.get(word.text)
     if entry is None:

@@ -67,10 +67,24 @@ def _token_spans(tokens: Sequence[Token]) -> list[Span]:
         return _option_spans(tokens[1:], None)
     words = scan_globals(tokens[1:]).rest
     slots = positionals(words)
+    if slots and words[slots[0]].text == "configure":
+        return _configure_spans(words, slots) + _option_spans(words, None)
     spec = _resolve(words, slots)
     if spec is not None:
         words = [token for k, token in enumerate(words) if k not in slots[:2]]
     return _option_spans(words, spec)
+
+
+def _configure_spans(words: Sequence[Token], slots: Sequence[int]) -> list[Span]:
+    """`aws configure set aws_secret_access_key VALUE` (or `profile.x.aws_session_token`)."""
+    texts = [words[k].text for k in slots]
+    spans: list[Span] = []
+    if len(texts) >= 4 and texts[1] == "set" and _SECRET_WORDS.search(texts[2].replace("_", "-")):
+        spans.extend((words[k].start, words[k].end) for k in slots[3:])
+    for i, token in enumerate(words[:-1]):
+        if token.text == "--csv":  # `configure import --csv` carries access keys
+            spans.append((words[i + 1].start, words[i + 1].end))
+    return spans
 
 
 def _resolve(words: Sequence[Token], slots: Sequence[int]) -> OperationSpec | None:

@@ -4,8 +4,10 @@ Dispatch is by shape type through one table, as in botocore's serializers. The r
 the error texts are the CLI's: integers with `int()`, longs/floats/doubles as argparse
 reads them, structures/maps/documents as JSON, lists as several words or one JSON list,
 and blobs as base64 (AWS CLI v2's default `cli_binary_format`), including blobs nested in
-JSON. Shorthand syntax (`Key=k,Value=v`) and `file://` values come later; until then
-they are refused with a message that says what to type instead.
+JSON or shorthand. Structures, maps and lists of them also take shorthand syntax
+(`shorthand.py`), chosen as the CLI chooses: a value that starts with `{` or `[` is JSON.
+`file://` values are refused: files come from the user's workspace, which does not exist
+yet, and the server's own files are never read.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 from botocore.model import Shape
 from botocore.utils import is_json_value_header
 
+from . import shorthand
 from .arguments import LIST, SINGLE, Argument
 from .errors import CommandError, general_error, param_error, usage_error
 from .tokenizer import Token
@@ -66,12 +69,16 @@ def convert(argument: Argument, raw: Any, tokens: Sequence[Token]) -> Any:
 
 def _refuse_files(argument: Argument, token: Token) -> None:
     if token.text.startswith(_FILE_PREFIXES):
-        raise param_error(
-            argument.cli_name,
-            "file:// and fileb:// values read files from your workspace, which this console "
-            "does not support yet; give the value itself",
-            token.start,
-        )
+        raise file_refusal(argument.cli_name, token.start)
+
+
+def file_refusal(cli_name: str, position: int | None) -> CommandError:
+    return param_error(
+        cli_name,
+        "file:// and fileb:// values read files from your workspace, which this console "
+        "does not have yet; give the value itself",
+        position,
+    )
 
 
 def _value(argument: Argument, shape: Shape, raw: Any, token: Token) -> Any:
@@ -122,7 +129,41 @@ def _blob(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
 def _structure(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
     if raw.lstrip().startswith("{"):
         return _json(argument, raw, token)
-    raise _shorthand_refused(argument, token)
+    if raw.strip().startswith("[") or not shorthand.supports_shorthand(shape):
+        raise param_error(argument.cli_name, f"Invalid JSON:\n{_shown(argument, raw)}", token.source_index(0))
+    if _is_value_wrapper(shape) and "=" not in raw:
+        return {"Value": raw}  # the CLI's `--instance-initiated-shutdown-behavior stop`
+    return _shorthand(argument, shape, raw, token)
+
+
+def _is_value_wrapper(shape: Shape) -> bool:
+    members = shape.members if shape.type_name == "structure" else {}
+    return list(members) == ["Value"] and members["Value"].type_name == "string"
+
+
+def _shorthand(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
+    try:
+        return shorthand.coerce(shorthand.parse(raw), shape)
+    except shorthand.ShorthandError as error:
+        index = error.index
+        message = error.message if not argument.sensitive else _masked_syntax(error.message)
+        position = token.source_index(index) if index is not None else token.start
+        raise param_error(argument.cli_name, message, position) from None
+    except shorthand.FileReference:
+        raise file_refusal(argument.cli_name, token.start) from None
+    except ValueError as error:  # a number the model wants; the CLI's general handler reports it
+        detail = str(error) if not argument.sensitive else "invalid number in a sensitive value"
+        raise general_error(detail, token.start) from None
+
+
+def _masked_syntax(message: str) -> str:
+    """A shorthand error without the echoed (secret) value; the position still says where."""
+    head = message.split(" for input:", 1)[0].split(" encountered", 1)[0].split(", received:", 1)[0]
+    return f"{head} for input:\n{MASK}"
+
+
+def _shown(argument: Argument, raw: str) -> str:
+    return MASK if argument.sensitive else raw
 
 
 def _list(argument: Argument, shape: Shape, raws: list[str], tokens: Sequence[Token]) -> Any:
@@ -130,6 +171,10 @@ def _list(argument: Argument, shape: Shape, raws: list[str], tokens: Sequence[To
         return _json(argument, raws[0], tokens[0])
     member = shape.member
     items = zip(raws, tokens, strict=True)
+    if raws and shorthand.supports_shorthand(shape) and not raws[0].strip().startswith(("[", "{")):
+        if argument.bare_list_key:  # the CLI's old form: `--instances i-1 i-2`
+            return [{argument.bare_list_key: raw} for raw in raws]
+        return [_shorthand(argument, member, raw, token) for raw, token in items]
     if member.type_name not in SCALAR_TYPES:
         return [_value(argument, member, raw, token) for raw, token in items]
     try:
@@ -142,7 +187,9 @@ def _list(argument: Argument, shape: Shape, raws: list[str], tokens: Sequence[To
 def _nested_list(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
     if raw.lstrip().startswith("["):
         return _json(argument, raw, token)
-    raise _shorthand_refused(argument, token)
+    if not shorthand.supports_shorthand(shape):
+        raise param_error(argument.cli_name, f"Invalid JSON:\n{_shown(argument, raw)}", token.source_index(0))
+    return _shorthand(argument, shape, raw, token)
 
 
 def _json(argument: Argument, raw: str, token: Token) -> Any:
@@ -154,36 +201,6 @@ def _json(argument: Argument, raw: str, token: Token) -> Any:
         raise param_error(
             argument.cli_name, f"Invalid JSON: {error}\nJSON received: {shown}", position
         ) from None
-
-
-def _shorthand_refused(argument: Argument, token: Token) -> CommandError:
-    assert argument.shape is not None
-    example = json.dumps(_example(argument.shape, depth=0))
-    return param_error(
-        argument.cli_name,
-        "shorthand syntax is not supported by this console yet; give the value as JSON, "
-        f"for example {argument.cli_name} '{example}'",
-        token.start,
-    )
-
-
-_PLACEHOLDERS = {"integer": 0, "long": 0, "float": 0.0, "double": 0.0, "boolean": True, "blob": "base64"}
-
-
-def _example(shape: Shape, depth: int) -> Any:
-    """A JSON value of this shape with placeholders, small enough to read in an error."""
-    kind = shape.type_name
-    if kind == "structure" and not getattr(shape, "is_document_type", False):
-        if depth > 2:
-            return {}
-        required = set(shape.required_members)
-        names = sorted(shape.members, key=lambda name: name not in required)[:3]
-        return {name: _example(shape.members[name], depth + 1) for name in names}
-    if kind == "list":
-        return [_example(shape.member, depth + 1)] if depth <= 2 else []
-    if kind == "map":
-        return {"key": _example(shape.value, depth + 1)} if depth <= 2 else {}
-    return _PLACEHOLDERS.get(kind, kind if kind == "timestamp" else "string")
 
 
 _READERS: dict[str, Callable[[Argument, Shape, str, Token], Any]] = {

@@ -18,10 +18,10 @@ from typing import Any
 from django.conf import settings
 from django.db import close_old_connections
 
-from console.engine import Cancelled, ConfigurationError, run_invocation
-from console.interpreter import Builtin, CommandError, Invocation, parse_command
+from console.engine import Cancelled, ConfigurationError, Target, run_invocation
+from console.interpreter import Builtin, CommandError, Invocation, Skeleton, parse_command
 from console.runs import builtins, notify, prompts, services
-from console.runs.models import CommandRun, OutputStream, RunStatus
+from console.runs.models import CommandRun, OutputStream, RunSource, RunStatus
 from credentials import broker
 from credentials.clients import get_client
 from credentials.errors import CredentialError
@@ -188,7 +188,11 @@ def _run_command(run: CommandRun, sink: RunSink) -> int:
         return exc.exit_code
     if isinstance(parsed, Builtin):
         return builtins.run_builtin(parsed, run, sink)
-    return run_invocation(parsed, _client_factory(run), sink)
+    if isinstance(parsed, Skeleton):  # --generate-cli-skeleton: no credentials, no AWS call
+        sink.write("stdout", parsed.text)
+        return 0
+    target = Target(width=run.cols, tty=run.source == RunSource.TERMINAL)
+    return run_invocation(parsed, _client_factory(run), sink, target)
 
 
 def _client_factory(run: CommandRun) -> Any:

@@ -16,6 +16,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from console.interpreter import complete
 from console.runs import prompts, services
 from console.runs.errors import RunError
 from console.runs.models import CommandRun, OutputStream, RunSource
@@ -146,6 +147,16 @@ class TerminalConsumer(AsyncWebsocketConsumer):
     async def on_ping(self, frame: dict[str, Any]) -> None:
         await self.send_json({"type": "pong"})
 
+    async def on_complete(self, frame: dict[str, Any]) -> None:
+        line, cursor = frame.get("line"), frame.get("cursor")
+        if not isinstance(line, str) or not isinstance(cursor, int) or isinstance(cursor, bool):
+            return await self.error("a complete frame needs a line string and a cursor integer", "bad_frame")
+        if len(line) > settings.CONSOLE_MAX_COMMAND_LENGTH:
+            return await self.error("the line is too long to complete", "too_long")
+        cursor = max(0, min(cursor, len(line)))
+        candidates = complete(line, cursor)
+        await self.send_json({"type": "completions", "line": line, "cursor": cursor, "candidates": candidates})
+
     HANDLERS = {
         "run": on_run,
         "cancel": on_cancel,
@@ -153,6 +164,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         "answer": on_answer,
         "resize": on_resize,
         "ping": on_ping,
+        "complete": on_complete,
     }
 
     async def _not_found(self, run_id: Any, action: str) -> None:

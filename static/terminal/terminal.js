@@ -371,7 +371,61 @@
     "\x1b[B": () => editor.kind === "command" && history.walk(1),
     "\x1bOB": () => editor.kind === "command" && history.walk(1),
     "\x0e": () => editor.kind === "command" && history.walk(1),
+    "\t": () => editor.kind === "command" && completion.request(),
   };
+
+  // ---- tab completion (services, operations, parameters, enum values; the server knows
+  // the models) --------------------------------------------------------------------------
+  const completion = {
+    pending: null, // {line, cursor} of the request in flight
+    lastShown: "", // the line whose candidates were last listed, so a second Tab lists them
+
+    request() {
+      const line = editor.chars.join("");
+      this.pending = { line, cursor: editor.cursor };
+      if (!send({ type: "complete", line, cursor: editor.cursor })) this.pending = null;
+    },
+
+    // Candidates replace the word under the cursor: one is taken whole, several extend it
+    // to their common prefix, and a Tab that cannot extend lists them, as a shell does.
+    receive(f) {
+      const asked = this.pending;
+      this.pending = null;
+      const line = editor.chars.join("");
+      if (!editor.active || !asked || asked.line !== line || asked.cursor !== editor.cursor) return;
+      const candidates = Array.isArray(f.candidates) ? f.candidates.filter((c) => typeof c === "string") : [];
+      if (!candidates.length) return;
+      const start = editor.wordStart();
+      const word = line.slice(start, editor.cursor);
+      if (candidates.length === 1) return this.put(start, candidates[0] + " ");
+      const common = commonPrefix(candidates);
+      if (common.length > word.length) return this.put(start, common);
+      if (this.lastShown === line) return;
+      this.lastShown = line;
+      printLines(columns(candidates));
+    },
+
+    put(start, text) {
+      editor.remove(start, editor.cursor);
+      editor.insert(text);
+    },
+  };
+
+  function commonPrefix(words) {
+    let prefix = words[0];
+    for (const word of words) while (!word.startsWith(prefix)) prefix = prefix.slice(0, -1);
+    return prefix;
+  }
+
+  function columns(words) {
+    const width = Math.max(...words.map((w) => w.length)) + 2;
+    const perRow = Math.max(1, Math.floor(term.cols / width));
+    const rows = [];
+    for (let i = 0; i < words.length; i += perRow) {
+      rows.push(words.slice(i, i + perRow).map((w) => w.padEnd(width)).join("").trimEnd());
+    }
+    return rows.join("\n");
+  }
 
   // One token per key: an escape sequence, a control character or a run of printable text.
   const TOKEN = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1bO.|\x1b[^]?|[\x00-\x1f\x7f]|[^\x00-\x1f\x7f\x1b]+/g;
@@ -564,6 +618,7 @@
       showPrompt();
     },
     error: onError,
+    completions: (f) => completion.receive(f),
     pong() {},
   };
 
@@ -732,7 +787,7 @@
   setConnected(false);
   setRunning(false);
   setStatus("connecting");
-  window.consoleTerminal = { term, state };
+  window.consoleTerminal = { term, state, line: () => editor.chars.join("") };
   connect();
   term.focus();
 })();

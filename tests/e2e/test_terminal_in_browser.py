@@ -115,3 +115,18 @@ def test_it_follows_a_running_command_again_after_a_reload(page, blackhole_profi
     page.wait_for_function("document.body.dataset.running === 'false'", timeout=5000)
     run_and_wait(page, "aws sts get-caller-identity", "user/demo")
     assert page.console_errors == []
+
+
+def test_it_completes_with_tab(page, alice_profiles):
+    sign_in(page)
+    page.keyboard.type("aws st")
+    page.keyboard.press("Tab")  # several services start with "st": they are listed
+    page.wait_for_function(f"({TERMINAL_TEXT})().includes('storagegateway')")
+    page.keyboard.type("s")
+    page.keyboard.press("Tab")  # one candidate: taken whole, with a space after it
+    page.wait_for_function("window.consoleTerminal.line() === 'aws sts '")
+    page.keyboard.type("get-caller-i")
+    page.keyboard.press("Tab")
+    page.wait_for_function("window.consoleTerminal.line() === 'aws sts get-caller-identity '")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"({TERMINAL_TEXT})().includes('user/demo')")

@@ -258,7 +258,6 @@ def test_it_suggests_close_names(line, suggestions):
         ("aws s3api list-buckets --ca-bundle /tmp/ca.pem", "always verifies TLS certificates", 23),
         ("aws --version", "--version is not available in this console", 4),
         ("aws s3 ls", "use `aws s3api`", 4),
-        ("aws configure list", "`aws configure` is not available", 4),
         ("aws ecr get-login-password", "`aws ecr get-login-password` is a hand-written AWS CLI command", 8),
         (
             "aws ec2 wait instance-running --instance-ids i-1",
@@ -276,19 +275,6 @@ def test_it_suggests_close_names(line, suggestions):
             "file:// and fileb:// values read files from your workspace",
             56,
         ),
-        ("aws ec2 describe-instances --cli-input-json '{}'", "--cli-input-json is not supported", 27),
-        (
-            "aws ec2 describe-instances --generate-cli-skeleton",
-            "--generate-cli-skeleton is not supported",
-            27,
-        ),
-        (
-            "aws ec2 describe-instances --filters Name=tag:Env,Values=prod",
-            "shorthand syntax is not supported by this console yet; give the value as JSON, "
-            'for example --filters \'[{"Name": "string", "Values": ["string"]}]\'\n',
-            37,
-        ),
-        ("aws s3api put-bucket-tagging --bucket b --tagging TagSet=[]", "give the value as JSON", 50),
     ],
 )
 def test_it_explains_what_this_console_does_not_do(line, fragment, position):

@@ -104,3 +104,19 @@ async def test_it_refuses_an_over_long_command_line(alice):
     assert frame["code"] == "too_long"
     assert "limit is 100000" in frame["message"]
     await comm.disconnect()
+
+
+async def test_it_completes_a_word(alice):
+    comm, _, _ = await open_terminal(alice)
+    await receive(comm)
+    await send(comm, {"type": "complete", "line": "aws s3api list-objects --bu", "cursor": 27})
+    answer = await receive(comm)
+    assert answer == {
+        "type": "completions",
+        "line": "aws s3api list-objects --bu",
+        "cursor": 27,
+        "candidates": ["--bucket"],
+    }
+    await send(comm, {"type": "complete", "line": "aws", "cursor": "end"})
+    assert (await receive(comm))["code"] == "bad_frame"
+    await comm.disconnect()

@@ -1,0 +1,126 @@
+"""Tab completion for the terminal: the words that can stand where the cursor is.
+
+Completion reads the line the way parsing does (the same tokenizer, the same global
+option scan), but never raises: a half-typed line is the normal case. It returns whole
+words that start with what is typed under the cursor, sorted; the terminal replaces the
+partial word with the one chosen (or the longest common prefix). Option names are offered
+once a `-` is typed, so that a bare Tab lists services, commands or values. Everything it consults
+is cached, so a keystroke costs microseconds once the models are loaded.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from . import catalog
+from . import customizations as cz
+from .arguments import FLAG, operation_spec
+from .globalopts import GLOBAL_OPTIONS, refusal
+from .help import service_commands
+from .operation import SPECIAL_OPTIONS
+from .scanning import is_option, positionals, scan_globals
+from .tokenizer import Token, tokenize
+
+_FIRST_WORDS = ("aws", "clear", "env", "export", "help", "unset", "whoami")
+_ENVIRONMENT = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_DEFAULT_OUTPUT",
+    "AWS_DEFAULT_REGION",
+    "AWS_ENDPOINT_URL",
+    "AWS_MAX_ATTEMPTS",
+    "AWS_PROFILE",
+    "AWS_REGION",
+    "AWS_RETRY_MODE",
+    "AWS_ROLE_ARN",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+)
+_CONFIGURE = ("export-credentials", "get", "list", "list-profiles", "set", "sso")
+
+
+def complete(line: str, cursor: int) -> list[str]:
+    """Candidates for the word under `cursor` (an index into `line`), sorted."""
+    try:
+        words, prefix = _words_before(line[: max(0, min(cursor, len(line)))])
+        wants_option = prefix.startswith("-")
+        return sorted(
+            c for c in _candidates(words) if c.startswith(prefix) and (wants_option or not c.startswith("-"))
+        )
+    except Exception:  # completion must never break typing
+        return []
+
+
+def _words_before(text: str) -> tuple[list[Token], str]:
+    tokens = tokenize(text, lenient=True)
+    if not tokens or text[-1:].isspace() or tokens[-1].end < len(text):
+        return tokens, ""
+    return tokens[:-1], tokens[-1].text
+
+
+def _candidates(words: list[Token]) -> list[str]:
+    if not words:
+        return list(_FIRST_WORDS)
+    if words[0].text in ("export", "unset"):
+        return [name + "=" for name in _ENVIRONMENT] if words[0].text == "export" else list(_ENVIRONMENT)
+    if words[0].text == "help":
+        return _after_aws(words[1:], include_options=False)
+    if words[0].text != "aws":
+        return []
+    return _after_aws(words[1:], include_options=True)
+
+
+def _after_aws(words: list[Token], include_options: bool) -> list[str]:
+    if words and words[-1].text in GLOBAL_OPTIONS:
+        option = GLOBAL_OPTIONS[words[-1].text]
+        if option.takes_value:
+            return list(option.choices)
+    scan = scan_globals(words)
+    used = {use.option.name for use in scan.uses}
+    rest = scan.rest
+    slots = positionals(rest)
+    names = [rest[k].text for k in slots]
+    globals_left = [name for name in _global_names() if name not in used] if include_options else []
+    if not names:
+        return [*_services(), *globals_left]
+    service = names[0]
+    if service == cz.CONFIGURE_COMMAND:
+        return list(_CONFIGURE) if len(names) == 1 else []
+    if catalog.service_table().get(service) is None:
+        return []
+    if len(names) == 1:
+        return [*service_commands(service), "help", *globals_left]
+    entry = catalog.command_table(service).get(names[1])
+    if entry is None or entry.operation is None:
+        return []
+    return _parameter_words(service, names[1], rest, globals_left)
+
+
+def _parameter_words(service: str, command: str, rest: list[Token], globals_left: list[str]) -> list[str]:
+    spec = operation_spec(service, command)
+    if rest and is_option(rest[-1].text):
+        argument = spec.arguments.get(rest[-1].text[2:])
+        if argument is not None and argument.arity != FLAG:
+            return _enum_values(argument.shape)
+    typed = {token.text.split("=", 1)[0] for token in rest if token.text.startswith("--")}
+    options = ["--" + name for name in spec.arguments] + list(SPECIAL_OPTIONS)
+    return [name for name in options if name not in typed] + globals_left
+
+
+def _enum_values(shape: object) -> list[str]:
+    if shape is None:
+        return []
+    metadata = getattr(shape, "metadata", {})
+    if getattr(shape, "type_name", "") == "list":
+        metadata = shape.member.metadata  # type: ignore[attr-defined]
+    return list(metadata.get("enum", ()))
+
+
+@functools.cache
+def _services() -> tuple[str, ...]:
+    return tuple(sorted([*catalog.visible_services(), cz.CONFIGURE_COMMAND, "help"]))
+
+
+@functools.cache
+def _global_names() -> tuple[str, ...]:
+    return tuple(name for name, option in GLOBAL_OPTIONS.items() if refusal(option, 0) is None)

@@ -1,0 +1,77 @@
+"""Tab completion: services, operations, parameters, enum values, fast."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from console.interpreter import complete
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("", ["aws", "clear", "env", "export", "help", "unset", "whoami"]),
+        ("a", ["aws"]),
+        ("aws ec", ["ec2", "ec2-instance-connect", "ecr", "ecr-public", "ecs"]),
+        ("aws s3a", ["s3api"]),
+        ("aws configu", ["configure"]),
+        ("aws configs", ["configservice"]),
+        ("aws sts get-c", ["get-caller-identity"]),
+        ("aws sso lo", ["login", "logout"]),
+        ("aws configure l", ["list", "list-profiles"]),
+        ("aws --region eu-west-1 sts get-c", ["get-caller-identity"]),
+        ("aws ec2 describe-instances --fil", ["--filters"]),
+        ("aws ec2 describe-instances --no-pag", ["--no-paginate"]),
+        ("aws ec2 describe-instances --cli-input", ["--cli-input-json", "--cli-input-yaml"]),
+        ("aws s3api put-object --acl p", ["private", "public-read", "public-read-write"]),
+        ("aws s3api put-object --storage-class DEEP", ["DEEP_ARCHIVE"]),
+        ("aws --output t", ["table", "text"]),
+        ("aws sts get-caller-identity --output y", ["yaml", "yaml-stream"]),
+        ("aws --color ", ["auto", "off", "on"]),
+        ("export AWS_P", ["AWS_PROFILE="]),
+        ("unset AWS_REG", ["AWS_REGION"]),
+        ("help ec", ["ec2", "ec2-instance-connect", "ecr", "ecr-public", "ecs"]),
+        ("aws nosuch ", []),
+        ("aws ec2 nosuch --", []),
+        ("ls ", []),
+        ("aws 'ec2", []),
+    ],
+)
+def test_it_completes_the_word_under_the_cursor(line, expected):
+    assert complete(line, len(line)) == expected
+
+
+def test_it_offers_parameters_not_yet_given():
+    line = "aws s3api list-objects --bucket b --"
+    offered = complete(line, len(line))
+    assert "--prefix" in offered and "--bucket" not in offered
+    assert "--region" in offered
+
+
+def test_it_completes_in_the_middle_of_a_line():
+    line = "aws ec2 describe-inst --region x"
+    assert "describe-instances" in complete(line, len("aws ec2 describe-inst"))
+
+
+def test_it_offers_services_not_options_after_a_bare_space():
+    offered = complete("aws ", 4)
+    assert "ec2" in offered and not any(word.startswith("-") for word in offered)
+
+
+@pytest.mark.parametrize("cursor", [-5, 0, 3, 10_000])
+def test_it_never_fails_on_odd_cursors(cursor):
+    assert isinstance(complete("aws ec2 describe-instances", cursor), list)
+
+
+def test_it_is_fast_once_warm():
+    lines = ["aws ", "aws ec", "aws ec2 describe-instances --", "aws s3api put-object --acl "]
+    for line in lines:
+        complete(line, len(line))
+    start = time.perf_counter()
+    for _ in range(50):
+        for line in lines:
+            complete(line, len(line))
+    per_call = (time.perf_counter() - start) / (50 * len(lines))
+    assert per_call < 0.002
