@@ -44,8 +44,9 @@ lint: venv ## Ruff format check and lint
 typecheck: venv ## mypy on console/ and credentials/
 	$(VENV)/bin/mypy console credentials
 
-bench: venv static ## Latency benchmark against the sandbox (see bench/README.md)
+bench: venv static ## Benchmarks against the sandbox (see bench/README.md)
 	$(PY) bench/latency.py
+	$(PY) bench/cli.py
 
 clean: ## Remove the virtualenv, vendored static files and local state
 	rm -rf $(VENV) node_modules static/vendor .local
