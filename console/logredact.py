@@ -19,7 +19,7 @@ _PATTERNS = [
     ),
     (
         re.compile(
-            r"(?i)((?:secret_?access_?key|session_?token|access_?token|refresh_?token|client_?secret|password)['\"]?\s*[:=]\s*b?['\"]?)[^'\"&,\s}]+"
+            r"(?i)((?:secret_?access_?key|session_?token|access_?token|refresh_?token|client_?secret|password|web_?identity_?token|token_?code|saml_?assertion)['\"]?\s*[:=]\s*b?['\"]?)[^'\"&,\s}]+"
         ),
         r"\1****",
     ),

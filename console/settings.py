@@ -203,6 +203,11 @@ SANDBOX_PORT = envint("SANDBOX_PORT", 5000)
 CONSOLE_SANDBOX_URL = envstr("CONSOLE_SANDBOX_URL", f"http://127.0.0.1:{SANDBOX_PORT}")
 # Static access keys in profiles: only where an administrator allows them.
 CONSOLE_ALLOW_STATIC_KEYS = envbool("CONSOLE_ALLOW_STATIC_KEYS", CONSOLE_SANDBOX)
+# The host's own instance role (IMDSv2), lent to users only when an administrator says so.
+CONSOLE_ALLOW_INSTANCE_ROLE = envbool("CONSOLE_ALLOW_INSTANCE_ROLE", False)
+CONSOLE_IMDS_ENDPOINT = envstr("CONSOLE_IMDS_ENDPOINT", "http://169.254.169.254")
+# `aws configure export-credentials` prints live keys into a browser: off unless allowed.
+CONSOLE_ALLOW_EXPORT_CREDENTIALS = envbool("CONSOLE_ALLOW_EXPORT_CREDENTIALS", False)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

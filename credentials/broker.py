@@ -1,59 +1,72 @@
-"""The credential broker: turns (user, profile, region, endpoint) into short-lived AWS
-credentials, following the AWS CLI's profile rules. Profiles are read from the DB per
-command (one query); assumed-role sessions are cached in process memory per (user,
-profile chain, settings version) and refreshed inside botocore's advisory window, so a
-warm cache costs no STS call. The console username is the role session name and the
-SourceIdentity, so CloudTrail names the person behind a shared role."""
+"""The credential broker: turns (user, command options, terminal environment) into a
+profile, a region, an endpoint, retry settings and short-lived AWS credentials, following
+the AWS CLI's documented order, adapted to a server that serves many users:
+
+1. command options (`--profile`, `--region`, `--endpoint-url`);
+2. the terminal's own environment (`export AWS_PROFILE=...` etc., kept server-side);
+3. the profile (static keys where allowed, role_arn with source_profile /
+   credential_source / a web identity token, chained to any depth);
+4. the host's instance role over IMDSv2, only if an administrator enabled it.
+
+Every temporary credential is cached sealed in the DB (credentials/cache.py) per user and
+per hop of the chain, and reused until botocore's advisory refresh window, so a warm
+command costs no STS call. The console username is the role session name and the
+SourceIdentity, so CloudTrail names the person behind a shared role. Nothing here reads
+the server's own files or environment."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from django.conf import settings
 
-from credentials import crypto
-from credentials.clients import get_client
+from credentials import cache, conf, providers
 from credentials.endpoints import check_endpoint
-from credentials.errors import CredentialError, NoCredentials, NoRegion, ProfileNotFound, StaticKeysNotAllowed
-from credentials.models import ConfigSection, SectionKind
+from credentials.errors import (
+    ChainedSessionTooLong,
+    CredentialError,
+    InstanceRoleUnavailable,
+    MfaCodeNeeded,
+    NoCredentials,
+    NoRegion,
+    ProfileNotFound,
+    Refused,
+    StaticKeysNotAllowed,
+)
+from credentials.imds import fetch_instance_credentials
+from credentials.profiles import (
+    Profile,
+    configured_endpoint,
+    load_profiles,
+    load_sections,
+    profile_choice,
+    profile_location,
+    region_choice,
+    retry_settings,
+)
 from credentials.types import AwsCredentials, ResolvedSession
 
 MAX_CHAIN = 8
 _SESSION_NAME_CHARS = re.compile(r"[^\w+=,.@-]")
 
-_cache_lock = threading.Lock()
-_role_cache: dict[tuple[Any, ...], AwsCredentials] = {}
+# Asks the user a question (an MFA code); None when they cancel or cannot be asked.
+Ask = Callable[[str, bool], "str | None"]
 
 
-@dataclass(frozen=True)
-class Profile:
-    name: str
-    settings: dict[str, str]
-    secrets: dict[str, str]
-    version: str
-
-
-def _open_secrets(section: ConfigSection) -> dict[str, str]:
-    if not section.sealed_secrets:
-        return {}
-    return dict(json.loads(crypto.open_sealed(section.sealed_secrets, section.secret_context())))
-
-
-_PROFILES_SQL = f"SELECT * FROM {ConfigSection._meta.db_table} WHERE owner_id = %s AND kind = %s"
-
-
-def load_profiles(user: Any) -> dict[str, Profile]:
-    # Read on every command: a plain query, which skips the ORM's compile step.
-    sections = ConfigSection.objects.raw(_PROFILES_SQL, [user.pk, SectionKind.PROFILE.value])
-    return {
-        s.name: Profile(s.name, dict(s.settings), _open_secrets(s), s.updated_at.isoformat())
-        for s in sections
-    }
+@dataclass
+class _Context:
+    user: Any
+    profiles: dict[str, Profile]
+    services: dict[str, dict[str, Any]]
+    env: Mapping[str, str]
+    region: str | None
+    sts_endpoint: str | None
+    ask: Ask | None
 
 
 def session_name_for(username: str) -> str:
@@ -67,19 +80,26 @@ def resolve_session(
     profile: str | None,
     region: str | None = None,
     endpoint_url: str | None = None,
+    service: str | None = None,
+    env: Mapping[str, str] | None = None,
+    ask: Ask | None = None,
 ) -> ResolvedSession:
-    profiles = load_profiles(user)
-    name = profile or "default"
-    if name not in profiles:
-        if profile is None:
-            raise NoCredentials()
+    env = env or {}
+    profiles, services = load_sections(user)
+    name, source = profile_choice(profile, env)
+    if name not in profiles and source is not None:
         raise ProfileNotFound(name)
-    chosen = profiles[name]
-    endpoint = endpoint_url or chosen.settings.get("endpoint_url")
+    chosen = profiles.get(name) or Profile(name, {}, {}, "")
+    resolved_region = region_choice(region, env, chosen)[0]
+    endpoint = endpoint_url or configured_endpoint(service, env, chosen, services)
     if endpoint:
         check_endpoint(endpoint)
-    resolved_region = region or chosen.settings.get("region")
-    credentials = _credentials_for(user, profiles, name, (), resolved_region, endpoint)
+    sts_endpoint = endpoint if service == "sts" else configured_endpoint("sts", env, chosen, services)
+    if sts_endpoint and sts_endpoint != endpoint:
+        check_endpoint(sts_endpoint)
+    retry_mode, max_attempts = retry_settings(env, chosen)
+    context = _Context(user, profiles, services, env, resolved_region, sts_endpoint, ask)
+    credentials = _top_credentials(context, name, explicit=source == "manual")
     return ResolvedSession(
         profile=name,
         region=resolved_region,
@@ -87,6 +107,8 @@ def resolve_session(
         credentials=credentials,
         output=chosen.settings.get("output"),
         settings=chosen.settings,
+        retry_mode=retry_mode,
+        max_attempts=max_attempts,
     )
 
 
@@ -96,82 +118,170 @@ def require_region(session: ResolvedSession) -> str:
     return session.region
 
 
-def _credentials_for(
-    user: Any,
-    profiles: dict[str, Profile],
-    name: str,
-    chain: tuple[str, ...],
-    region: str | None,
-    endpoint: str | None,
-) -> AwsCredentials:
-    if name in chain or len(chain) >= MAX_CHAIN:
-        raise CredentialError(f"Infinite loop in credential configuration detected: {' -> '.join((*chain, name))}")
-    if name not in profiles:
-        raise ProfileNotFound(name)
-    profile = profiles[name]
-    if "credential_process" in profile.settings:
+def _top_credentials(ctx: _Context, name: str, *, explicit: bool) -> AwsCredentials:
+    # As botocore: an explicit --profile skips the environment's keys; AWS_PROFILE does not.
+    if not explicit:
+        from_env = _env_credentials(ctx, required=False)
+        if from_env is not None:
+            return from_env
+        if ctx.env.get("AWS_WEB_IDENTITY_TOKEN_FILE"):
+            raise Refused(
+                "AWS_WEB_IDENTITY_TOKEN_FILE names a file, and commands here never read the "
+                "server's files (your workspace does not exist yet). Put the token in a profile "
+                "instead: aws configure set web_identity_token <token> (with role_arn), see "
+                "docs/credentials.md."
+            )
+    if name in ctx.profiles:
+        found = _credentials_for(ctx, name, ())
+        if found is not None:
+            return found
+    return _instance_role(ctx, required=False)
+
+
+def _env_credentials(ctx: _Context, *, required: bool) -> AwsCredentials | None:
+    key, secret = ctx.env.get("AWS_ACCESS_KEY_ID"), ctx.env.get("AWS_SECRET_ACCESS_KEY")
+    if key and secret:
+        if not settings.CONSOLE_ALLOW_STATIC_KEYS:
+            raise Refused(
+                "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set in this terminal, but this "
+                "console does not accept access keys (CONSOLE_ALLOW_STATIC_KEYS is off). Run "
+                "`unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY` and use a role instead."
+            )
+        return AwsCredentials(key, secret, ctx.env.get("AWS_SESSION_TOKEN") or None, None, "env")
+    if key or secret:
+        missing = "AWS_SECRET_ACCESS_KEY" if key else "AWS_ACCESS_KEY_ID"
+        raise CredentialError(f"Partial credentials found in env, missing: {missing}", 255)
+    if required:
         raise CredentialError(
-            f"The profile ({name}) uses credential_process, which this console refuses: it "
+            "No credentials found in credential_source referenced in profile: Environment "
+            "(set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in this terminal)",
+            255,
+        )
+    return None
+
+
+def _credentials_for(ctx: _Context, name: str, chain: tuple[str, ...]) -> AwsCredentials | None:
+    if name in chain or len(chain) >= MAX_CHAIN:
+        raise CredentialError(
+            f"Infinite loop in credential configuration detected: {' -> '.join((*chain, name))}", 255
+        )
+    if name not in ctx.profiles:
+        raise ProfileNotFound(name)
+    profile = ctx.profiles[name]
+    _refuse_unsupported(profile)
+    if profile.settings.get("role_arn"):
+        return _assumed_role(ctx, profile, (*chain, name))
+    if profile.secrets.get("aws_access_key_id") and profile.secrets.get("aws_secret_access_key"):
+        return _static(profile)
+    if profile.settings.get("sso_session") or profile.settings.get("sso_start_url"):
+        raise CredentialError(
+            f"The profile ({name}) signs in with IAM Identity Center, which this console does "
+            "not broker yet. Use a role profile instead."
+        )
+    if chain:
+        raise CredentialError(
+            f'The source_profile "{name}" must specify either static credentials or an assume role '
+            "configuration",
+            255,
+        )
+    return None
+
+
+def _refuse_unsupported(profile: Profile) -> None:
+    if "credential_process" in profile.settings:
+        raise Refused(
+            f"The profile ({profile.name}) uses credential_process, which this console refuses: it "
             "would run a program on the shared server. Use a role, web identity or IAM "
             "Identity Center instead."
         )
-    if profile.settings.get("role_arn"):
-        return _assumed_role(user, profiles, profile, (*chain, name), region, endpoint)
-    if profile.secrets.get("aws_access_key_id") and profile.secrets.get("aws_secret_access_key"):
-        return _static(profile)
-    raise NoCredentials()
+    if profile.settings.get("web_identity_token_file"):
+        raise Refused(
+            f"The profile ({profile.name}) uses web_identity_token_file, and commands here never "
+            "read the server's files (your workspace does not exist yet). Store the token "
+            f"itself, sealed: aws configure set web_identity_token <token> --profile {profile.name}"
+        )
 
 
 def _static(profile: Profile) -> AwsCredentials:
-    from django.conf import settings
-
     if not settings.CONSOLE_ALLOW_STATIC_KEYS:
         raise StaticKeysNotAllowed(profile.name)
     return AwsCredentials(
         profile.secrets["aws_access_key_id"],
         profile.secrets["aws_secret_access_key"],
         profile.secrets.get("aws_session_token") or None,
+        None,
+        "shared-credentials-file",
     )
 
 
-def _assumed_role(
-    user: Any,
-    profiles: dict[str, Profile],
-    profile: Profile,
-    chain: tuple[str, ...],
-    region: str | None,
-    endpoint: str | None,
-) -> AwsCredentials:
+def _lineage(ctx: _Context, name: str, seen: tuple[str, ...] = ()) -> list[Any]:
+    """What a hop's credentials depend on: its profile and, recursively, its sources."""
+    profile = ctx.profiles.get(name)
+    if profile is None or name in seen or len(seen) >= MAX_CHAIN:
+        return [name, None]
+    described: list[Any] = [name, profile.settings, profile.version, _secrets_digest(profile)]
     source = profile.settings.get("source_profile")
-    if not source:
-        raise CredentialError(
-            f"The profile ({profile.name}) has role_arn but no source_profile; "
-            "credential_source and web identity are configured by the credential broker's "
-            "next release."
+    if source and source != name and profile.settings.get("role_arn"):
+        described.append(_lineage(ctx, str(source), (*seen, name)))
+    elif profile.settings.get("credential_source") == "Environment":
+        described.append(
+            hashlib.sha256(
+                f"{ctx.env.get('AWS_ACCESS_KEY_ID')}\0{ctx.env.get('AWS_SECRET_ACCESS_KEY')}".encode()
+            ).hexdigest()
         )
-    if profile.settings.get("mfa_serial"):
-        raise CredentialError(
-            f"The profile ({profile.name}) needs an MFA code (mfa_serial); prompting for "
-            "MFA codes is not available in this console yet."
-        )
-    versions = tuple(profiles[n].version for n in chain if n in profiles)
-    key = (user.pk, chain, versions, region, endpoint)
-    with _cache_lock:
-        cached = _role_cache.get(key)
+    return described
+
+
+def _secrets_digest(profile: Profile) -> str:
+    return hashlib.sha256(json.dumps(profile.secrets, sort_keys=True).encode()).hexdigest()
+
+
+def _assumed_role(ctx: _Context, profile: Profile, chain: tuple[str, ...]) -> AwsCredentials:
+    key = cache.cache_key("role", _lineage(ctx, profile.name), ctx.region, ctx.sts_endpoint)
+    cached = cache.load(ctx.user.pk, key)
     if cached is not None and not cached.needs_refresh():
         return cached
-    source_creds = _credentials_for(user, profiles, source, chain, region, endpoint)
-    fresh = _call_assume_role(user, profile, source_creds, region, endpoint)
-    with _cache_lock:
-        _role_cache[key] = fresh
+    try:
+        fresh = _fetch_role(ctx, profile, chain)
+    except CredentialError:
+        # botocore's advisory window: a failed early refresh keeps the still-valid session.
+        if cached is not None and not cached.must_refresh():
+            return cached
+        raise
+    cache.store(ctx.user.pk, key, " <- ".join(chain), fresh)
     return fresh
 
 
-def _call_assume_role(
-    user: Any, profile: Profile, source: AwsCredentials, region: str | None, endpoint: str | None
-) -> AwsCredentials:
-    sts = get_client("sts", region=region or "us-east-1", endpoint_url=endpoint, credentials=source)
-    name = session_name_for(user.get_username())
+def _fetch_role(ctx: _Context, profile: Profile, chain: tuple[str, ...]) -> AwsCredentials:
+    params = _assume_role_params(ctx, profile)
+    source_name = profile.settings.get("source_profile")
+    credential_source = profile.settings.get("credential_source")
+    if source_name and credential_source:
+        raise CredentialError(
+            f'The profile "{profile.name}" contains both source_profile and credential_source.', 255
+        )
+    if not source_name and not credential_source:
+        if profile.secrets.get("web_identity_token"):
+            params["WebIdentityToken"] = profile.secrets["web_identity_token"]
+            params.pop("SourceIdentity", None)  # not a parameter of AssumeRoleWithWebIdentity
+            return providers.assume_role_with_web_identity(
+                params, profile=profile.name, region=ctx.region, endpoint=ctx.sts_endpoint
+            )
+        raise CredentialError(
+            f'The profile "{profile.name}" has role_arn but neither source_profile, credential_source '
+            "nor web_identity_token: say where the credentials to assume the role come from.",
+            255,
+        )
+    source = _source_credentials(ctx, profile, chain, str(source_name or ""), str(credential_source or ""))
+    _check_chained_duration(profile, source, params)
+    _add_mfa(ctx, profile, params)
+    return providers.assume_role(
+        source, params, profile=profile.name, region=ctx.region, endpoint=ctx.sts_endpoint
+    )
+
+
+def _assume_role_params(ctx: _Context, profile: Profile) -> dict[str, Any]:
+    name = session_name_for(ctx.user.get_username())
     params: dict[str, Any] = {
         "RoleArn": profile.settings["role_arn"],
         "RoleSessionName": profile.settings.get("role_session_name") or name,
@@ -180,23 +290,110 @@ def _call_assume_role(
     if profile.settings.get("external_id"):
         params["ExternalId"] = profile.settings["external_id"]
     if profile.settings.get("duration_seconds"):
-        params["DurationSeconds"] = int(profile.settings["duration_seconds"])
-    try:
-        answer = sts.assume_role(**params)["Credentials"]
-    except ClientError as exc:
-        raise CredentialError(f"Could not assume the role of profile ({profile.name}): {exc}", 255) from None
-    except BotoCoreError as exc:
-        raise CredentialError(f"Could not assume the role of profile ({profile.name}): {exc}", 255) from None
-    return AwsCredentials(
-        answer["AccessKeyId"],
-        answer["SecretAccessKey"],
-        answer["SessionToken"],
-        answer["Expiration"].astimezone(timezone.utc) if isinstance(answer["Expiration"], datetime) else None,
+        try:
+            params["DurationSeconds"] = int(profile.settings["duration_seconds"])
+        except ValueError:
+            raise CredentialError(
+                f"The profile ({profile.name}) has duration_seconds = "
+                f"{profile.settings['duration_seconds']!r}, "
+                "which is not a whole number of seconds.",
+                252,
+            ) from None
+    return params
+
+
+def _source_credentials(
+    ctx: _Context, profile: Profile, chain: tuple[str, ...], source_name: str, credential_source: str
+) -> AwsCredentials:
+    if source_name == profile.name:
+        # botocore: a profile naming itself as source uses its own static keys.
+        if profile.secrets.get("aws_access_key_id"):
+            return _static(profile)
+        raise CredentialError(
+            f"Infinite loop in credential configuration detected: {profile.name} -> {profile.name}", 255
+        )
+    if source_name:
+        found = _credentials_for(ctx, source_name, chain)
+        assert found is not None  # a source profile without credentials raised already
+        return found
+    if credential_source == "Environment":
+        found = _env_credentials(ctx, required=True)
+        assert found is not None
+        return found
+    if credential_source == "Ec2InstanceMetadata":
+        return _instance_role(ctx, required=True)
+    if credential_source == "EcsContainer":
+        raise Refused(
+            f"The profile ({profile.name}) uses credential_source = EcsContainer; this console does "
+            "not run in a container with a task role. Use Ec2InstanceMetadata (if enabled) or a "
+            "source_profile."
+        )
+    raise CredentialError(
+        f'The credential_source "{credential_source}" is not supported. Valid values: Environment, '
+        "Ec2InstanceMetadata, EcsContainer.",
+        255,
     )
 
 
+def _check_chained_duration(profile: Profile, source: AwsCredentials, params: dict[str, Any]) -> None:
+    # Role credentials assuming another role is role chaining: AWS caps it at one hour and
+    # answers a longer request with a ValidationError; say so before calling, and why.
+    chained = source.method in {"assume-role", "assume-role-with-web-identity", "iam-role"}
+    asked = params.get("DurationSeconds")
+    if chained and asked and asked > providers.CHAINED_MAX_SECONDS:
+        raise ChainedSessionTooLong(profile.name, asked)
+
+
+def _add_mfa(ctx: _Context, profile: Profile, params: dict[str, Any]) -> None:
+    serial = profile.settings.get("mfa_serial")
+    if not serial:
+        return
+    if ctx.ask is None:
+        raise MfaCodeNeeded(profile.name, str(serial))
+    code = ctx.ask(f"Enter MFA code for {serial}: ", True)
+    if not code or not code.strip():
+        raise CredentialError("No MFA code was entered, so the role was not assumed.", 255)
+    params["SerialNumber"] = serial
+    params["TokenCode"] = code.strip()
+
+
+def _instance_role(ctx: _Context, *, required: bool) -> AwsCredentials:
+    if not conf.allow_instance_role():
+        if required:
+            raise Refused(
+                "The profile uses credential_source = Ec2InstanceMetadata, but the host's instance "
+                "role is not enabled on this console (CONSOLE_ALLOW_INSTANCE_ROLE)."
+            )
+        raise NoCredentials()
+    key = cache.cache_key("imds", conf.imds_endpoint())
+    cached = cache.load(ctx.user.pk, key)
+    if cached is not None and not cached.needs_refresh():
+        return cached
+    try:
+        fresh = fetch_instance_credentials(conf.imds_endpoint())
+    except InstanceRoleUnavailable:
+        if cached is not None and not cached.must_refresh():
+            return cached
+        raise
+    cache.store(ctx.user.pk, key, "instance role", fresh)
+    return fresh
+
+
 def forget_user_sessions(user_id: int) -> None:
-    """Drop this process's cached sessions for a user (sign-out, profile change)."""
-    with _cache_lock:
-        for key in [k for k in _role_cache if k[0] == user_id]:
-            del _role_cache[key]
+    """Drop a user's cached sessions, for every worker (sign-out, profile change)."""
+    cache.forget(user_id)
+
+
+__all__ = [
+    "ChainedSessionTooLong",
+    "Profile",
+    "forget_user_sessions",
+    "load_profiles",
+    "load_sections",
+    "profile_choice",
+    "profile_location",
+    "region_choice",
+    "require_region",
+    "resolve_session",
+    "session_name_for",
+]

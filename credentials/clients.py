@@ -11,14 +11,20 @@ from collections import OrderedDict
 from typing import Any
 
 import botocore.session
+from botocore import UNSIGNED
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError
 
+from credentials.endpoints import check_endpoint
+from credentials.errors import EndpointNotAllowed
+from credentials.retries import announce_retry
 from credentials.types import AwsCredentials
 
 MAX_CLIENTS = 256
 
 _lock = threading.Lock()
 _session: botocore.session.Session | None = None
+_UNSIGNED = AwsCredentials("unsigned", "")
 _clients: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 
 
@@ -33,8 +39,9 @@ def botocore_session() -> botocore.session.Session:
     return _session
 
 
-def _key(service: str, region: str | None, endpoint_url: str | None, creds: AwsCredentials,
-         config: tuple[Any, ...]) -> tuple[Any, ...]:
+def _key(
+    service: str, region: str | None, endpoint_url: str | None, creds: AwsCredentials, config: tuple[Any, ...]
+) -> tuple[Any, ...]:
     secret = hashlib.sha256(f"{creds.secret_access_key}\0{creds.session_token}".encode()).hexdigest()
     return (service, region, endpoint_url, creds.access_key_id, secret, config)
 
@@ -44,14 +51,15 @@ def get_client(
     *,
     region: str | None,
     endpoint_url: str | None,
-    credentials: AwsCredentials,
+    credentials: AwsCredentials | None,
     read_timeout: int | None = None,
     connect_timeout: int | None = None,
     max_attempts: int | None = None,
     retry_mode: str = "standard",
 ) -> Any:
+    """A cached client; `credentials=None` makes an unsigned one (AssumeRoleWithWebIdentity)."""
     config_key = (read_timeout, connect_timeout, max_attempts, retry_mode)
-    key = _key(service, region, endpoint_url, credentials, config_key)
+    key = _key(service, region, endpoint_url, credentials or _UNSIGNED, config_key)
     with _lock:
         client = _clients.get(key)
         if client is not None:
@@ -65,20 +73,38 @@ def get_client(
             read_timeout=read_timeout if read_timeout is not None else 60,
             connect_timeout=connect_timeout if connect_timeout is not None else 10,
             user_agent_extra="aws-team-console",
+            signature_version=UNSIGNED if credentials is None else None,
         )
+        keys = credentials or _UNSIGNED
         client = botocore_session().create_client(
             service,
             region_name=region,
             endpoint_url=endpoint_url,
-            aws_access_key_id=credentials.access_key_id,
-            aws_secret_access_key=credentials.secret_access_key,
-            aws_session_token=credentials.session_token,
+            aws_access_key_id=keys.access_key_id if credentials else None,
+            aws_secret_access_key=keys.secret_access_key if credentials else None,
+            aws_session_token=keys.session_token if credentials else None,
             config=config,
         )
+        client.meta.events.register("request-created", announce_retry)
+        client.meta.events.register("before-send", _refuse_other_hosts)
         _clients[key] = client
         if len(_clients) > MAX_CLIENTS:
             _clients.popitem(last=False)
         return client
+
+
+class EndpointRefused(BotoCoreError):
+    fmt = "{message}"
+
+
+def _refuse_other_hosts(request: Any, **_: Any) -> None:
+    # The endpoint was checked when the command was resolved; this catches whatever
+    # changes the host afterwards (an S3 region redirect, a customization) by name, before
+    # anything is sent. No DNS here: this runs for every request.
+    try:
+        check_endpoint(request.url, resolve=False)
+    except EndpointNotAllowed as exc:
+        raise EndpointRefused(message=exc.message) from None
 
 
 def clear_clients() -> None:

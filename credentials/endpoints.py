@@ -1,16 +1,41 @@
 """Which hosts a signed request may go to. A user-supplied endpoint would otherwise make
 the server send signed requests anywhere: instance metadata, Redis, internal services.
-Only hosts matching CONSOLE_ENDPOINT_ALLOWLIST pass; addresses given as numbers never
-match a name pattern, and plain http is only for entries listed without a wildcard
-(the local sandbox)."""
+
+- Only hosts matching CONSOLE_ENDPOINT_ALLOWLIST pass (comma-separated `host` or
+  `host:port` patterns, `*` matching any run of characters).
+- A host written as an address, in any notation the C library accepts (`127.0.0.1`,
+  `2130706433`, `0x7f000001`, `0177.1`, `[::1]`), passes only if an entry without a
+  wildcard names it exactly as written: numbers never match a name pattern.
+- A name that passes through a wildcard entry is resolved once, before any connection,
+  and refused if any of its addresses is loopback, link-local (169.254.169.254), private,
+  or otherwise not globally routable. Entries without a wildcard are the administrator's
+  explicit choice (the local sandbox on 127.0.0.1) and are not second-guessed.
+- Plain http only for entries without a wildcard.
+
+The address is checked, not pinned: botocore's HTTP layer resolves the name again when it
+connects, and pinning would mean replacing its connection classes. The default entries are
+AWS-owned zones, where a DNS rebinding attack is not in an attacker's hands; see
+docs/credentials.md. Every request a client sends is re-checked by name just before it is
+sent (clients.py), so a redirect to another host is refused too."""
 
 from __future__ import annotations
 
 import fnmatch
+import ipaddress
+import re
+import socket
+import threading
+import time
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from credentials.errors import EndpointNotAllowed
+
+_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$")
+_RESOLVED_FOR = 60.0
+_resolved: dict[str, tuple[float, tuple[str, ...]]] = {}
+_resolved_lock = threading.Lock()
+
 
 @lru_cache(maxsize=8)
 def _patterns(spec: str) -> tuple[str, ...]:
@@ -23,7 +48,19 @@ def allowlist() -> tuple[str, ...]:
     return _patterns(settings.CONSOLE_ENDPOINT_ALLOWLIST)
 
 
-def check_endpoint(url: str) -> str:
+def as_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a host string denotes if it is a number in any notation, else None."""
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except (OSError, ValueError):
+        return None
+
+
+def check_endpoint(url: str, *, resolve: bool = True) -> str:
     """Return the URL unchanged if it may be used, else raise EndpointNotAllowed."""
     try:
         parts = urlsplit(url)
@@ -35,10 +72,57 @@ def check_endpoint(url: str) -> str:
         raise EndpointNotAllowed(url, "it must be an http(s) URL with a host name")
     if parts.username or parts.password:
         raise EndpointNotAllowed(url, "it must not carry a user name or password")
-    hostport = f"{host}:{port}" if port else host
+    shown = f"[{host}]" if ":" in host else host
+    hostport = f"{shown}:{port}" if port else shown
+    address = as_address(host)
+    if address is None and not _NAME.match(host):
+        raise EndpointNotAllowed(url, f"{host!r} is not a valid host name")
+    pattern = _matching_pattern(shown, hostport, literal_only=address is not None)
+    if pattern is None:
+        if address is not None:
+            raise EndpointNotAllowed(
+                url, f"{hostport} is an address ({address}), not a name on the endpoint allow-list"
+            )
+        raise EndpointNotAllowed(url, f"{hostport} is not on the endpoint allow-list")
+    if "*" in pattern:
+        if parts.scheme == "http":
+            raise EndpointNotAllowed(url, "AWS endpoints must use https")
+        if resolve:
+            _refuse_internal_addresses(url, host)
+    return url
+
+
+def _matching_pattern(host: str, hostport: str, *, literal_only: bool) -> str | None:
     for pattern in allowlist():
-        if fnmatch.fnmatchcase(hostport, pattern) or (":" not in pattern and fnmatch.fnmatchcase(host, pattern)):
-            if parts.scheme == "http" and "*" in pattern:
-                raise EndpointNotAllowed(url, "AWS endpoints must use https")
-            return url
-    raise EndpointNotAllowed(url, f"{hostport} is not on the endpoint allow-list")
+        if literal_only:
+            if pattern in (host, hostport):
+                return pattern
+            continue
+        if fnmatch.fnmatchcase(hostport, pattern) or (
+            ":" not in pattern.strip("[]") and fnmatch.fnmatchcase(host, pattern)
+        ):
+            return pattern
+    return None
+
+
+def _refuse_internal_addresses(url: str, host: str) -> None:
+    for text in _addresses(host):
+        address = ipaddress.ip_address(text.split("%", 1)[0])
+        if not address.is_global:
+            raise EndpointNotAllowed(url, f"{host} resolves to {address}, which is not a public address")
+
+
+def _addresses(host: str) -> tuple[str, ...]:
+    now = time.monotonic()
+    with _resolved_lock:
+        hit = _resolved.get(host)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+        found = tuple(sorted({str(info[4][0]) for info in infos}))
+    except OSError:
+        found = ()  # unresolvable: no connection can be made, so nothing to protect
+    with _resolved_lock:
+        _resolved[host] = (now + _RESOLVED_FOR, found)
+    return found

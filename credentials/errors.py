@@ -8,6 +8,8 @@ class CredentialError(Exception):
     configuration is invalid (no credentials, no region, unknown profile)."""
 
     exit_code = 253
+    # The CLI writes some of these after a blank line (its generic handler), others not.
+    leading_newline = False
 
     def __init__(self, message: str, exit_code: int | None = None) -> None:
         super().__init__(message)
@@ -17,6 +19,8 @@ class CredentialError(Exception):
 
 
 class ProfileNotFound(CredentialError):
+    leading_newline = True
+
     def __init__(self, name: str) -> None:
         super().__init__(f"The config profile ({name}) could not be found")
 
@@ -49,4 +53,43 @@ class StaticKeysNotAllowed(CredentialError):
         super().__init__(
             f"The profile ({profile}) holds static access keys, which this console does not "
             "accept (CONSOLE_ALLOW_STATIC_KEYS is off). Use a role or IAM Identity Center instead."
+        )
+
+
+class Refused(CredentialError):
+    """Configuration this console will not act on, with the reason and what to do instead."""
+
+
+class MfaCodeNeeded(CredentialError):
+    def __init__(self, profile: str, serial: str) -> None:
+        super().__init__(
+            f"The profile ({profile}) needs an MFA code for {serial}, and this run cannot ask "
+            "for one. In the terminal you are prompted; over the API, send the code as the "
+            "run's stdin."
+        )
+
+
+class InstanceRoleUnavailable(CredentialError):
+    def __init__(self, why: str) -> None:
+        super().__init__(
+            "Unable to locate credentials: the host's instance role could not be read from "
+            f"the instance metadata service (IMDSv2): {why}. Is this console running on EC2 "
+            "with an instance profile and IMDSv2 reachable?"
+        )
+
+
+CHAINING_LIMIT_ERROR = (
+    "An error occurred (ValidationError) when calling the AssumeRole operation: The requested "
+    "DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
+)
+
+
+class ChainedSessionTooLong(CredentialError):
+    def __init__(self, profile: str, asked: int) -> None:
+        super().__init__(
+            f"{CHAINING_LIMIT_ERROR}\nThe profile ({profile}) assumes its role with credentials "
+            f"that are themselves an assumed role (role chaining), and AWS caps such sessions at "
+            f"3600 seconds; it asks for duration_seconds = {asked}. Set duration_seconds to 3600 "
+            "or less in that profile.",
+            255,
         )

@@ -1,7 +1,15 @@
 """Profiles follow the ~/.aws/config model: named sections of kind `profile`,
 `sso-session` or `services`, each a flat dict of the file's keys. Non-secret keys live in
-`settings` as plain JSON; secret keys (access keys, session tokens) are sealed together in
-`sealed_secrets`, bound to the section's id and owner."""
+`settings` as plain JSON; secret keys (access keys, session tokens, a web identity token)
+are sealed together in `sealed_secrets`, bound to the section's id and owner.
+
+A section is owned by exactly one user or one team. Teams arrive with the admin portal;
+until then a team is named by a slug (`team`), which the portal will turn into a foreign
+key. Only user-owned sections are resolved today (see docs/credentials.md).
+
+Temporary credentials the broker obtains are cached in `CachedSession`, sealed and bound
+to the user and the cache key, so every worker shares one warm cache and sign-out or a
+profile change drops it for all of them at once."""
 
 from __future__ import annotations
 
@@ -9,6 +17,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class SectionKind(models.TextChoices):
@@ -17,15 +26,21 @@ class SectionKind(models.TextChoices):
     SERVICES = "services"
 
 
-SECRET_KEYS = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
+SECRET_KEYS = frozenset(
+    {"aws_access_key_id", "aws_secret_access_key", "aws_session_token", "web_identity_token"}
+)
 
 
 class ConfigSection(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    # A section belongs to one user; team-owned sections arrive with the admin portal.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="config_sections"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="config_sections",
     )
+    team = models.SlugField(max_length=64, blank=True, default="", db_index=True)
     kind = models.CharField(max_length=16, choices=SectionKind.choices, default=SectionKind.PROFILE)
     name = models.CharField(max_length=128)
     settings = models.JSONField(default=dict, blank=True)
@@ -35,11 +50,45 @@ class ConfigSection(models.Model):
     class Meta:
         ordering = ["kind", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["owner", "kind", "name"], name="section_owner_kind_name")
+            models.UniqueConstraint(
+                fields=["owner", "kind", "name"], condition=Q(team=""), name="section_owner_kind_name"
+            ),
+            models.UniqueConstraint(
+                fields=["team", "kind", "name"], condition=~Q(team=""), name="section_team_kind_name"
+            ),
+            models.CheckConstraint(
+                condition=(Q(owner__isnull=False) & Q(team="")) | (Q(owner__isnull=True) & ~Q(team="")),
+                name="section_one_owner",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"[{self.kind} {self.name}]"
 
+    def owner_label(self) -> str:
+        return f"team:{self.team}" if self.team else f"owner:{self.owner_id}"
+
     def secret_context(self) -> str:
+        if self.team:
+            return f"config-section:{self.pk}:team:{self.team}:secrets"
         return f"config-section:{self.pk}:owner:{self.owner_id}:secrets"
+
+
+class CachedSession(models.Model):
+    """Temporary credentials for one (user, profile chain, region, endpoint), sealed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64, help_text="sha256 of the chain, its settings and the region")
+    label = models.CharField(max_length=300, help_text="The profile chain, for people (no secrets).")
+    sealed_credentials = models.TextField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="cached_session_user_key")]
+
+    def __str__(self) -> str:
+        return f"{self.label} until {self.expires_at}"
+
+    def secret_context(self) -> str:
+        return f"cached-session:user:{self.user_id}:key:{self.key}"

@@ -1,21 +1,169 @@
-"""Writing profiles. Secret keys are split off and sealed before anything is stored."""
+"""Writing and reading profiles. Secret keys are split off and sealed before anything is
+stored; a change to any profile drops the owner's cached sessions (they may have been
+built from the old settings), as a changed ~/.aws/config would for the CLI."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
-from credentials import crypto
+from django.conf import settings
+from django.db import transaction
+
+from credentials import cache, configfiles, crypto
+from credentials.errors import CredentialError
 from credentials.models import SECRET_KEYS, ConfigSection, SectionKind
 
+STATIC_KEY_NAMES = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
 
-def save_profile(owner: Any, name: str, values: dict[str, str], kind: str = SectionKind.PROFILE) -> ConfigSection:
-    section = ConfigSection.objects.filter(owner=owner, kind=kind, name=name).first()
-    if section is None:
-        section = ConfigSection(owner=owner, kind=kind, name=name)
-    plain = {k: v for k, v in values.items() if k not in SECRET_KEYS}
-    secret = {k: v for k, v in values.items() if k in SECRET_KEYS}
+
+def _open(section: ConfigSection) -> dict[str, str]:
+    if not section.sealed_secrets:
+        return {}
+    return dict(json.loads(crypto.open_sealed(section.sealed_secrets, section.secret_context())))
+
+
+def _write(section: ConfigSection, plain: dict[str, Any], secret: dict[str, str]) -> ConfigSection:
+    # The id (part of the sealing context) is assigned when the object is built.
     section.settings = plain
     section.sealed_secrets = crypto.seal(json.dumps(secret), section.secret_context()) if secret else ""
     section.save()
     return section
+
+
+def save_profile(
+    owner: Any, name: str, values: dict[str, Any], kind: str = SectionKind.PROFILE, *, team: str = ""
+) -> ConfigSection:
+    """Replace a section's values (a user's, or a team's when `team` is given)."""
+    with transaction.atomic():
+        section = _find(owner, kind, name, team) or _new(owner, kind, name, team)
+        plain = {k: v for k, v in values.items() if k not in SECRET_KEYS}
+        secret = {k: str(v) for k, v in values.items() if k in SECRET_KEYS}
+        _write(section, plain, secret)
+    _sections_changed(owner)
+    return section
+
+
+def _find(owner: Any, kind: str, name: str, team: str = "") -> ConfigSection | None:
+    if team:
+        return ConfigSection.objects.filter(team=team, kind=kind, name=name).first()
+    return ConfigSection.objects.filter(owner=owner, team="", kind=kind, name=name).first()
+
+
+def _new(owner: Any, kind: str, name: str, team: str = "") -> ConfigSection:
+    return ConfigSection(owner=None if team else owner, team=team, kind=kind, name=name)
+
+
+def _sections_changed(owner: Any) -> None:
+    if owner is not None:
+        cache.forget(owner.pk)
+
+
+def check_static_key_allowed(key: str) -> None:
+    if key in STATIC_KEY_NAMES and not settings.CONSOLE_ALLOW_STATIC_KEYS:
+        raise CredentialError(
+            f"{key} cannot be stored: this console does not accept access keys "
+            "(CONSOLE_ALLOW_STATIC_KEYS is off). Use a role or IAM Identity Center instead.",
+            252,
+        )
+
+
+def set_value(owner: Any, profile: str, key: str, value: str, kind: str = SectionKind.PROFILE) -> None:
+    """`aws configure set`: one key, creating the section if needed."""
+    check_static_key_allowed(key)
+    with transaction.atomic():
+        section = _find(owner, kind, profile) or _new(owner, kind, profile)
+        plain = dict(section.settings) if not section._state.adding else {}
+        secret = _open(section) if not section._state.adding else {}
+        if key in SECRET_KEYS:
+            secret[key] = value
+        elif "." in key:
+            head, sub = key.split(".", 1)
+            nested = plain.get(head)
+            plain[head] = {**(nested if isinstance(nested, dict) else {}), sub: value}
+        else:
+            plain[key] = value
+        _write(section, plain, secret)
+    _sections_changed(owner)
+
+
+@dataclass(frozen=True)
+class StoredValue:
+    value: str | None
+    secret: bool = False
+
+
+def get_value(owner: Any, profile: str, key: str, kind: str = SectionKind.PROFILE) -> StoredValue:
+    section = _find(owner, kind, profile)
+    if section is None:
+        return StoredValue(None)
+    if key in SECRET_KEYS:
+        return StoredValue(_open(section).get(key), secret=True)
+    value: Any = section.settings
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return StoredValue(value if isinstance(value, str) else None)
+
+
+def secrets_of(owner: Any, profile: str) -> dict[str, str]:
+    section = _find(owner, SectionKind.PROFILE, profile)
+    return _open(section) if section is not None else {}
+
+
+def profile_names(owner: Any) -> list[str]:
+    return list(
+        ConfigSection.objects.filter(owner=owner, team="", kind=SectionKind.PROFILE).values_list(
+            "name", flat=True
+        )
+    )
+
+
+@dataclass
+class ImportResult:
+    saved: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+
+def import_files(owner: Any, config_text: str = "", credentials_text: str = "") -> ImportResult:
+    """Merge pasted or uploaded config/credentials files into the owner's sections.
+
+    Keys in a file replace the same keys of an existing section; other keys stay. Access
+    keys are refused (and reported) where static keys are not allowed."""
+    parsed = configfiles.parse_config(config_text) if config_text.strip() else configfiles.ParsedFiles()
+    if credentials_text.strip():
+        configfiles.parse_credentials(credentials_text, parsed)
+    result = ImportResult(ignored=list(parsed.ignored))
+    with transaction.atomic():
+        for (kind, name), values in parsed.sections.items():
+            label = configfiles.section_header(kind, name)
+            _import_section(owner, kind, name, values, label, result)
+    _sections_changed(owner)
+    return result
+
+
+def _import_section(
+    owner: Any, kind: str, name: str, values: dict[str, Any], label: str, result: ImportResult
+) -> None:
+    refused = [k for k in values if k in STATIC_KEY_NAMES and not settings.CONSOLE_ALLOW_STATIC_KEYS]
+    result.refused.extend(f"{label}: {k}" for k in refused)
+    values = {k: v for k, v in values.items() if k not in refused}
+    if not values:
+        return
+    section = _find(owner, kind, name) or _new(owner, kind, name)
+    plain = dict(section.settings) if not section._state.adding else {}
+    secret = _open(section) if not section._state.adding else {}
+    for key, value in values.items():
+        (secret if key in SECRET_KEYS else plain)[key] = value
+    _write(section, plain, secret)
+    result.saved.append(label)
+
+
+def export_config(owner: Any) -> str:
+    """The owner's config file, without any secret (they are never shown again)."""
+    sections = ConfigSection.objects.filter(owner=owner, team="").order_by("kind", "name")
+    ordered = sorted(
+        sections, key=lambda s: (s.kind != SectionKind.PROFILE, s.name != "default", s.kind, s.name)
+    )
+    return configfiles.render_config([(s.kind, s.name, dict(s.settings)) for s in ordered])

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 # botocore's refresh windows: refresh early (advisory), and never use credentials this close
 # to expiry (mandatory).
@@ -15,15 +16,54 @@ class AwsCredentials:
     secret_access_key: str = field(repr=False)
     session_token: str | None = field(default=None, repr=False)
     expires_at: datetime | None = None
+    # Where they came from, as botocore names its providers (shown by `aws configure list`).
+    method: str = "shared-credentials-file"
 
     def __repr__(self) -> str:
-        return f"AwsCredentials(access_key_id={self.access_key_id[:4]}****, expires_at={self.expires_at})"
+        shown = f"{self.access_key_id[:4]}****"
+        return f"AwsCredentials(access_key_id={shown}, method={self.method}, expires_at={self.expires_at})"
+
+    def _left(self, now: datetime | None) -> timedelta | None:
+        if self.expires_at is None:
+            return None
+        return self.expires_at - (now or datetime.now(UTC))
 
     def needs_refresh(self, now: datetime | None = None) -> bool:
-        if self.expires_at is None:
-            return False
-        now = now or datetime.now(timezone.utc)
-        return self.expires_at - now < ADVISORY_REFRESH
+        left = self._left(now)
+        return left is not None and left < ADVISORY_REFRESH
+
+    def must_refresh(self, now: datetime | None = None) -> bool:
+        left = self._left(now)
+        return left is not None and left < MANDATORY_REFRESH
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "AccessKeyId": self.access_key_id,
+            "SecretAccessKey": self.secret_access_key,
+            "SessionToken": self.session_token,
+            "Expiration": self.expires_at.isoformat() if self.expires_at else None,
+            "Method": self.method,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AwsCredentials:
+        expiration = data.get("Expiration")
+        return cls(
+            data["AccessKeyId"],
+            data["SecretAccessKey"],
+            data.get("SessionToken"),
+            datetime.fromisoformat(expiration) if expiration else None,
+            data.get("Method", "assume-role"),
+        )
+
+
+@dataclass(frozen=True)
+class ConfigSource:
+    """Where one value came from, as `aws configure list` shows it (Type, Location)."""
+
+    value: str | None
+    type: str | None = None
+    location: str | None = None
 
 
 @dataclass(frozen=True)
@@ -36,3 +76,5 @@ class ResolvedSession:
     credentials: AwsCredentials
     output: str | None = None
     settings: dict[str, str] = field(default_factory=dict)
+    retry_mode: str = "standard"
+    max_attempts: int | None = None

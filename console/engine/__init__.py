@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from botocore import xform_name
+from botocore.parsers import ResponseParserError
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -44,10 +45,11 @@ class Sink(Protocol):
 class ConfigurationError(Exception):
     """Raised by a client factory for credential/config problems a user can fix."""
 
-    def __init__(self, message: str, exit_code: int = EXIT_CONFIG) -> None:
+    def __init__(self, message: str, exit_code: int = EXIT_CONFIG, leading_newline: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
+        self.leading_newline = leading_newline
 
 
 ClientFactory = Callable[[Invocation], tuple[Any, str | None]]
@@ -91,7 +93,7 @@ def run_invocation(
         for chunk in chunks:
             sink.write("stdout", chunk)
     except ConfigurationError as exc:
-        return _fail(sink, exc.message, exc.exit_code, leading_newline=False)
+        return _fail(sink, exc.message, exc.exit_code, leading_newline=exc.leading_newline)
     except (UnsupportedOutput, InvalidQuery) as exc:
         return _fail(sink, exc.message, EXIT_PARSE, leading_newline=False)
     except (FormatError, UnsupportedTimestampFormat) as exc:
@@ -104,7 +106,7 @@ def run_invocation(
         return _fail(sink, str(exc), EXIT_CONFIG, leading_newline=False)
     except EndpointConnectionError as exc:
         return _fail(sink, str(exc), EXIT_OTHER)
-    except BotoCoreError as exc:
+    except (BotoCoreError, ResponseParserError) as exc:  # a parser error is not a BotoCoreError
         return _fail(sink, str(exc), EXIT_OTHER)
     return EXIT_OK
 

@@ -33,7 +33,6 @@ FLUSH_AFTER = 0.05
 EXIT_CANCELLED = 130
 
 
-
 class DaemonThreadPool:
     """Long-lived daemon threads that run commands. Reusing threads keeps each one's DB
     connection and warm state; being daemons matters because a cancelled command may
@@ -86,7 +85,7 @@ class RunSink:
     def __init__(self, run: CommandRun) -> None:
         self.run = run
         self.run_id = run.pk
-        self.next_seq = 0
+        self.next_seq: int | None = 0
         self._pending: tuple[str, str, float] | None = None
         self._stopped = threading.Event()
         self._lock = threading.Lock()
@@ -121,7 +120,13 @@ class RunSink:
             return False
         stream, data, _ = self._pending
         self._pending = None
-        self.next_seq = services.append_chunk(self.run_id, stream, data, seq=self.next_seq)
+        try:
+            self.next_seq = services.append_chunk(self.run_id, stream, data, seq=self.next_seq)
+        except Exception:
+            # The insert may have been stored before the error (a dropped connection):
+            # from now on take the next free seq instead of guessing.
+            self.next_seq = None
+            raise
         return True
 
     def close(self) -> list[tuple[str, str]]:
@@ -173,7 +178,11 @@ def _watch(run: CommandRun, sink: RunSink, future: Future[int]) -> tuple[str, in
             if services.is_cancel_requested(run.pk):
                 return RunStatus.CANCELLED, EXIT_CANCELLED, "cancelled"
         if now > deadline:
-            return RunStatus.TIMED_OUT, 255, f"the command timed out after {settings.CONSOLE_RUN_TIMEOUT} seconds"
+            return (
+                RunStatus.TIMED_OUT,
+                255,
+                f"the command timed out after {settings.CONSOLE_RUN_TIMEOUT} seconds",
+            )
         if now > next_beat:
             services.heartbeat(run.pk)
             next_beat = now + settings.CONSOLE_HEARTBEAT_SECONDS
@@ -192,19 +201,32 @@ def _run_command(run: CommandRun, sink: RunSink) -> int:
         sink.write("stdout", parsed.text)
         return 0
     target = Target(width=run.cols, tty=run.source == RunSource.TERMINAL)
-    return run_invocation(parsed, _client_factory(run), sink, target)
+    return run_invocation(parsed, _client_factory(run, sink), sink, target)
 
 
-def _client_factory(run: CommandRun) -> Any:
+def _client_factory(run: CommandRun, sink: RunSink | None = None) -> Any:
+    """Builds the engine's client factory for one run: the broker resolves the profile,
+    region, endpoint, retries and credentials with the terminal's environment; MFA codes
+    are asked through the run (prompt frame or stdin); retried calls show a dim line."""
+    from console.runs import environment
+    from console.runs.builtins import asker_for
+    from credentials.retries import dim_retry_line, listen_for_retries
+
     def make_client(invocation: Invocation) -> tuple[Any, str | None]:
         options = invocation.options
         try:
             session = broker.resolve_session(
-                run.user, profile=options.profile, region=options.region, endpoint_url=options.endpoint_url
+                run.user,
+                profile=options.profile,
+                region=options.region,
+                endpoint_url=options.endpoint_url,
+                service=invocation.service_name,
+                env=environment.load(run.user, run.terminal_id),
+                ask=asker_for(run, sink) if sink is not None else None,
             )
             region = broker.require_region(session)
         except CredentialError as exc:
-            raise ConfigurationError(exc.message, exc.exit_code) from None
+            raise ConfigurationError(exc.message, exc.exit_code, exc.leading_newline) from None
         client = get_client(
             invocation.service_name,
             region=region,
@@ -212,7 +234,14 @@ def _client_factory(run: CommandRun) -> Any:
             credentials=session.credentials,
             read_timeout=options.cli_read_timeout,
             connect_timeout=options.cli_connect_timeout,
+            max_attempts=session.max_attempts,
+            retry_mode=session.retry_mode,
         )
+        if sink is not None:
+            # The calls that follow run on this thread (see credentials/retries.py).
+            listen_for_retries(
+                lambda op, attempt, most: sink.write("stderr", dim_retry_line(op, attempt, most))
+            )
         return client, session.output
 
     return make_client

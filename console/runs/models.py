@@ -136,3 +136,28 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit chain head {self.last_hash[:12]}"
+
+
+class TerminalEnvironment(models.Model):
+    """A terminal's `export`ed variables, kept on the server per (user, terminal).
+
+    The whole mapping is sealed as one value bound to the user and terminal (it may hold
+    AWS_SECRET_ACCESS_KEY); only the variable names are stored in the clear, for people
+    looking at the table. See console/runs/environment.py."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    terminal_id = models.CharField(max_length=64)
+    names = models.JSONField(default=list, blank=True)
+    sealed_values = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "terminal_id"], name="terminal_env_user_terminal")
+        ]
+
+    def __str__(self) -> str:
+        return f"environment of terminal {self.terminal_id}: {', '.join(self.names) or 'empty'}"
+
+    def secret_context(self) -> str:
+        return f"terminal-env:user:{self.user_id}:terminal:{self.terminal_id}"

@@ -45,6 +45,9 @@ V2_RETURN_CODES: list[tuple[int, str, int]] = [
     (255, r"^Error parsing parameter ", 252),  # JSON and shorthand syntax errors
     (255, r"^Unable to locate credentials", 253),
     (255, r"^You must specify a region", 253),
+    # v2's code lets ProfileNotFound fall through to 255, but its return-code documentation
+    # puts "missing configuration" at 253; the console follows the documentation.
+    (255, r"^The config profile \(.*\) could not be found", 253),
     (255, r"", 255),
 ]
 

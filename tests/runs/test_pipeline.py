@@ -124,7 +124,7 @@ async def test_it_says_which_profile_is_missing(terminal_user):
     comm = await _terminal(terminal_user)
     result = await run_command(comm, "aws sts get-caller-identity --profile nope")
     assert result.code == 253
-    assert result.stderr == "The config profile (nope) could not be found\n"
+    assert result.stderr == "\nThe config profile (nope) could not be found\n"
     await comm.disconnect()
 
 

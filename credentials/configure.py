@@ -1,0 +1,287 @@
+"""`aws configure` and its subcommands, with the AWS CLI's prompts, output and messages,
+over the console's stored profiles instead of ~/.aws files.
+
+Differences, each for the shared server: access keys are accepted only where
+CONSOLE_ALLOW_STATIC_KEYS allows them and are never printed again (`get` shows them
+masked, as `list` does); `export-credentials` is refused unless an administrator allows
+it; `credential_process` and `web_identity_token_file` cannot be set (they would run a
+program or read a file on the server); `web_identity_token` stores a token sealed.
+The I/O is two callables, so the same code serves the terminal (prompt frames) and the
+API (stdin)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from credentials import broker, conf, services
+from credentials.errors import CredentialError
+from credentials.models import SECRET_KEYS
+from credentials.types import ConfigSource
+
+NOT_SET = "<not set>"
+EXIT_USAGE = 252
+USAGE = (
+    "usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]\n"
+    "To see help text, you can run:\n\n"
+    "  aws help\n  aws <command> help\n  aws <command> <subcommand> help\n\n"
+)
+REFUSED_KEYS = {
+    "credential_process": "it would run a program on the shared server",
+    "web_identity_token_file": (
+        "commands never read the server's files; set web_identity_token to the token itself"
+    ),
+}
+NOT_HERE = {
+    "sso": "aws configure sso is not available in this console yet",
+    "sso-session": "aws configure sso-session is not available in this console yet",
+    "import": "aws configure import reads a local file; upload your files on the profiles page instead",
+    "add-model": "aws configure add-model is not available in this console",
+}
+
+Write = Callable[[str, str], None]
+Ask = Callable[[str, bool], "str | None"]
+
+
+@dataclass
+class ConfigureCall:
+    user: Any
+    args: list[str]
+    env: Mapping[str, str]
+    write: Write
+    ask: Ask
+    profile: str | None = None
+    region: str | None = None
+
+
+def mask(value: str | None) -> str:
+    return "None" if value is None else ("*" * 16) + value[-4:]
+
+
+def run_configure(
+    user: Any,
+    args: tuple[str, ...],
+    env: Mapping[str, str],
+    write: Write,
+    ask: Ask,
+    *,
+    profile: str | None = None,
+    region: str | None = None,
+) -> int:
+    """`args` are the words after `aws configure`; --profile/--region may come as keywords
+    (taken out by the interpreter) or still be among the words."""
+    call = ConfigureCall(user, [], env, write, ask, profile, region)
+    try:
+        call.args = _take_globals(call, list(args))
+    except ValueError as exc:
+        return _usage(write, str(exc))
+    sub = call.args[0] if call.args else ""
+    handler = _SUBCOMMANDS.get(sub)
+    if sub in NOT_HERE:
+        write("stderr", f"{NOT_HERE[sub]}.\n")
+        return EXIT_USAGE
+    if handler is None:
+        return _usage(write, f"argument subcommand: Invalid choice, valid choices are:\n\n{_choices()}")
+    try:
+        return handler(call, call.args[1:])
+    except CredentialError as exc:
+        write("stderr", exc.message.rstrip("\n") + "\n")
+        return exc.exit_code
+
+
+def _take_globals(call: ConfigureCall, args: list[str]) -> list[str]:
+    rest = []
+    while args:
+        item = args.pop(0)
+        if item in ("--profile", "--region"):
+            if not args:
+                raise ValueError(f"argument {item}: expected one argument")
+            setattr(call, item[2:], args.pop(0))
+        else:
+            rest.append(item)
+    return rest
+
+
+def _usage(write: Write, message: str) -> int:
+    write("stderr", f"{USAGE}aws: error: {message}\n")
+    return EXIT_USAGE
+
+
+def _choices() -> str:
+    return " | ".join(sorted(name for name in [*_SUBCOMMANDS, *NOT_HERE] if name))
+
+
+def _profile(call: ConfigureCall) -> str:
+    return broker.profile_choice(call.profile, call.env)[0]
+
+
+def _interactive(call: ConfigureCall, args: list[str]) -> int:
+    if args:
+        return _usage(call.write, f"unrecognized arguments: {' '.join(args)}")
+    profile = _profile(call)
+    questions = [("region", "Default region name"), ("output", "Default output format")]
+    if settings.CONSOLE_ALLOW_STATIC_KEYS:
+        questions[:0] = [
+            ("aws_access_key_id", "AWS Access Key ID"),
+            ("aws_secret_access_key", "AWS Secret Access Key"),
+        ]
+    else:
+        call.write(
+            "stderr",
+            "Access keys are not accepted by this console (CONSOLE_ALLOW_STATIC_KEYS is off); "
+            "use a role profile: aws configure set role_arn ... and source_profile ...\n",
+        )
+    secrets = services.secrets_of(call.user, profile)
+    for key, text in questions:
+        current = (
+            secrets.get(key) if key in SECRET_KEYS else services.get_value(call.user, profile, key).value
+        )
+        shown = mask(current) if key in SECRET_KEYS else (current or "None")
+        answer = call.ask(f"{text} [{shown}]: ", key in SECRET_KEYS)
+        if answer is None:
+            return 130
+        if answer.strip():
+            services.set_value(call.user, profile, key, answer.strip())
+    return 0
+
+
+def _set(call: ConfigureCall, args: list[str]) -> int:
+    if len(args) != 2:
+        missing = ["varname", "value"][len(args) :] if len(args) < 2 else []
+        if missing:
+            return _usage(call.write, f"the following arguments are required: {', '.join(missing)}")
+        return _usage(call.write, f"unrecognized arguments: {' '.join(args[2:])}")
+    varname, value = args
+    profile, key = _scoped(call, varname)
+    if key in REFUSED_KEYS:
+        raise CredentialError(f"{key} cannot be set in this console: {REFUSED_KEYS[key]}.", EXIT_USAGE)
+    services.set_value(call.user, profile, key, value)
+    return 0
+
+
+def _scoped(call: ConfigureCall, varname: str) -> tuple[str, str]:
+    """The CLI's dotted names: default.region, profile.dev.region, else the current profile."""
+    parts = varname.split(".")
+    if parts[0] == "default" and len(parts) > 1:
+        return "default", ".".join(parts[1:])
+    if parts[0] == "profile" and len(parts) > 2:
+        return parts[1], ".".join(parts[2:])
+    if len(parts) > 1 and parts[0] in services.profile_names(call.user):
+        return parts[0], ".".join(parts[1:])
+    return _profile(call), varname
+
+
+def _get(call: ConfigureCall, args: list[str]) -> int:
+    if len(args) != 1:
+        if not args:
+            return _usage(call.write, "the following arguments are required: varname")
+        return _usage(call.write, f"unrecognized arguments: {' '.join(args[1:])}")
+    profile, key = _scoped(call, args[0])
+    stored = services.get_value(call.user, profile, key)
+    if stored.value is None:
+        return 1
+    call.write("stdout", (mask(stored.value) if stored.secret else stored.value) + "\n")
+    return 0
+
+
+def _list(call: ConfigureCall, args: list[str]) -> int:
+    if args:
+        return _usage(call.write, f"unrecognized arguments: {' '.join(args)}")
+    rows = [
+        ("Name", ConfigSource("Value", "Type", "Location")),
+        ("----", ConfigSource("-----", "----", "--------")),
+    ]
+    name, source = broker.profile_choice(call.profile, call.env)
+    if source == "manual":
+        rows.append(("profile", ConfigSource(name, "manual", "--profile")))
+    elif source == "env":
+        var = "AWS_PROFILE" if call.env.get("AWS_PROFILE") else "AWS_DEFAULT_PROFILE"
+        rows.append(("profile", ConfigSource(name, "env", var)))
+    else:
+        rows.append(("profile", ConfigSource(NOT_SET)))
+    access, secret = _credential_sources(call, name, explicit=source == "manual")
+    rows += [("access_key", access), ("secret_key", secret)]
+    chosen = broker.load_profiles(call.user).get(name)
+    region, kind, where = broker.region_choice(call.region, call.env, chosen)
+    rows.append(("region", ConfigSource(region, kind, where) if region else ConfigSource(NOT_SET)))
+    for label, row in rows:
+        # The CLI's own layout (awscli/customizations/configure/list.py), None printed as "None".
+        call.write("stdout", "%10s %24s %16s    %s\n" % (label, row.value, row.type, row.location))  # noqa: UP031
+    return 0
+
+
+def _credential_sources(
+    call: ConfigureCall, name: str, *, explicit: bool
+) -> tuple[ConfigSource, ConfigSource]:
+    env = call.env
+    if not explicit and env.get("AWS_ACCESS_KEY_ID") and env.get("AWS_SECRET_ACCESS_KEY"):
+        return (
+            ConfigSource(mask(env["AWS_ACCESS_KEY_ID"]), "env", "AWS_ACCESS_KEY_ID"),
+            ConfigSource(mask(env["AWS_SECRET_ACCESS_KEY"]), "env", "AWS_SECRET_ACCESS_KEY"),
+        )
+    try:
+        creds = broker.resolve_session(call.user, profile=call.profile, env=env, ask=call.ask).credentials
+    except CredentialError:
+        return ConfigSource(NOT_SET), ConfigSource(NOT_SET)
+    location = broker.profile_location(name) if creds.method == "shared-credentials-file" else ""
+    return (
+        ConfigSource(mask(creds.access_key_id), creds.method, location),
+        ConfigSource(mask(creds.secret_access_key), creds.method, location),
+    )
+
+
+def _list_profiles(call: ConfigureCall, args: list[str]) -> int:
+    if args:
+        return _usage(call.write, f"unrecognized arguments: {' '.join(args)}")
+    for name in services.profile_names(call.user):
+        call.write("stdout", name + "\n")
+    return 0
+
+
+def _export_credentials(call: ConfigureCall, args: list[str]) -> int:
+    if not conf.allow_export_credentials():
+        raise CredentialError(
+            "aws configure export-credentials is refused here: it would print your session's "
+            "secret keys into the browser, and this console keeps them on the server. An "
+            "administrator can allow it (CONSOLE_ALLOW_EXPORT_CREDENTIALS).",
+            EXIT_USAGE,
+        )
+    fmt = "process"
+    if args[:1] == ["--format"] and len(args) == 2:
+        fmt = args[1]
+    elif args:
+        return _usage(call.write, f"unrecognized arguments: {' '.join(args)}")
+    creds = broker.resolve_session(call.user, profile=call.profile, env=call.env, ask=call.ask).credentials
+    call.write("stdout", _exported(creds, fmt))
+    return 0
+
+
+def _exported(creds: Any, fmt: str) -> str:
+    values = {"AWS_ACCESS_KEY_ID": creds.access_key_id, "AWS_SECRET_ACCESS_KEY": creds.secret_access_key}
+    if creds.session_token:
+        values["AWS_SESSION_TOKEN"] = creds.session_token
+    if creds.expires_at:
+        values["AWS_CREDENTIAL_EXPIRATION"] = creds.expires_at.isoformat()
+    if fmt in ("env", "env-no-export"):
+        prefix = "export " if fmt == "env" else ""
+        return "".join(f"{prefix}{k}={v}\n" for k, v in values.items())
+    document = {"Version": 1, "AccessKeyId": creds.access_key_id, "SecretAccessKey": creds.secret_access_key}
+    if creds.session_token:
+        document["SessionToken"] = creds.session_token
+    if creds.expires_at:
+        document["Expiration"] = creds.expires_at.isoformat()
+    return json.dumps(document, indent=2) + "\n"
+
+
+_SUBCOMMANDS: dict[str, Callable[[ConfigureCall, list[str]], int]] = {
+    "": _interactive,
+    "set": _set,
+    "get": _get,
+    "list": _list,
+    "list-profiles": _list_profiles,
+    "export-credentials": _export_credentials,
+}
