@@ -154,7 +154,6 @@ def stack(
 ) -> Iterator[Stack]:
     """A real worker and ASGI server on the test database. Tests that use it must use
     `transactional_db`, so what they write is committed where the subprocesses see it."""
-    from console.runs import queue
 
     clear_redis_namespace()
     env = dict(os.environ)
@@ -188,6 +187,23 @@ def clear_redis_namespace() -> None:
     client = queue.redis_client()
     for key in client.scan_iter(f"{settings.CONSOLE_REDIS_PREFIX}*"):
         client.delete(key)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def release_test_database(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """At the end of the run, end every other session on the test database (threads that
+    async tests and the in-process consumer opened, which Django cannot close from here),
+    so pytest-django can drop it instead of leaving it behind."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)

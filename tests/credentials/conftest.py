@@ -90,25 +90,3 @@ def sts_calls() -> Any:
     yield counter
     botocore_session().unregister("before-send.sts", counter)
     clear_clients()
-
-
-@pytest.fixture
-def settled(stack):
-    """After a test that used the real worker: wait until the worker has written each
-    run's outcome (it audits after ringing the doorbell), so flushing the test database
-    does not race its last write."""
-    yield
-    import time
-
-    from console.runs import audit
-    from console.runs.models import FINAL_STATUSES
-
-    outcomes = [audit.AuditAction.RUN_FINISHED.value, audit.AuditAction.RUN_REJECTED.value]
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        pending = CommandRun.objects.exclude(status__in=FINAL_STATUSES).exists() or (
-            CommandRun.objects.filter(status__in=FINAL_STATUSES).exclude(audit__action__in=outcomes).exists()
-        )
-        if not pending:
-            return
-        time.sleep(0.05)

@@ -28,7 +28,7 @@ from console.runs import environment
 from credentials.services import save_profile
 from tests.wsclient import RunResult, collect_until_exit, open_terminal, receive, run_command, send
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("settled")]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 def _canary(label: str) -> str:
