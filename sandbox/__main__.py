@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import sys
 from types import FrameType
@@ -44,23 +45,37 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def _describe(url: str, seed: SandboxSeed) -> str:
+def _sso_password() -> tuple[str, bool]:
+    """The directory user's password: $SANDBOX_SSO_PASSWORD, else a fresh one (shown)."""
+    password = os.environ.get("SANDBOX_SSO_PASSWORD")
+    return (password, False) if password else (secrets.token_urlsafe(12), True)
+
+
+def _describe(url: str, seed: SandboxSeed, sso_password: str | None) -> str:
     roles = [seed.readonly_role_arn, seed.admin_role_arn, seed.cross_account_role_arn]
     lines = [
         f"sandbox ready at {url} (IAM auth enforced, region {seed.region})",
         f"  account {seed.account_id}, user {seed.user_name} "
         f"(access key {seed.access_key_id}; secret not shown)",
         *(f"  role {arn}" for arn in roles if arn),
-        "press Ctrl-C to stop",
     ]
+    if seed.identity_center:
+        # A generated sign-in password is shown: a person needs it on the verification page.
+        shown = sso_password if sso_password else "$SANDBOX_SSO_PASSWORD"
+        lines.append(
+            f"  Identity Center start URL {seed.identity_center.start_url} "
+            f"(region {seed.identity_center.region}), directory user demo, password {shown}"
+        )
+    lines.append("press Ctrl-C to stop")
     return "\n".join(lines)
 
 
 def run(host: str, port: int) -> int:
     with SandboxProcess(port=port, host=host) as sandbox:
-        seed = seed_demo(sandbox.url)
+        password, generated = _sso_password()
+        seed = seed_demo(sandbox.url, sso_password=password)
         enforce_auth(sandbox.url)
-        print(_describe(sandbox.url, seed), flush=True)
+        print(_describe(sandbox.url, seed, password if generated else None), flush=True)
         status = sandbox.wait()
     print(f"sandbox: the server exited unexpectedly (status {status})", file=sys.stderr)
     return 1

@@ -20,12 +20,15 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import botocore.session
 from botocore.exceptions import BotoCoreError, ClientError
 
 from sandbox.errors import SandboxError
+
+if TYPE_CHECKING:
+    from sandbox.identitycenter.seed import IdentityCenterSeed
 
 ACCOUNT_ID = "123456789012"  # moto's default account
 SECOND_ACCOUNT_ID = "210987654321"
@@ -68,6 +71,8 @@ class SandboxSeed:
     admin_role_arn: str
     cross_account_role_arn: str | None
     region: str = REGION
+    # The sandbox Identity Center: start URL and permission-set roles (no secrets).
+    identity_center: IdentityCenterSeed | None = None
 
     def __repr__(self) -> str:
         shown = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -201,10 +206,15 @@ def _create_demo_resources(boot: _Bootstrap) -> None:
     )
 
 
-def seed_demo(url: str) -> SandboxSeed:
-    """Create the demo user, roles, second account and resources on a fresh server."""
+def seed_demo(url: str, sso_password: str | None = None) -> SandboxSeed:
+    """Create the demo user, roles, second account and resources on a fresh server.
+
+    Also seeds the sandbox Identity Center (sandbox.identitycenter.seed); its
+    directory user ``demo`` gets ``sso_password`` if given, else the password the
+    server read from ``SANDBOX_SSO_PASSWORD``.
+    """
     try:
-        return _seed(_Bootstrap(url))
+        return _seed(_Bootstrap(url), sso_password)
     except ClientError as exc:
         error = exc.response.get("Error", {})
         raise SandboxError(
@@ -215,13 +225,18 @@ def seed_demo(url: str) -> SandboxSeed:
         raise SandboxError(f"seeding the sandbox at {url} failed: {exc}") from exc
 
 
-def _seed(boot: _Bootstrap) -> SandboxSeed:
+def _seed(boot: _Bootstrap, sso_password: str | None) -> SandboxSeed:
+    # Imported here: sandbox.identitycenter.seed builds on this module.
+    from sandbox.identitycenter.seed import DIRECTORY_USER, seed_with
+
     iam = boot.client("iam")
     key = _create_demo_user(iam)
     demo_arn = f"arn:aws:iam::{ACCOUNT_ID}:user/{DEMO_USER}"
     readonly_arn, admin_arn = _create_console_roles(iam, demo_arn)
     cross_account_arn = _create_second_account(boot)
     _create_demo_resources(boot)
+    users = {DIRECTORY_USER: sso_password} if sso_password else None
+    identity_center = seed_with(boot, users)
     return SandboxSeed(
         account_id=ACCOUNT_ID,
         second_account_id=SECOND_ACCOUNT_ID,
@@ -231,6 +246,7 @@ def _seed(boot: _Bootstrap) -> SandboxSeed:
         readonly_role_arn=readonly_arn,
         admin_role_arn=admin_arn,
         cross_account_role_arn=cross_account_arn,
+        identity_center=identity_center,
     )
 
 

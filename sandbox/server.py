@@ -26,7 +26,7 @@ import time
 import urllib.error
 import urllib.request
 from types import FrameType, TracebackType
-from typing import IO
+from typing import IO, Any
 
 from sandbox.errors import SandboxError
 
@@ -53,16 +53,27 @@ def _family(host: str) -> socket.AddressFamily:
 
 
 def _quiet_handler() -> type:
-    """moto's request handler without the per-request access log line.
+    """moto's request handler without the per-request access log line, keeping the SSO token.
 
     Only the access log goes: werkzeug still reports errors (tracebacks of a
     failing moto backend) on stderr, which is where a broken demo gets debugged.
     """
     from moto.moto_server.werkzeug_app import MotoRequestHandler
 
+    from sandbox.identitycenter.app import BEARER_TOKEN_ENVIRON, BEARER_TOKEN_HEADER
+
     class QuietMotoRequestHandler(MotoRequestHandler):
         def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
             pass
+
+        def make_environ(self) -> dict[str, Any]:
+            # werkzeug drops headers with an underscore, and the SSO portal's bearer
+            # token arrives in "x-amz-sso_bearer_token"; pass it under its own key.
+            environ = super().make_environ()
+            token = self.headers.get(BEARER_TOKEN_HEADER)
+            if token is not None:
+                environ[BEARER_TOKEN_ENVIRON] = token
+            return environ
 
     return QuietMotoRequestHandler
 
@@ -103,17 +114,30 @@ def _listen(host: str, port: int) -> socket.socket:
         raise
 
 
+def _loopback_url(host: str, port: int) -> str:
+    """How the server reaches itself (Identity Center calls moto's STS over HTTP)."""
+    if host in ("", "0.0.0.0"):  # noqa: S104 (a bind address, compared, not bound)
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    netloc = f"[{host}]" if _family(host) == socket.AF_INET6 else host
+    return f"http://{netloc}:{port}"
+
+
 def serve(host: str, port: int) -> None:
-    """Serve moto on host:port in the foreground until SIGINT or SIGTERM."""
+    """Serve moto and the Identity Center on host:port in the foreground until SIGINT or SIGTERM."""
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
         create_backend_app,
     )
     from werkzeug.serving import make_server
 
+    from sandbox.identitycenter.app import IdentityCenterApp
+
     # moto builds some URLs it returns (SQS queue URLs, Lambda callbacks) from this.
     os.environ["MOTO_PORT"] = str(port)
-    app = DomainDispatcherApplication(create_backend_app)
+    # Identity Center (which moto lacks) is served in front of moto, on the same port.
+    app = IdentityCenterApp(DomainDispatcherApplication(create_backend_app), _loopback_url(host, port))
     with _listen(host, port) as sock:
         server = make_server(
             host, port, app, threaded=True, request_handler=_quiet_handler(), fd=sock.fileno()
