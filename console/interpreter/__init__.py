@@ -3,7 +3,7 @@
 Django-free and model-driven: services, operations and parameters come from botocore's
 service models, named and checked as the AWS CLI names and checks them, so any command
 from AWS documentation means the same here. See `parser.py` for the pipeline and
-docs/cli.md for the API: `parse_command` (-> Invocation | Builtin | Skeleton),
+docs/cli.md for the API: `parse_command` (-> Invocation | Builtin | Skeleton | S3Command),
 `redact_line`, `render_help` (the text for a `Builtin("help")`) and `complete` (tab
 completion).
 """
@@ -17,12 +17,14 @@ from .globalopts import GlobalOptions
 from .help import render_help
 from .parser import Builtin, Invocation, Skeleton, parse_command
 from .redaction import redact_line
+from .s3commands import S3Command
 
 __all__ = [
     "Builtin",
     "CommandError",
     "GlobalOptions",
     "Invocation",
+    "S3Command",
     "Skeleton",
     "complete",
     "operation_names",

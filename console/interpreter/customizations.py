@@ -32,8 +32,9 @@ PREVIEW_SERVICES: frozenset[str] = frozenset({"sdb"})
 
 # Top-level CLI commands that are hand-written rather than generated.
 CUSTOM_TOP_LEVEL_COMMANDS: dict[str, str] = {
-    "s3": "the high-level S3 commands (`aws s3 ls`, `aws s3 cp`, ...) are not available in this "
-    "console yet; use `aws s3api` (for example `aws s3api list-buckets`)",
+    # `aws s3 ...` itself is parsed by s3commands.py; only its help pages are missing.
+    "s3": "help for the high-level S3 commands (`aws s3 ls|cp|mv|rm|mb|rb|presign`) is not available "
+    "in this console yet; docs/cli.md lists what they accept",
     "history": "`aws history` is not available in this console; the console keeps its own history "
     "of your commands",
 }

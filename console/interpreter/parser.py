@@ -34,6 +34,7 @@ from .inputdoc import skeleton_text
 from .lookalikes import check_lookalikes
 from .operation import parse_operation
 from .redaction import redact_line
+from .s3commands import S3Command, parse_s3
 from .scanning import GlobalScan, positionals, scan_globals
 from .tokenizer import Token, tokenize
 
@@ -74,14 +75,14 @@ class Skeleton:
     mode: str = "input"  # "input", "yaml-input" or "output"
 
 
-def parse_command(line: str) -> Invocation | Builtin | Skeleton:
+def parse_command(line: str) -> Invocation | Builtin | Skeleton | S3Command:
     try:
         return _parse_line(line)
     except RecursionError:  # a value nested deeper than Python's stack; never a crash
         raise general_error("the command line is nested too deeply to read") from None
 
 
-def _parse_line(line: str) -> Invocation | Builtin | Skeleton:
+def _parse_line(line: str) -> Invocation | Builtin | Skeleton | S3Command:
     tokens = tokenize(line)
     check_lookalikes(line, tokens)
     if not tokens:
@@ -99,7 +100,7 @@ def _parse_line(line: str) -> Invocation | Builtin | Skeleton:
     return _parse_aws(line, tokens[1:])
 
 
-def _parse_aws(line: str, words: list[Token]) -> Invocation | Builtin | Skeleton:
+def _parse_aws(line: str, words: list[Token]) -> Invocation | Builtin | Skeleton | S3Command:
     scan = scan_globals(words)
     settings = _read_globals(scan)
     rest = scan.rest
@@ -109,6 +110,8 @@ def _parse_aws(line: str, words: list[Token]) -> Invocation | Builtin | Skeleton
     service_word = rest[slots[0]]
     if service_word.text == "help":
         return Builtin("help", tuple(rest[k].text for k in slots[1:]), redact_line(line))
+    if service_word.text == "s3":
+        return _high_level_s3(line, rest, slots, settings)
     cli_service = resolve_service(service_word)
     if cli_service == cz.CONFIGURE_COMMAND:
         return _handwritten(line, "configure", rest, slots[0], settings)
@@ -144,6 +147,17 @@ def _handwritten(line: str, name: str, rest: list[Token], slot: int, settings: d
     if words and words[-1] == "help" and len(words) <= 2:
         return Builtin("help", (name, *words[:-1]), redact_line(line))
     return Builtin(name, args, redact_line(line), GlobalOptions(**_public(settings)))
+
+
+def _high_level_s3(
+    line: str, rest: list[Token], slots: list[int], settings: dict[str, Any]
+) -> S3Command | Builtin:
+    """`aws s3 <subcommand> ...`: the subcommand first, then every other word in order."""
+    words = [rest[k] for k in slots[1:2]] + [token for k, token in enumerate(rest) if k not in slots[:2]]
+    parsed = parse_s3(words, GlobalOptions(**_public(settings)), redact_line(line))
+    if isinstance(parsed, tuple):
+        return Builtin("help", parsed, redact_line(line))
+    return parsed
 
 
 def _read_globals(scan: GlobalScan) -> dict[str, Any]:

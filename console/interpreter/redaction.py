@@ -23,7 +23,8 @@ from .tokenizer import Token, tokenize
 
 MASK = "****"
 _SECRET_WORDS = re.compile(
-    r"secret|password|passwd|passphrase|token|key-material|private-key|credential", re.IGNORECASE
+    r"secret|password|passwd|passphrase|token|key-material|private-key|credential|sse-c(-copy-source)?-key",
+    re.IGNORECASE,
 )
 _INPUT_DOCUMENT_OPTIONS = ("--cli-input-json", "--cli-input-yaml")
 

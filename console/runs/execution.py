@@ -19,7 +19,8 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from console.engine import Cancelled, ConfigurationError, Target, run_invocation
-from console.interpreter import Builtin, CommandError, Invocation, Skeleton, parse_command
+from console.engine.s3 import run_s3_command
+from console.interpreter import Builtin, CommandError, Invocation, S3Command, Skeleton, parse_command
 from console.runs import builtins, notify, prompts, services
 from console.runs.models import CommandRun, OutputStream, RunSource, RunStatus
 from credentials import broker
@@ -201,6 +202,8 @@ def _run_command(run: CommandRun, sink: RunSink) -> int:
         sink.write("stdout", parsed.text)
         return 0
     target = Target(width=run.cols, tty=run.source == RunSource.TERMINAL)
+    if isinstance(parsed, S3Command):  # the CLI's high-level `aws s3` commands
+        return run_s3_command(parsed, _client_factory(run, sink), sink, target)
     return run_invocation(parsed, _client_factory(run, sink), sink, target)
 
 

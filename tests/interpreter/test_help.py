@@ -66,7 +66,6 @@ def test_it_renders_the_cli_builtins(args):
     [
         (("ec3",), "aws ec3 help"),
         (("ec2", "describe-instancs"), "aws ec2 describe-instancs help"),
-        (("s3",), "aws s3 help"),
         (("ec2", "wait"), "aws ec2 wait help"),
     ],
 )

@@ -145,3 +145,8 @@ def test_it_never_leaves_a_password_in_the_line(secret, form):
     # the command's name, which is rightly left alone.
     assert redact_line(line).startswith("aws iam create-login-profile --user-name bob --password")
     assert secret not in redact_line(line).split("--password", 1)[1]
+
+
+def test_it_masks_a_customer_encryption_key():
+    line = "aws s3 cp s3://a/b s3://c/d --sse-c AES256 --sse-c-key Zm9vYmFyYmF6MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMg=="
+    assert redact_line(line) == "aws s3 cp s3://a/b s3://c/d --sse-c AES256 --sse-c-key ****"
