@@ -9,9 +9,12 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from credentials.models import SectionKind
 from credentials.services import save_profile
 
 DEMO_USERNAME = "demo"
+SSO_SESSION = "sandbox"
+SSO_PROFILE = "sandbox-sso"
 
 
 def generate_password() -> str:
@@ -28,7 +31,9 @@ def ensure_demo_user(password: str, username: str = DEMO_USERNAME) -> Any:
 
 
 def install_sandbox_profiles(user: Any, seed: Any, sandbox_url: str) -> list[str]:
-    """`default` is the sandbox IAM user's keys; `readonly` and `admin` assume roles from it."""
+    """`default` is the sandbox IAM user's keys; `readonly` and `admin` assume roles from it;
+    `sandbox-sso` signs in with the sandbox Identity Center (`aws sso login --profile
+    sandbox-sso`, directory user `demo`)."""
     common = {"region": seed.region, "output": "json", "endpoint_url": sandbox_url}
     save_profile(
         user,
@@ -39,7 +44,34 @@ def install_sandbox_profiles(user: Any, seed: Any, sandbox_url: str) -> list[str
         user, "readonly", {**common, "role_arn": seed.readonly_role_arn, "source_profile": "default"}
     )
     save_profile(user, "admin", {**common, "role_arn": seed.admin_role_arn, "source_profile": "default"})
-    return ["default", "readonly", "admin"]
+    install_sso_profile(user, seed, sandbox_url)
+    return ["default", "readonly", "admin", SSO_PROFILE]
+
+
+def install_sso_profile(user: Any, seed: Any, sandbox_url: str) -> None:
+    """The AWS CLI v2 shape: an [sso-session] with registration scopes (so the refresh
+    token keeps the sign-in alive) and a profile naming an account and permission set."""
+    center = getattr(seed, "identity_center", None)
+    start_url = center.start_url if center is not None else f"{sandbox_url}/start"
+    session = {
+        "sso_start_url": start_url,
+        "sso_region": seed.region,
+        "sso_registration_scopes": "sso:account:access",
+        "endpoint_url": sandbox_url,
+    }
+    save_profile(user, SSO_SESSION, session, SectionKind.SSO_SESSION)
+    save_profile(
+        user,
+        SSO_PROFILE,
+        {
+            "sso_session": SSO_SESSION,
+            "sso_account_id": seed.account_id,
+            "sso_role_name": "AdministratorAccess",
+            "region": seed.region,
+            "output": "json",
+            "endpoint_url": sandbox_url,
+        },
+    )
 
 
 def setup_sandbox_demo(sandbox_url: str, password: str) -> Any:
@@ -47,7 +79,7 @@ def setup_sandbox_demo(sandbox_url: str, password: str) -> Any:
     from sandbox.seed import enforce_auth, seed_demo
 
     user = ensure_demo_user(password)
-    seed = seed_demo(sandbox_url)
+    seed = seed_demo(sandbox_url, sso_password=password)  # the directory user `demo` too
     install_sandbox_profiles(user, seed, sandbox_url)
     enforce_auth(sandbox_url)
     return user

@@ -25,7 +25,7 @@ from typing import Any
 
 from django.conf import settings
 
-from credentials import cache, conf, providers
+from credentials import cache, conf, providers, sso
 from credentials.endpoints import check_endpoint
 from credentials.errors import (
     ChainedSessionTooLong,
@@ -52,6 +52,8 @@ from credentials.profiles import (
 from credentials.types import AwsCredentials, ResolvedSession
 
 MAX_CHAIN = 8
+# Placeholder keys for `aws sso <operation>`: the portal's operations are never signed.
+PORTAL_ONLY = AwsCredentials("sso-portal", "unsigned", None, None, "sso")
 _SESSION_NAME_CHARS = re.compile(r"[^\w+=,.@-]")
 
 # Asks the user a question (an MFA code); None when they cancel or cannot be asked.
@@ -99,7 +101,11 @@ def resolve_session(
         check_endpoint(sts_endpoint)
     retry_mode, max_attempts = retry_settings(env, chosen)
     context = _Context(user, profiles, services, env, resolved_region, sts_endpoint, ask)
-    credentials = _top_credentials(context, name, explicit=source == "manual")
+    if service == "sso":
+        credentials = _portal_credentials(context, chosen, explicit=source == "manual")
+    else:
+        sso.offer_token(None)
+        credentials = _top_credentials(context, name, explicit=source == "manual")
     return ResolvedSession(
         profile=name,
         region=resolved_region,
@@ -109,6 +115,35 @@ def resolve_session(
         settings=chosen.settings,
         retry_mode=retry_mode,
         max_attempts=max_attempts,
+    )
+
+
+def _portal_credentials(ctx: _Context, chosen: Profile, *, explicit: bool) -> AwsCredentials:
+    """`aws sso <operation>`: the portal API is not signed (the access token is the proof),
+    so no role credentials are fetched; `--access-token session` gets the token of the
+    profile's sso-session, looked up only when the call is made."""
+    if sso.is_sso_profile(chosen):
+        session = sso.session_for_profile(ctx.user, chosen, ctx.env, ctx.services)
+        sso.offer_token(lambda: sso.access_token(ctx.user.pk, session))
+        return PORTAL_ONLY
+    sso.offer_token(None)
+    try:
+        return _top_credentials(ctx, chosen.name, explicit=explicit)
+    except NoCredentials:
+        return PORTAL_ONLY
+
+
+def _sso_credentials(ctx: _Context, profile: Profile) -> AwsCredentials:
+    missing = [k for k in ("sso_account_id", "sso_role_name") if not profile.settings.get(k)]
+    if missing:
+        raise CredentialError(
+            f'The profile "{profile.name}" is configured to use SSO but is missing required '
+            f"configuration: {', '.join(missing)}",
+            253,
+        )
+    session = sso.session_for_profile(ctx.user, profile, ctx.env, ctx.services)
+    return sso.role_credentials(
+        ctx.user.pk, session, str(profile.settings["sso_account_id"]), str(profile.settings["sso_role_name"])
     )
 
 
@@ -171,13 +206,10 @@ def _credentials_for(ctx: _Context, name: str, chain: tuple[str, ...]) -> AwsCre
     _refuse_unsupported(profile)
     if profile.settings.get("role_arn"):
         return _assumed_role(ctx, profile, (*chain, name))
+    if sso.is_sso_profile(profile):  # botocore's order: assume-role, web identity, sso, keys
+        return _sso_credentials(ctx, profile)
     if profile.secrets.get("aws_access_key_id") and profile.secrets.get("aws_secret_access_key"):
         return _static(profile)
-    if profile.settings.get("sso_session") or profile.settings.get("sso_start_url"):
-        raise CredentialError(
-            f"The profile ({name}) signs in with IAM Identity Center, which this console does "
-            "not broker yet. Use a role profile instead."
-        )
     if chain:
         raise CredentialError(
             f'The source_profile "{name}" must specify either static credentials or an assume role '
@@ -338,7 +370,7 @@ def _source_credentials(
 def _check_chained_duration(profile: Profile, source: AwsCredentials, params: dict[str, Any]) -> None:
     # Role credentials assuming another role is role chaining: AWS caps it at one hour and
     # answers a longer request with a ValidationError; say so before calling, and why.
-    chained = source.method in {"assume-role", "assume-role-with-web-identity", "iam-role"}
+    chained = source.method in {"assume-role", "assume-role-with-web-identity", "iam-role", "sso"}
     asked = params.get("DurationSeconds")
     if chained and asked and asked > providers.CHAINED_MAX_SECONDS:
         raise ChainedSessionTooLong(profile.name, asked)

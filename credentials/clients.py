@@ -87,6 +87,10 @@ def get_client(
         )
         client.meta.events.register("request-created", announce_retry)
         client.meta.events.register("before-send", _refuse_other_hosts)
+        if service == "sso":
+            from credentials.sso import inject_access_token  # sso.py builds clients here
+
+            client.meta.events.register("provide-client-params.sso.*", inject_access_token)
         _clients[key] = client
         if len(_clients) > MAX_CLIENTS:
             _clients.popitem(last=False)

@@ -37,7 +37,6 @@ REFUSED_KEYS = {
     ),
 }
 NOT_HERE = {
-    "sso": "aws configure sso is not available in this console yet",
     "sso-session": "aws configure sso-session is not available in this console yet",
     "import": "aws configure import reads a local file; upload your files on the profiles page instead",
     "add-model": "aws configure add-model is not available in this console",
@@ -56,6 +55,8 @@ class ConfigureCall:
     ask: Ask
     profile: str | None = None
     region: str | None = None
+    cancelled: Callable[[], bool] = lambda: False
+    endpoint_url: str | None = None
 
 
 def mask(value: str | None) -> str:
@@ -71,10 +72,14 @@ def run_configure(
     *,
     profile: str | None = None,
     region: str | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    endpoint_url: str | None = None,
 ) -> int:
     """`args` are the words after `aws configure`; --profile/--region may come as keywords
     (taken out by the interpreter) or still be among the words."""
     call = ConfigureCall(user, [], env, write, ask, profile, region)
+    call.cancelled = cancelled or (lambda: False)
+    call.endpoint_url = endpoint_url
     try:
         call.args = _take_globals(call, list(args))
     except ValueError as exc:
@@ -277,6 +282,15 @@ def _exported(creds: Any, fmt: str) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
+def _sso(call: ConfigureCall, args: list[str]) -> int:
+    from credentials.ssocommands import SsoCall, run_configure_sso
+
+    sso_call = SsoCall(
+        call.user, call.env, call.write, call.ask, call.cancelled, call.profile, call.endpoint_url
+    )
+    return run_configure_sso(sso_call, args)
+
+
 _SUBCOMMANDS: dict[str, Callable[[ConfigureCall, list[str]], int]] = {
     "": _interactive,
     "set": _set,
@@ -284,4 +298,5 @@ _SUBCOMMANDS: dict[str, Callable[[ConfigureCall, list[str]], int]] = {
     "list": _list,
     "list-profiles": _list_profiles,
     "export-credentials": _export_credentials,
+    "sso": _sso,
 }

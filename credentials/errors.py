@@ -93,3 +93,21 @@ class ChainedSessionTooLong(CredentialError):
             "or less in that profile.",
             255,
         )
+
+
+class SsoTokenMissing(CredentialError):
+    """botocore's SSOTokenLoadError, as the CLI prints it, with what to do."""
+
+    def __init__(self, label: str, login: str) -> None:
+        super().__init__(f"Error loading SSO Token: Token for {label} does not exist\nSign in first: {login}")
+
+
+class SsoSessionExpired(CredentialError):
+    """botocore's UnauthorizedSSOTokenError: expired, revoked or otherwise refused."""
+
+    def __init__(self, login: str) -> None:
+        super().__init__(
+            "The SSO session associated with this profile has expired or is otherwise invalid. "
+            "To refresh this SSO session run aws sso login with the corresponding profile.\n"
+            f"({login})"
+        )

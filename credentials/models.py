@@ -92,3 +92,33 @@ class CachedSession(models.Model):
 
     def secret_context(self) -> str:
         return f"cached-session:user:{self.user_id}:key:{self.key}"
+
+
+class SsoSecretKind(models.TextChoices):
+    TOKEN = "token"  # noqa: S105 (a kind of record, not a secret)
+    CLIENT = "client"
+
+
+class SsoSecret(models.Model):
+    """One user's IAM Identity Center token, or the OIDC client registered to get it,
+    for one sso-session (or, in the legacy form, one start URL). Sealed, bound to the user,
+    the kind and the key: each console user has their own, even for a shared start URL."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=SsoSecretKind.choices)
+    key = models.CharField(max_length=64, help_text="sha256 of the session name or start URL")
+    label = models.CharField(max_length=300, help_text="The sso-session or start URL, for people.")
+    sealed = models.TextField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "key"], name="sso_secret_user_kind_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"sso {self.kind} for {self.label} until {self.expires_at}"
+
+    def secret_context(self) -> str:
+        return f"sso-{self.kind}:user:{self.user_id}:key:{self.key}"

@@ -25,10 +25,11 @@ class RotationReport:
 def _sealed_fields() -> Iterator[tuple[Any, str, Callable[[Any], str]]]:
     from console.runs import services as run_services
     from console.runs.models import CommandRun, TerminalEnvironment
-    from credentials.models import CachedSession, ConfigSection
+    from credentials.models import CachedSession, ConfigSection, SsoSecret
 
     yield ConfigSection, "sealed_secrets", lambda row: row.secret_context()
     yield CachedSession, "sealed_credentials", lambda row: row.secret_context()
+    yield SsoSecret, "sealed", lambda row: row.secret_context()
     yield TerminalEnvironment, "sealed_values", lambda row: row.secret_context()
     yield CommandRun, "sealed_command", lambda row: run_services._context(row, "command")
     yield CommandRun, "sealed_stdin", lambda row: run_services._context(row, "stdin")
@@ -45,7 +46,7 @@ def rotate_all() -> RotationReport:
 
 def _context_fields(model: Any) -> list[str]:
     names = {f.attname for f in model._meta.concrete_fields}
-    return [n for n in ("owner_id", "team", "user_id", "terminal_id", "key") if n in names]
+    return [n for n in ("owner_id", "team", "user_id", "terminal_id", "key", "kind") if n in names]
 
 
 def _reseal_row(row: Any, model: Any, attr: str, context: str, report: RotationReport) -> None:

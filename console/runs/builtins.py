@@ -15,12 +15,14 @@ from console.runs import environment, services
 from console.runs.models import CommandRun, RunSource
 from credentials.configure import run_configure
 from credentials.models import ConfigSection, SectionKind
+from credentials.ssocommands import SsoCall, run_sso
 
 HELP = """This terminal runs AWS CLI commands on the server with your console identity.
 
   aws <service> <operation> [parameters]   e.g. aws sts get-caller-identity
   aws s3api list-buckets --output json     global options: --profile --region --output --query
   aws configure [set|get|list|list-profiles]   your profiles, kept on the server
+  aws configure sso / aws sso login|logout     IAM Identity Center sign-in, run on the server
   export NAME=value / unset NAME / env     this terminal's environment (AWS_PROFILE, AWS_REGION, ...)
   whoami                                   your console user and profiles
   clear                                    clear the screen (or Ctrl-L)
@@ -145,12 +147,24 @@ def _configure(builtin: Builtin, run: CommandRun, sink: Any) -> int:
         asker_for(run, sink),
         profile=getattr(options, "profile", None),
         region=getattr(options, "region", None),
+        cancelled=sink.cancelled,
+        endpoint_url=getattr(options, "endpoint_url", None),
     )
 
 
 def _sso(builtin: Builtin, run: CommandRun, sink: Any) -> int:
-    sink.write("stderr", "aws sso: IAM Identity Center sign-in is not available in this console yet.\n")
-    return 252
+    # `aws sso login|logout`: the device flow runs here, in the worker; the token stays here.
+    options = getattr(builtin, "options", None)
+    call = SsoCall(
+        run.user,
+        environment.load(run.user, run.terminal_id),
+        sink.write,
+        asker_for(run, sink),
+        sink.cancelled,
+        profile=getattr(options, "profile", None),
+        endpoint_url=getattr(options, "endpoint_url", None),
+    )
+    return run_sso(call, builtin.args)
 
 
 _HANDLERS: dict[str, Callable[[Builtin, CommandRun, Any], int]] = {

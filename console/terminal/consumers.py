@@ -154,8 +154,8 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         if len(line) > settings.CONSOLE_MAX_COMMAND_LENGTH:
             return await self.error("the line is too long to complete", "too_long")
         cursor = max(0, min(cursor, len(line)))
-        candidates = complete(line, cursor)
-        await self.send_json({"type": "completions", "line": line, "cursor": cursor, "candidates": candidates})
+        frame = {"type": "completions", "line": line, "cursor": cursor, "candidates": complete(line, cursor)}
+        await self.send_json(frame)
 
     HANDLERS = {
         "run": on_run,

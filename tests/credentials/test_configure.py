@@ -158,8 +158,9 @@ def test_export_credentials_is_refused_unless_allowed(alice_profiles, settings):
     assert code == 0 and sink.stdout.startswith("export AWS_ACCESS_KEY_ID=ASIA")
 
 
-def test_sso_is_not_pretended(alice):
-    code, sink = builtin(alice, "aws configure sso")
+def test_sso_session_is_not_pretended(alice):
+    # `aws configure sso` is IAM Identity Center's (tests/credentials/test_sso.py).
+    code, sink = builtin(alice, "aws configure sso-session")
     assert code == 252 and "not available" in sink.stderr
 
 

@@ -1,0 +1,384 @@
+"""IAM Identity Center (SSO) on the server: the sso-session configuration, the sealed
+token store, token refresh, and role credentials from the portal.
+
+The CLI keeps one token per sso-session in ~/.aws/sso/cache; a shared server keeps one
+per (console user, sso-session) — or per start URL for the legacy `sso_start_url` form —
+sealed in `SsoSecret`, so several users of one start URL never share a token. The
+sso-oidc client registration is cached the same way until `clientSecretExpiresAt`.
+Role credentials from GetRoleCredentials go to the ordinary session cache under a label
+that names the token they came from, so `aws sso logout` can drop exactly those.
+
+Like botocore's SSOTokenProvider: a token is refreshed with the refresh-token grant
+inside the 15-minute window when the session has registration scopes (the CLI only
+refreshes `[sso-session]` tokens), and a failed refresh keeps a still-valid token. The
+session lasts as long as Identity Center says (`expiresIn`), not a fixed 8 hours."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
+from botocore.parsers import ResponseParserError
+from django.db import IntegrityError, transaction
+
+from credentials import cache, crypto
+from credentials.clients import get_client
+from credentials.endpoints import check_endpoint
+from credentials.errors import CredentialError, SsoSessionExpired, SsoTokenMissing
+from credentials.models import CachedSession, ConfigSection, SectionKind, SsoSecret, SsoSecretKind
+from credentials.profiles import Profile, configured_endpoint
+from credentials.types import AwsCredentials
+
+REFRESH_WINDOW = timedelta(minutes=15)
+EXIT_SERVICE = 254
+EXIT_OTHER = 255
+DEFAULT_SCOPES = ("sso:account:access",)
+# A generic `aws sso <operation>` given this as --access-token gets the session's token.
+TOKEN_PLACEHOLDER = "session"  # noqa: S105 (a placeholder word, not a secret)
+
+
+class SsoError(CredentialError):
+    """A sign-in problem with the line the user should read."""
+
+
+class TokenUnavailable(BotoCoreError):
+    """Raised inside a botocore hook, where the engine expects botocore's errors."""
+
+    fmt = "{message}"
+
+
+@dataclass(frozen=True)
+class SsoSession:
+    """What an `[sso-session]` (or a legacy profile) says about where to sign in."""
+
+    name: str | None
+    start_url: str
+    region: str
+    scopes: tuple[str, ...] = ()
+    oidc_endpoint: str | None = None
+    portal_endpoint: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.name or self.start_url
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha256(json.dumps([self.name, self.start_url]).encode()).hexdigest()
+
+    def login_hint(self) -> str:
+        return (
+            f"aws sso login --sso-session {self.name}" if self.name else "aws sso login --profile <profile>"
+        )
+
+
+@dataclass(frozen=True)
+class SsoToken:
+    access_token: str = field(repr=False)
+    expires_at: datetime
+    refresh_token: str | None = field(default=None, repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "accessToken": self.access_token,
+            "expiresAt": self.expires_at.isoformat(),
+            "refreshToken": self.refresh_token,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SsoToken:
+        return cls(data["accessToken"], datetime.fromisoformat(data["expiresAt"]), data.get("refreshToken"))
+
+
+@dataclass(frozen=True)
+class Registration:
+    client_id: str
+    client_secret: str = field(repr=False)
+    expires_at: datetime
+    scopes: tuple[str, ...] = ()
+
+
+# --- configuration -------------------------------------------------------------------
+
+
+def is_sso_profile(profile: Profile) -> bool:
+    return bool(profile.settings.get("sso_session") or profile.settings.get("sso_start_url"))
+
+
+def load_session_section(user: Any, name: str) -> dict[str, Any] | None:
+    section = ConfigSection.objects.filter(
+        owner=user, team="", kind=SectionKind.SSO_SESSION, name=name
+    ).first()
+    return dict(section.settings) if section is not None else None
+
+
+def session_named(
+    user: Any, name: str, env: Mapping[str, str], *, endpoint_url: str | None = None
+) -> SsoSession:
+    values = load_session_section(user, name)
+    if values is None:
+        raise CredentialError(f'The specified sso-session does not exist: "{name}"', 253)
+    missing = [k for k in ("sso_start_url", "sso_region") if not values.get(k)]
+    if missing:
+        raise CredentialError(
+            f'The sso-session "{name}" is missing required configuration: {", ".join(missing)}', 253
+        )
+    oidc = endpoint_url or _env_endpoint("sso_oidc", env) or values.get("endpoint_url")
+    portal = endpoint_url or _env_endpoint("sso", env) or values.get("endpoint_url")
+    return SsoSession(
+        name, str(values["sso_start_url"]), str(values["sso_region"]), _scopes(values), oidc, portal
+    )
+
+
+def session_for_profile(
+    user: Any, profile: Profile, env: Mapping[str, str], services: dict[str, dict[str, Any]]
+) -> SsoSession:
+    settings = profile.settings
+    if settings.get("sso_session"):
+        session = session_named(user, str(settings["sso_session"]), env)
+    else:
+        missing = [k for k in ("sso_start_url", "sso_region") if not settings.get(k)]
+        if missing:
+            raise CredentialError(
+                f'The profile "{profile.name}" is configured to use SSO but is missing required '
+                f"configuration: {', '.join(missing)}",
+                253,
+            )
+        session = SsoSession(None, str(settings["sso_start_url"]), str(settings["sso_region"]))
+    # The profile's own endpoint settings win, as they would for the CLI's clients.
+    oidc = configured_endpoint("sso-oidc", env, profile, services) or session.oidc_endpoint
+    portal = configured_endpoint("sso", env, profile, services) or session.portal_endpoint
+    return SsoSession(session.name, session.start_url, session.region, session.scopes, oidc, portal)
+
+
+def _env_endpoint(service_id: str, env: Mapping[str, str]) -> str | None:
+    return env.get(f"AWS_ENDPOINT_URL_{service_id.upper()}") or env.get("AWS_ENDPOINT_URL") or None
+
+
+def _scopes(values: Mapping[str, Any]) -> tuple[str, ...]:
+    raw = str(values.get("sso_registration_scopes") or "")
+    return tuple(s.strip() for s in raw.split(",") if s.strip())
+
+
+# --- clients -------------------------------------------------------------------------
+
+
+def oidc_client(session: SsoSession) -> Any:
+    return _client("sso-oidc", session, session.oidc_endpoint)
+
+
+def portal_client(session: SsoSession) -> Any:
+    return _client("sso", session, session.portal_endpoint)
+
+
+def _client(service: str, session: SsoSession, endpoint: str | None) -> Any:
+    if endpoint:
+        check_endpoint(endpoint)
+    # Both APIs authenticate with the client secret or the bearer token, never SigV4.
+    return get_client(service, region=session.region, endpoint_url=endpoint, credentials=None, max_attempts=2)
+
+
+def call(operation: str, fn: Callable[[], Any]) -> dict[str, Any]:
+    """One sso-oidc / portal call, its errors as the CLI shows them."""
+    try:
+        return dict(fn())
+    except ClientError:
+        raise
+    except EndpointConnectionError as exc:
+        raise SsoError(
+            f"{exc}\nIAM Identity Center could not be reached ({operation}): check sso_region and "
+            "the endpoint settings.",
+            EXIT_OTHER,
+        ) from None
+    except (BotoCoreError, ResponseParserError) as exc:
+        raise SsoError(f"{exc}", EXIT_OTHER) from None
+
+
+# --- the sealed store ----------------------------------------------------------------
+
+
+def _load(user_id: int, kind: str, key: str) -> dict[str, Any] | None:
+    row = SsoSecret.objects.filter(user_id=user_id, kind=kind, key=key).first()
+    if row is None:
+        return None
+    try:
+        return dict(json.loads(crypto.open_sealed(row.sealed, row.secret_context())))
+    except (crypto.CryptoError, ValueError):
+        row.delete()  # a row that does not open is never trusted
+        return None
+
+
+def _store(user_id: int, kind: str, key: str, label: str, data: dict[str, Any], expires: datetime) -> None:
+    row = SsoSecret(user_id=user_id, kind=kind, key=key, label=label[:300], expires_at=expires)
+    row.sealed = crypto.seal(json.dumps(data), row.secret_context())
+    try:
+        with transaction.atomic():
+            SsoSecret.objects.filter(user_id=user_id, kind=kind, key=key).delete()
+            row.save()
+    except IntegrityError:
+        pass  # stored by a concurrent run a moment ago
+
+
+def load_token(user_id: int, session: SsoSession) -> SsoToken | None:
+    data = _load(user_id, SsoSecretKind.TOKEN, session.key)
+    return SsoToken.from_json(data) if data else None
+
+
+def store_token(user_id: int, session: SsoSession, token: SsoToken) -> None:
+    _store(user_id, SsoSecretKind.TOKEN, session.key, session.label, token.to_json(), token.expires_at)
+
+
+def load_registration(user_id: int, session: SsoSession) -> Registration | None:
+    data = _load(user_id, SsoSecretKind.CLIENT, session.key)
+    if not data:
+        return None
+    reg = Registration(
+        data["clientId"],
+        data["clientSecret"],
+        datetime.fromisoformat(data["expiresAt"]),
+        tuple(data["scopes"]),
+    )
+    if reg.expires_at <= datetime.now(UTC) + timedelta(minutes=15) or reg.scopes != session.scopes:
+        return None
+    return reg
+
+
+def store_registration(user_id: int, session: SsoSession, reg: Registration) -> None:
+    data = {
+        "clientId": reg.client_id,
+        "clientSecret": reg.client_secret,
+        "expiresAt": reg.expires_at.isoformat(),
+        "scopes": list(reg.scopes),
+    }
+    _store(user_id, SsoSecretKind.CLIENT, session.key, session.label, data, reg.expires_at)
+
+
+def role_label_prefix(session: SsoSession) -> str:
+    return f"sso:{session.key}:"
+
+
+def forget_token(user_id: int, session: SsoSession) -> None:
+    """Drop the token and every role credential obtained with it."""
+    SsoSecret.objects.filter(user_id=user_id, kind=SsoSecretKind.TOKEN, key=session.key).delete()
+    CachedSession.objects.filter(user_id=user_id, label__startswith=role_label_prefix(session)).delete()
+
+
+# --- tokens and role credentials -----------------------------------------------------
+
+
+def access_token(user_id: int, session: SsoSession) -> str:
+    """A usable access token: the stored one, refreshed when it is about to expire."""
+    token = load_token(user_id, session)
+    if token is None:
+        raise SsoTokenMissing(session.label, session.login_hint())
+    now = datetime.now(UTC)
+    if token.expires_at - now < REFRESH_WINDOW:
+        fresh = _refreshed(user_id, session, token)
+        if fresh is not None:
+            return fresh.access_token
+    if token.expires_at <= now:
+        raise SsoSessionExpired(session.login_hint())
+    return token.access_token
+
+
+def _refreshed(user_id: int, session: SsoSession, token: SsoToken) -> SsoToken | None:
+    registration = load_registration(user_id, session)
+    if not (session.name and session.scopes and token.refresh_token and registration):
+        return None
+    oidc = oidc_client(session)
+    try:
+        answer = call(
+            "CreateToken",
+            lambda: oidc.create_token(
+                grantType="refresh_token",
+                clientId=registration.client_id,
+                clientSecret=registration.client_secret,
+                refreshToken=token.refresh_token,
+            ),
+        )
+    except (ClientError, CredentialError):
+        return None  # as botocore: keep the current token while it lasts
+    fresh = token_from(answer, fallback_refresh=token.refresh_token)
+    store_token(user_id, session, fresh)
+    return fresh
+
+
+def token_from(answer: dict[str, Any], fallback_refresh: str | None = None) -> SsoToken:
+    expires = datetime.now(UTC) + timedelta(seconds=int(answer.get("expiresIn") or 3600))
+    return SsoToken(answer["accessToken"], expires, answer.get("refreshToken") or fallback_refresh)
+
+
+def role_credentials(user_id: int, session: SsoSession, account_id: str, role_name: str) -> AwsCredentials:
+    key = cache.cache_key("sso", session.key, session.portal_endpoint, session.region, account_id, role_name)
+    cached = cache.load(user_id, key)
+    if cached is not None and not cached.needs_refresh():
+        return cached
+    try:
+        fresh = _fetch_role_credentials(user_id, session, account_id, role_name)
+    except CredentialError:
+        if cached is not None and not cached.must_refresh():
+            return cached
+        raise
+    cache.store(user_id, key, f"{role_label_prefix(session)}{account_id}/{role_name}", fresh)
+    return fresh
+
+
+def _fetch_role_credentials(
+    user_id: int, session: SsoSession, account_id: str, role_name: str
+) -> AwsCredentials:
+    token = access_token(user_id, session)
+    portal = portal_client(session)
+    try:
+        answer = call(
+            "GetRoleCredentials",
+            lambda: portal.get_role_credentials(roleName=role_name, accountId=account_id, accessToken=token),
+        )
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code")
+        if code == "UnauthorizedException":
+            raise SsoSessionExpired(session.login_hint()) from None
+        if code == "ForbiddenException":
+            raise CredentialError(
+                f"{exc}\nYour Identity Center user may no longer be assigned the role {role_name} "
+                f"in account {account_id}. Run aws sso list-account-roles, or aws configure sso "
+                "to pick another role.",
+                EXIT_SERVICE,
+            ) from None
+        raise CredentialError(str(exc), EXIT_SERVICE) from None
+    creds = answer["roleCredentials"]
+    expires = datetime.fromtimestamp(int(creds["expiration"]) / 1000, UTC)
+    return AwsCredentials(
+        creds["accessKeyId"], creds["secretAccessKey"], creds["sessionToken"], expires, "sso"
+    )
+
+
+# --- the token for generic `aws sso` operations --------------------------------------
+
+_local = threading.local()
+
+
+def offer_token(provider: Callable[[], str] | None) -> None:
+    """Set (or clear) where this thread's `aws sso <operation>` gets its access token."""
+    _local.provider = provider
+
+
+def inject_access_token(params: dict[str, Any], **_: Any) -> None:
+    """botocore `provide-client-params.sso.*`: replace the placeholder with the real token,
+    so the token is used on the server and never shown to the user."""
+    provider: Callable[[], str] | None = getattr(_local, "provider", None)
+    if params.get("accessToken") in (None, TOKEN_PLACEHOLDER):
+        if provider is None:
+            raise TokenUnavailable(
+                message=f"--access-token {TOKEN_PLACEHOLDER} needs a profile that signs in with "
+                "IAM Identity Center (--profile or AWS_PROFILE)."
+            )
+        try:
+            params["accessToken"] = provider()
+        except CredentialError as exc:
+            raise TokenUnavailable(message=exc.message) from None
