@@ -142,6 +142,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Served by WhiteNoise: from the finders locally, from STATIC_ROOT after collectstatic (the image).
 STATIC_ROOT = envstr("STATIC_ROOT", "") or None
 WHITENOISE_USE_FINDERS = True
+# Locally, pick up edited static files without a restart (WhiteNoise otherwise keeps the
+# size it saw at start-up and would serve an edited file cut short).
+WHITENOISE_AUTOREFRESH = LOCAL
 
 REDIS_URL = envstr("REDIS_URL", "redis://127.0.0.1:6379/0")
 # Every key, queue and channel group this console puts in Redis starts with this prefix,

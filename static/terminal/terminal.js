@@ -93,6 +93,7 @@
     cursorBlink: true,
     fontFamily: 'ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace',
     fontSize: 14,
+    lineHeight: 1.15, // at 1.0 some monospace fonts lose their underscores to the next row
     scrollback: 10000,
     theme: {
       background: "#0b0f14",
