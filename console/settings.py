@@ -234,6 +234,9 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
+            # A command's --debug lowers botocore to DEBUG for a moment; those records are
+            # for that command's own stderr, not the server's log.
+            "level": envstr("LOG_LEVEL", "INFO"),
             # Filtering at the handler catches every logger, botocore's debug output included.
             "filters": ["redact"],
         }

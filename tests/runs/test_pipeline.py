@@ -265,3 +265,20 @@ async def test_it_formats_every_output(terminal_user, output):
     assert result.code == 0, result.stderr
     assert "user/demo" in result.stdout
     await comm.disconnect()
+
+
+async def test_it_shows_the_request_flow_with_debug_and_no_secret(terminal_user, sandbox):
+    comm = await _terminal(terminal_user)
+    result = await run_command(comm, "aws sts get-caller-identity --debug")
+    assert result.code == 0
+    assert json.loads(result.stdout)["Arn"].endswith(":user/demo")
+    assert (
+        " - botocore.endpoint - DEBUG - Making request for OperationModel(name=GetCallerIdentity)"
+        in result.stderr
+    )
+    assert sandbox.seed.secret_access_key not in result.stderr
+    assert sandbox.seed.access_key_id not in result.stderr  # shown as AKIA****, as in the logs
+    assert "Signature=" not in result.stderr or "Signature=****" in result.stderr
+    quiet = await run_command(comm, "aws sts get-caller-identity")
+    assert quiet.stderr == ""
+    await comm.disconnect()
