@@ -13,7 +13,6 @@ from botocore import xform_name
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
-    EndpointConnectionError,
     NoCredentialsError,
     NoRegionError,
     ParamValidationError,
@@ -92,26 +91,33 @@ def run_invocation(
         )
         for chunk in chunks:
             sink.write("stdout", chunk)
-    except ConfigurationError as exc:
-        return _fail(sink, exc.message, exc.exit_code, leading_newline=exc.leading_newline)
     except (UnsupportedOutput, InvalidQuery) as exc:
-        return _fail(sink, exc.message, EXIT_PARSE, leading_newline=False)
+        return fail(sink, exc.message, EXIT_PARSE, leading_newline=False)
     except (FormatError, UnsupportedTimestampFormat) as exc:
-        return _fail(sink, exc.message, EXIT_OTHER)
-    except ClientError as exc:
-        return _fail(sink, str(exc), EXIT_SERVICE)
-    except ParamValidationError as exc:
-        return _fail(sink, str(exc), EXIT_PARSE)
-    except (NoCredentialsError, NoRegionError) as exc:
-        return _fail(sink, str(exc), EXIT_CONFIG, leading_newline=False)
-    except EndpointConnectionError as exc:
-        return _fail(sink, str(exc), EXIT_OTHER)
-    except (BotoCoreError, ResponseParserError) as exc:  # a parser error is not a BotoCoreError
-        return _fail(sink, str(exc), EXIT_OTHER)
+        return fail(sink, exc.message, EXIT_OTHER)
+    except CALL_FAILURES as exc:
+        return report_failure(sink, exc)
     return EXIT_OK
 
 
-def _fail(sink: Sink, message: str, code: int, leading_newline: bool = True) -> int:
+# What a client factory or a botocore call may raise; `report_failure` words each one.
+CALL_FAILURES = (ConfigurationError, ClientError, BotoCoreError, ResponseParserError)
+
+
+def report_failure(sink: Sink, exc: Exception) -> int:
+    """Write a failure as the AWS CLI does; returns its v2 exit code."""
+    if isinstance(exc, ConfigurationError):
+        return fail(sink, exc.message, exc.exit_code, leading_newline=exc.leading_newline)
+    if isinstance(exc, ClientError):
+        return fail(sink, str(exc), EXIT_SERVICE)
+    if isinstance(exc, ParamValidationError):
+        return fail(sink, str(exc), EXIT_PARSE)
+    if isinstance(exc, (NoCredentialsError, NoRegionError)):
+        return fail(sink, str(exc), EXIT_CONFIG, leading_newline=False)
+    return fail(sink, str(exc), EXIT_OTHER)  # connection errors, other botocore and parser errors
+
+
+def fail(sink: Sink, message: str, code: int, leading_newline: bool = True) -> int:
     # The CLI writes a blank line before service and validation errors.
     sink.write("stderr", ("\n" if leading_newline else "") + message.rstrip("\n") + "\n")
     return code

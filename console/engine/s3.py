@@ -20,26 +20,12 @@ from typing import Any
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
-    EndpointConnectionError,
-    NoCredentialsError,
-    NoRegionError,
-    ParamValidationError,
 )
-from botocore.parsers import ResponseParserError
 
 from console.interpreter import S3Command
 from console.interpreter.s3commands import split_s3_path
 
-from . import (
-    EXIT_CONFIG,
-    EXIT_OK,
-    EXIT_OTHER,
-    EXIT_PARSE,
-    EXIT_SERVICE,
-    ConfigurationError,
-    Sink,
-    Target,
-)
+from . import CALL_FAILURES, EXIT_OK, EXIT_OTHER, Sink, Target, fail, report_failure
 from .s3objects import Transfer, paginate, run_transfer
 
 S3ClientFactory = Callable[[S3Command], tuple[Any, str | None]]
@@ -59,23 +45,10 @@ def run_s3_command(
     try:
         client, _ = make_client(command)
         return _RUNNERS[command.name](command, client, sink)
-    except ConfigurationError as exc:
-        return _fail(sink, exc.message, exc.exit_code, getattr(exc, "leading_newline", False))
     except GeneralFailure as exc:
-        return _fail(sink, str(exc), EXIT_OTHER)
-    except ClientError as exc:
-        return _fail(sink, str(exc), EXIT_SERVICE)
-    except ParamValidationError as exc:
-        return _fail(sink, str(exc), EXIT_PARSE)
-    except (NoCredentialsError, NoRegionError) as exc:
-        return _fail(sink, str(exc), EXIT_CONFIG, leading_newline=False)
-    except (EndpointConnectionError, BotoCoreError, ResponseParserError) as exc:
-        return _fail(sink, str(exc), EXIT_OTHER)
-
-
-def _fail(sink: Sink, message: str, code: int, leading_newline: bool = True) -> int:
-    sink.write("stderr", ("\n" if leading_newline else "") + message.rstrip("\n") + "\n")
-    return code
+        return fail(sink, str(exc), EXIT_OTHER)
+    except CALL_FAILURES as exc:
+        return report_failure(sink, exc)
 
 
 # ls ---------------------------------------------------------------------------------
