@@ -129,16 +129,14 @@ def _start_stack(env: dict[str, str]) -> tuple[list[subprocess.Popen[bytes]], st
     _clear_namespace()
     port = free_port()
     logs = Path(os.environ["CONSOLE_LOCAL_DIR"])  # worker.log and web.log, for a failed run
-    worker_command = [sys.executable, "-m", "celery", "-A", "console", "--quiet", "worker"]
-    worker_command += ["--pool", "threads", "--concurrency", "8", "--loglevel", "WARNING"]
-    worker_command += ["--without-gossip", "--without-mingle"]
-    web_command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
-    web_command += ["--access-log", os.devnull, "console.asgi:application"]
+    from console.processes import web_command, worker_command
+
+    commands = (("worker", worker_command(concurrency=8)), ("web", web_command("127.0.0.1", port)))
     children = [
         subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(logs / f"{name}.log").open("wb")
         )
-        for name, command in (("worker", worker_command), ("web", web_command))
+        for name, command in commands
     ]
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

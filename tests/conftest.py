@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -17,6 +16,8 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+
+from console.processes import web_command, worker_command
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"
@@ -110,30 +111,13 @@ class Stack:
         return self.worker
 
 
-def _worker_command() -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "console",
-        "worker",
-        "--pool",
-        "threads",
-        "--concurrency",
-        "8",
-        "--loglevel",
-        "WARNING",
-        "--without-gossip",
-        "--without-mingle",
-    ]
-
-
 def _start_worker(env: dict[str, str], log_dir: Path) -> subprocess.Popen[bytes]:
     from console.runs import queue
 
     log = open(log_dir / "worker.log", "ab")  # noqa: SIM115 - lives as long as the process
-    worker = subprocess.Popen(_worker_command(), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    worker = subprocess.Popen(
+        worker_command(concurrency=8), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     _wait_for(lambda: queue.live_workers() > 0, "the Celery worker")
     return worker
 
@@ -163,7 +147,7 @@ def stack(
     port = _free_port()
     web_log = open(log_dir / "web.log", "ab")  # noqa: SIM115
     web = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "console.asgi:application"],
+        web_command("127.0.0.1", port),
         cwd=ROOT,
         env=env,
         stdout=web_log,

@@ -96,7 +96,7 @@ def _record_rejected(run: CommandRun, line: str, message: str, exit_code: int) -
     run.finished_at = timezone.now()
     with transaction.atomic():
         run.save()
-        OutputChunk.objects.create(run=run, seq=0, stream=OutputStream.STDERR, data=message)
+        append_chunk(run.pk, OutputStream.STDERR, message, seq=0)
         audit.record(
             audit.AuditAction.RUN_REJECTED,
             actor=run.user,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from typing import Any
 
@@ -18,6 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from console import demo
+from console.processes import web_command, worker_command
 from console.runs import queue
 from sandbox.errors import SandboxError
 from sandbox.server import SandboxProcess
@@ -49,8 +49,10 @@ class Command(BaseCommand):
                 self._start_sandbox(password)
             else:
                 demo.ensure_demo_user(password)
-            self._spawn("worker", self._worker_command())
-            self._spawn("web", self._web_command(host, port))
+            settings.LOCAL_DIR.mkdir(parents=True, exist_ok=True)
+            schedule = str(settings.LOCAL_DIR / "celerybeat-schedule")
+            self._spawn("worker", worker_command(beat_schedule=schedule))
+            self._spawn("web", web_command(host, port, access_log=str(settings.LOCAL_DIR / "access.log")))
             self._announce(host, port, password)
             self._wait()
         except KeyboardInterrupt:
@@ -75,45 +77,6 @@ class Command(BaseCommand):
         except SandboxError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"Sandbox AWS (moto, IAM enforced) at {self.sandbox.url}")
-
-    def _worker_command(self) -> list[str]:
-        schedule = str(settings.LOCAL_DIR / "celerybeat-schedule")
-        settings.LOCAL_DIR.mkdir(parents=True, exist_ok=True)
-        return [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "console",
-            "--quiet",
-            "worker",
-            "--beat",
-            "--schedule",
-            schedule,
-            "--pool",
-            "threads",
-            "--concurrency",
-            "16",
-            "--loglevel",
-            "WARNING",
-            "--without-gossip",
-            "--without-mingle",
-        ]
-
-    def _web_command(self, host: str, port: int) -> list[str]:
-        access_log = str(settings.LOCAL_DIR / "access.log")
-        return [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            host,
-            "-p",
-            str(port),
-            "--access-log",
-            access_log,
-            "console.asgi:application",
-        ]
 
     def _spawn(self, name: str, command: list[str]) -> None:
         self.children.append((name, subprocess.Popen(command, start_new_session=True)))
