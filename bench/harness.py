@@ -116,15 +116,15 @@ def running_console() -> Iterator[Console]:
 
 
 def _clear_namespace() -> None:
-    from console.runs import queue
+    from console.runs import workers
 
-    client = queue.redis_client()
+    client = workers.redis_client()
     for key in client.scan_iter(f"{os.environ['CONSOLE_REDIS_PREFIX']}*"):
         client.delete(key)
 
 
 def _start_stack(env: dict[str, str]) -> tuple[list[subprocess.Popen[bytes]], str]:
-    from console.runs import queue
+    from console.runs import workers
 
     _clear_namespace()
     port = free_port()
@@ -143,7 +143,7 @@ def _start_stack(env: dict[str, str]) -> tuple[list[subprocess.Popen[bytes]], st
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"{url}/healthz", timeout=1)
-            if queue.live_workers():
+            if workers.live_workers():
                 return children, url
         except OSError:
             pass

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from credentials import crypto
-from credentials.errors import CredentialError
+from credentials.errors import EXIT_USAGE, CredentialError
 from credentials.models import ConfigSection, SectionKind
 
 RETRY_MODES = ("legacy", "standard", "adaptive")
@@ -119,7 +119,8 @@ def retry_settings(env: Mapping[str, str], chosen: Profile) -> tuple[str, int | 
     mode = env.get("AWS_RETRY_MODE") or str(chosen.settings.get("retry_mode") or "standard")
     if mode not in RETRY_MODES:
         raise CredentialError(
-            f"Invalid value provided to retry_mode: {mode!r}. Valid values are: {', '.join(RETRY_MODES)}", 252
+            f"Invalid value provided to retry_mode: {mode!r}. Valid values are: {', '.join(RETRY_MODES)}",
+            EXIT_USAGE,
         )
     raw = env.get("AWS_MAX_ATTEMPTS") or chosen.settings.get("max_attempts")
     if raw in (None, ""):
@@ -130,6 +131,6 @@ def retry_settings(env: Mapping[str, str], chosen: Profile) -> tuple[str, int | 
         attempts = 0
     if attempts < 1:
         raise CredentialError(
-            f"Value provided to max_attempts ({raw}) must be a whole number of at least 1.", 252
+            f"Value provided to max_attempts ({raw}) must be a whole number of at least 1.", EXIT_USAGE
         )
     return mode, attempts

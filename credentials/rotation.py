@@ -23,7 +23,7 @@ class RotationReport:
 
 
 def _sealed_fields() -> Iterator[tuple[Any, str, Callable[[Any], str]]]:
-    from console.runs import services as run_services
+    from console.runs import lifecycle
     from console.runs.models import CommandRun, TerminalEnvironment
     from credentials.models import CachedSession, ConfigSection, SsoSecret
 
@@ -31,8 +31,8 @@ def _sealed_fields() -> Iterator[tuple[Any, str, Callable[[Any], str]]]:
     yield CachedSession, "sealed_credentials", lambda row: row.secret_context()
     yield SsoSecret, "sealed", lambda row: row.secret_context()
     yield TerminalEnvironment, "sealed_values", lambda row: row.secret_context()
-    yield CommandRun, "sealed_command", lambda row: run_services._context(row, "command")
-    yield CommandRun, "sealed_stdin", lambda row: run_services._context(row, "stdin")
+    yield CommandRun, "sealed_command", lambda row: lifecycle.sealing_context(row, "command")
+    yield CommandRun, "sealed_stdin", lambda row: lifecycle.sealing_context(row, "stdin")
 
 
 def rotate_all() -> RotationReport:

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 
 from credentials import cache, configfiles, crypto
-from credentials.errors import CredentialError
+from credentials.errors import EXIT_USAGE, CredentialError
 from credentials.models import SECRET_KEYS, ConfigSection, SectionKind
 
 STATIC_KEY_NAMES = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
@@ -65,7 +65,7 @@ def check_static_key_allowed(key: str) -> None:
         raise CredentialError(
             f"{key} cannot be stored: this console does not accept access keys "
             "(CONSOLE_ALLOW_STATIC_KEYS is off). Use a role or IAM Identity Center instead.",
-            252,
+            EXIT_USAGE,
         )
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -30,14 +29,19 @@ from django.db import IntegrityError, transaction
 from credentials import cache, crypto
 from credentials.clients import get_client
 from credentials.endpoints import check_endpoint
-from credentials.errors import CredentialError, SsoSessionExpired, SsoTokenMissing
+from credentials.errors import (
+    EXIT_CONFIG,
+    EXIT_OTHER,
+    EXIT_SERVICE,
+    CredentialError,
+    SsoSessionExpired,
+    SsoTokenMissing,
+)
 from credentials.models import CachedSession, ConfigSection, SectionKind, SsoSecret, SsoSecretKind
 from credentials.profiles import Profile, configured_endpoint
 from credentials.types import AwsCredentials
 
 REFRESH_WINDOW = timedelta(minutes=15)
-EXIT_SERVICE = 254
-EXIT_OTHER = 255
 DEFAULT_SCOPES = ("sso:account:access",)
 # A generic `aws sso <operation>` given this as --access-token gets the session's token.
 TOKEN_PLACEHOLDER = "session"  # noqa: S105 (a placeholder word, not a secret)
@@ -47,10 +51,11 @@ class SsoError(CredentialError):
     """A sign-in problem with the line the user should read."""
 
 
-class TokenUnavailable(BotoCoreError):
-    """Raised inside a botocore hook, where the engine expects botocore's errors."""
+class TokenUnavailable(CredentialError):
+    """No token for `--access-token session`; the CLI reports it through its general handler."""
 
-    fmt = "{message}"
+    exit_code = EXIT_OTHER
+    leading_newline = True
 
 
 @dataclass(frozen=True)
@@ -123,11 +128,11 @@ def session_named(
 ) -> SsoSession:
     values = load_session_section(user, name)
     if values is None:
-        raise CredentialError(f'The specified sso-session does not exist: "{name}"', 253)
+        raise CredentialError(f'The specified sso-session does not exist: "{name}"', EXIT_CONFIG)
     missing = [k for k in ("sso_start_url", "sso_region") if not values.get(k)]
     if missing:
         raise CredentialError(
-            f'The sso-session "{name}" is missing required configuration: {", ".join(missing)}', 253
+            f'The sso-session "{name}" is missing required configuration: {", ".join(missing)}', EXIT_CONFIG
         )
     oidc = endpoint_url or _env_endpoint("sso_oidc", env) or values.get("endpoint_url")
     portal = endpoint_url or _env_endpoint("sso", env) or values.get("endpoint_url")
@@ -148,7 +153,7 @@ def session_for_profile(
             raise CredentialError(
                 f'The profile "{profile.name}" is configured to use SSO but is missing required '
                 f"configuration: {', '.join(missing)}",
-                253,
+                EXIT_CONFIG,
             )
         session = SsoSession(None, str(settings["sso_start_url"]), str(settings["sso_region"]))
     # The profile's own endpoint settings win, as they would for the CLI's clients.
@@ -360,25 +365,54 @@ def _fetch_role_credentials(
 
 # --- the token for generic `aws sso` operations --------------------------------------
 
-_local = threading.local()
+
+def with_access_token(params: dict[str, Any], provider: Callable[[], str] | None) -> dict[str, Any]:
+    """`aws sso <operation>`'s parameters with the placeholder replaced by the user's real
+    token, so the token is used on the server and never shown to the user."""
+    if params.get("accessToken") not in (None, TOKEN_PLACEHOLDER):
+        return params
+    if provider is None:
+        raise TokenUnavailable(
+            f"--access-token {TOKEN_PLACEHOLDER} needs a profile that signs in with "
+            "IAM Identity Center (--profile or AWS_PROFILE)."
+        )
+    try:
+        return {**params, "accessToken": provider()}
+    except CredentialError as exc:
+        raise TokenUnavailable(exc.message) from None
 
 
-def offer_token(provider: Callable[[], str] | None) -> None:
-    """Set (or clear) where this thread's `aws sso <operation>` gets its access token."""
-    _local.provider = provider
+# --- signing out ---------------------------------------------------------------------
 
 
-def inject_access_token(params: dict[str, Any], **_: Any) -> None:
-    """botocore `provide-client-params.sso.*`: replace the placeholder with the real token,
-    so the token is used on the server and never shown to the user."""
-    provider: Callable[[], str] | None = getattr(_local, "provider", None)
-    if params.get("accessToken") in (None, TOKEN_PLACEHOLDER):
-        if provider is None:
-            raise TokenUnavailable(
-                message=f"--access-token {TOKEN_PLACEHOLDER} needs a profile that signs in with "
-                "IAM Identity Center (--profile or AWS_PROFILE)."
-            )
-        try:
-            params["accessToken"] = provider()
-        except CredentialError as exc:
-            raise TokenUnavailable(message=exc.message) from None
+def logout(user_id: int, sessions: list[SsoSession]) -> int:
+    """Revoke (portal Logout) and delete the given sessions' tokens and their role
+    credentials; returns how many tokens were removed."""
+    removed = 0
+    for session in sessions:
+        token = load_token(user_id, session)
+        if token is not None and token.expires_at > datetime.now(UTC):
+            _revoke(session, token)
+        if token is not None:
+            removed += 1
+        forget_token(user_id, session)
+    # Roles assumed *from* SSO role credentials (source_profile chains) are cached under
+    # their own profile's key; drop the user's whole session cache rather than miss one.
+    cache.forget(user_id)
+    return removed
+
+
+def _revoke(session: SsoSession, token: SsoToken) -> None:
+    try:
+        portal = portal_client(session)
+        call("Logout", lambda: portal.logout(accessToken=token.access_token))
+    except (ClientError, CredentialError):
+        pass  # the token is deleted here whatever the portal says; it expires on its own
+
+
+def forget_all_tokens(user_id: int) -> int:
+    """`aws sso logout` without a session: every token of this user, as the CLI empties
+    its whole token cache. Tokens whose configuration is gone are deleted unrevoked."""
+    deleted, _ = SsoSecret.objects.filter(user_id=user_id, kind=SsoSecretKind.TOKEN).delete()
+    CachedSession.objects.filter(user_id=user_id, label__startswith="sso:").delete()
+    return deleted

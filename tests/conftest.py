@@ -112,13 +112,13 @@ class Stack:
 
 
 def _start_worker(env: dict[str, str], log_dir: Path) -> subprocess.Popen[bytes]:
-    from console.runs import queue
+    from console.runs import workers
 
     log = open(log_dir / "worker.log", "ab")  # noqa: SIM115 - lives as long as the process
     worker = subprocess.Popen(
         worker_command(concurrency=8), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
     )
-    _wait_for(lambda: queue.live_workers() > 0, "the Celery worker")
+    _wait_for(lambda: workers.live_workers() > 0, "the Celery worker")
     return worker
 
 
@@ -166,9 +166,9 @@ def stack(
 
 def clear_redis_namespace() -> None:
     """Drop every key of this run's namespace (CONSOLE_REDIS_PREFIX): queues, workers, groups."""
-    from console.runs import queue
+    from console.runs import workers
 
-    client = queue.redis_client()
+    client = workers.redis_client()
     for key in client.scan_iter(f"{settings.CONSOLE_REDIS_PREFIX}*"):
         client.delete(key)
 

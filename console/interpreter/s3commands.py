@@ -60,10 +60,7 @@ _COPY_PARAMETERS = {
 @dataclass(frozen=True)
 class S3Command:
     """One high-level S3 command. `paths` are as typed (an `s3://` prefix added to a bare
-    bucket is the CLI's normalisation: `s3://b` -> `s3://b/` for rm/cp/mv).
-
-    `service_name` makes it usable wherever the worker's client factory expects an
-    Invocation (it reads `service_name` and `options`)."""
+    bucket is the CLI's normalisation: `s3://b` -> `s3://b/` for rm/cp/mv)."""
 
     name: str  # ls, mb, rb, rm, cp, mv, presign
     paths: tuple[str, ...]
@@ -86,10 +83,6 @@ class S3Command:
     copy_parameters: tuple[tuple[str, str], ...] = ()  # extra CopyObject parameters
     ignore_glacier_warnings: bool = False
     force_glacier_transfer: bool = False
-
-    @property
-    def service_name(self) -> str:
-        return "s3"
 
 
 @dataclass

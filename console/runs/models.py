@@ -33,7 +33,9 @@ FINAL_STATUSES = frozenset(
     }
 )
 
-# The only moves a run may make; services change status with a compare-and-set on these.
+ACTIVE_STATUSES = frozenset({RunStatus.QUEUED, RunStatus.RUNNING})
+
+# The only moves a run may make: console/runs/lifecycle.py's compare_and_set refuses others.
 TRANSITIONS: dict[str, frozenset[str]] = {
     RunStatus.QUEUED: frozenset({RunStatus.RUNNING, RunStatus.CANCELLED, RunStatus.LOST, RunStatus.REJECTED}),
     RunStatus.RUNNING: frozenset(

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from console.runs import environment
-from console.runs import services as run_services
+from console.runs import environment, lifecycle, submission
 from console.runs.models import CommandRun, RunSource, TerminalEnvironment
 from credentials import broker, crypto
 from credentials.models import CachedSession, ConfigSection
@@ -35,9 +34,7 @@ def _key_ids() -> set[str]:
 def test_rotate_keys_reseals_everything_with_the_new_key(alice_profiles, settings, capsys):
     broker.resolve_session(alice_profiles, profile="admin")
     environment.export(alice_profiles, "t1", {"AWS_SECRET_ACCESS_KEY": "x" * 40})
-    run_services.submit_run(
-        alice_profiles, "aws sts get-caller-identity", source=RunSource.API, stdin="123456"
-    )
+    submission.submit_run(alice_profiles, "aws sts get-caller-identity", source=RunSource.API, stdin="123456")
     old = settings.CONSOLE_ENCRYPTION_KEYS
     assert _key_ids() == {old.split(":")[0]}
     settings.CONSOLE_ENCRYPTION_KEYS = f"k-new:{crypto.generate_key()},{old}"
@@ -48,7 +45,7 @@ def test_rotate_keys_reseals_everything_with_the_new_key(alice_profiles, setting
     settings.CONSOLE_ENCRYPTION_KEYS = settings.CONSOLE_ENCRYPTION_KEYS.split(",")[0]
     assert broker.load_profiles(alice_profiles)["default"].secrets["aws_access_key_id"]
     assert environment.load(alice_profiles, "t1") == {"AWS_SECRET_ACCESS_KEY": "x" * 40}
-    assert run_services.take_stdin(CommandRun.objects.get()) == "123456"
+    assert lifecycle.take_stdin(CommandRun.objects.get()) == "123456"
 
 
 def test_a_tampered_secret_fails_to_open(alice):

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from console.engine import run_invocation
+from console.commands import dispatch
 from console.interpreter import parse_command
 from console.runs import environment
-from console.runs.execution import _client_factory
+from console.runs.execution import context_for
 from credentials.clients import clear_clients
 from credentials.services import save_profile
 from tests.credentials.conftest import FakeSink, make_run
@@ -79,7 +79,7 @@ def sts_peer(alice, settings):
 def _run(user, line):
     run = make_run(user, line)
     sink = FakeSink()
-    code = run_invocation(parse_command(line), _client_factory(run, sink), sink)
+    code = dispatch(parse_command(line), context_for(run, sink))
     return code, sink
 
 

@@ -97,11 +97,12 @@ class BrowserSink(FakeSink):
 
 
 def run_line(user: Any, line: str, sink: FakeSink | None = None) -> tuple[int, FakeSink]:
+    from console.commands import dispatch
     from console.interpreter import parse_command
-    from console.runs.builtins import run_builtin
+    from console.runs.execution import context_for
 
     sink = sink if sink is not None else BrowserSink()
-    return run_builtin(parse_command(line), make_run(user, line), sink), sink
+    return dispatch(parse_command(line), context_for(make_run(user, line), sink)), sink
 
 
 def sso_profiles(
@@ -366,7 +367,7 @@ class ApproveWhenToldToSlowDown(BrowserSink):
 
 
 def test_slow_down_adds_five_seconds_to_the_polling_interval(alice, ic, monkeypatch):
-    from credentials import ssologin
+    from console.commands import ssologin
 
     sso_profiles(alice, ic)
     real_pause, waits = ssologin._pause, []

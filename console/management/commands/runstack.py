@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from console import demo
 from console.processes import web_command, worker_command
-from console.runs import queue
+from console.runs import workers
 from sandbox.errors import SandboxError
 from sandbox.server import SandboxProcess
 
@@ -62,7 +62,7 @@ class Command(BaseCommand):
 
     def _check_redis(self) -> None:
         try:
-            queue.redis_client().ping()
+            workers.redis_client().ping()
         except Exception:
             raise CommandError(
                 f"Redis is not reachable at {settings.REDIS_URL}. Start it (for example "

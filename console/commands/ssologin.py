@@ -5,39 +5,26 @@ CreateToken polled at `interval`), except that the server cannot open the user's
 it prints the verification URL with the code filled in (the terminal makes it a link) and
 the code to check on the page. The wait polls in half-second slices so Ctrl-C ends it at
 once. The token is stored sealed for this console user only; it never reaches the
-browser, the logs or the audit record. I/O is two callables, as in configure.py."""
+browser, the logs or the audit record. It talks through the command's context."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from credentials import cache, sso
-from credentials.errors import CredentialError
-from credentials.models import CachedSession, SsoSecret, SsoSecretKind
+from console.engine import Sink
+from console.errors import ExitCode
+from credentials import sso
 from credentials.sso import Registration, SsoError, SsoSession, SsoToken
-
-Write = Callable[[str, str], None]
-Cancelled = Callable[[], bool]
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 SLICE = 0.5
-EXIT_CANCELLED = 130
 
 
-@dataclass
-class LoginIO:
-    write: Write
-    cancelled: Cancelled
-    sleep: Callable[[float], None] = time.sleep
-
-
-def login(user_id: int, session: SsoSession, io: LoginIO) -> SsoToken | None:
+def login(user_id: int, session: SsoSession, io: Sink) -> SsoToken | None:
     """The device flow; the stored token, or None when the user pressed Ctrl-C."""
     registration = _registration(user_id, session)
     oidc = sso.oidc_client(session)
@@ -54,7 +41,7 @@ def login(user_id: int, session: SsoSession, io: LoginIO) -> SsoToken | None:
         raise SsoError(
             f"{exc}\nCheck the start URL ({session.start_url}) and region ({session.region}) of "
             f"{_described(session)}.",
-            sso.EXIT_SERVICE,
+            ExitCode.SERVICE,
         ) from None
     _show_verification(io, auth)
     token = _wait_for_approval(oidc, registration, auth, io)
@@ -80,7 +67,7 @@ def _registration(user_id: int, session: SsoSession) -> Registration:
     try:
         answer = sso.call("RegisterClient", lambda: oidc.register_client(**params))
     except ClientError as exc:
-        raise SsoError(str(exc), sso.EXIT_SERVICE) from None
+        raise SsoError(str(exc), ExitCode.SERVICE) from None
     expires = datetime.fromtimestamp(int(answer["clientSecretExpiresAt"]), UTC)
     registration = Registration(answer["clientId"], answer["clientSecret"], expires, session.scopes)
     sso.store_registration(user_id, session, registration)
@@ -92,7 +79,7 @@ def _client_name(session: SsoSession) -> str:
     return f"botocore-client-{session.name}" if session.name else f"botocore-client-{int(time.time())}"
 
 
-def _show_verification(io: LoginIO, auth: dict[str, Any]) -> None:
+def _show_verification(io: Sink, auth: dict[str, Any]) -> None:
     url = auth.get("verificationUriComplete") or auth["verificationUri"]
     io.write(
         "stdout",
@@ -105,7 +92,7 @@ def _show_verification(io: LoginIO, auth: dict[str, Any]) -> None:
 
 
 def _wait_for_approval(
-    oidc: Any, registration: Registration, auth: dict[str, Any], io: LoginIO
+    oidc: Any, registration: Registration, auth: dict[str, Any], io: Sink
 ) -> SsoToken | None:
     interval = float(auth.get("interval") or 5)
     deadline = time.monotonic() + float(auth.get("expiresIn") or 600)
@@ -136,7 +123,7 @@ def _wait_for_approval(
         return sso.token_from(answer)
 
 
-def _pause(seconds: float, io: LoginIO) -> bool:
+def _pause(seconds: float, io: Sink) -> bool:
     """Wait, watching for Ctrl-C; False when cancelled."""
     end = time.monotonic() + seconds
     while True:
@@ -145,50 +132,17 @@ def _pause(seconds: float, io: LoginIO) -> bool:
         left = end - time.monotonic()
         if left <= 0:
             return True
-        io.sleep(min(SLICE, left))
+        time.sleep(min(SLICE, left))
 
 
 def _poll_error(code: str, exc: ClientError) -> SsoError:
     if code in ("ExpiredTokenException", "AuthorizationPendingException"):
         return SsoError(
-            "The sign-in request expired before it was approved. Run aws sso login again.", sso.EXIT_SERVICE
+            "The sign-in request expired before it was approved. Run aws sso login again.", ExitCode.SERVICE
         )
     if code == "AccessDeniedException":
         return SsoError(
             "The sign-in request was denied in the browser. Run aws sso login again to retry.",
-            sso.EXIT_SERVICE,
+            ExitCode.SERVICE,
         )
-    return SsoError(str(exc), sso.EXIT_SERVICE)
-
-
-def logout(user_id: int, sessions: list[SsoSession]) -> int:
-    """Revoke (portal Logout) and delete the given sessions' tokens and their role
-    credentials; returns how many tokens were removed."""
-    removed = 0
-    for session in sessions:
-        token = sso.load_token(user_id, session)
-        if token is not None and token.expires_at > datetime.now(UTC):
-            _revoke(session, token)
-        if token is not None:
-            removed += 1
-        sso.forget_token(user_id, session)
-    # Roles assumed *from* SSO role credentials (source_profile chains) are cached under
-    # their own profile's key; drop the user's whole session cache rather than miss one.
-    cache.forget(user_id)
-    return removed
-
-
-def _revoke(session: SsoSession, token: SsoToken) -> None:
-    try:
-        portal = sso.portal_client(session)
-        sso.call("Logout", lambda: portal.logout(accessToken=token.access_token))
-    except (ClientError, CredentialError):
-        pass  # the token is deleted here whatever the portal says; it expires on its own
-
-
-def forget_all_tokens(user_id: int) -> int:
-    """`aws sso logout` without a session: every token of this user, as the CLI empties
-    its whole token cache. Tokens whose configuration is gone are deleted unrevoked."""
-    deleted, _ = SsoSecret.objects.filter(user_id=user_id, kind=SsoSecretKind.TOKEN).delete()
-    CachedSession.objects.filter(user_id=user_id, label__startswith="sso:").delete()
-    return deleted
+    return SsoError(str(exc), ExitCode.SERVICE)
