@@ -37,13 +37,9 @@ class Sink(Protocol):
     def cancelled(self) -> bool: ...
 
 
-class Cancelled(ConsoleError):
-    """Ctrl-C seen between two requests."""
-
-    exit_code = ExitCode.CANCELLED
-
-    def __init__(self) -> None:
-        super().__init__("cancelled")
+class Cancelled(Exception):
+    """Ctrl-C seen between two requests: control flow up to the run's watcher (which ends
+    the run `cancelled`, ExitCode.CANCELLED), never a failure to print."""
 
 
 @dataclass(frozen=True)

@@ -313,9 +313,11 @@ def test_generic_sso_operations_get_the_sessions_token_on_the_server(alice, ic):
     portal = get_client(
         "sso", region=session.region, endpoint_url=session.endpoint_url, credentials=session.credentials
     )
-    accounts = portal.list_accounts(accessToken=sso.TOKEN_PLACEHOLDER)["accountList"]
+    token = sso.with_access_token({"accessToken": sso.TOKEN_PLACEHOLDER}, session.access_token)
+    assert token["accessToken"] != sso.TOKEN_PLACEHOLDER
+    accounts = portal.list_accounts(**token)["accountList"]
     assert ic.account_id in {a["accountId"] for a in accounts}
-    roles = portal.list_account_roles(accessToken=sso.TOKEN_PLACEHOLDER, accountId=ic.account_id)["roleList"]
+    roles = portal.list_account_roles(**token, accountId=ic.account_id)["roleList"]
     assert {"AdministratorAccess", "ReadOnlyAccess"} <= {r["roleName"] for r in roles}
 
 
