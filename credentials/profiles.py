@@ -5,13 +5,11 @@ environment, the profile."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from credentials import crypto
 from credentials.errors import EXIT_USAGE, CredentialError
 from credentials.models import ConfigSection, SectionKind
 
@@ -24,12 +22,6 @@ class Profile:
     settings: dict[str, Any]
     secrets: dict[str, str] = field(repr=False)
     version: str
-
-
-def _open_secrets(section: ConfigSection) -> dict[str, str]:
-    if not section.sealed_secrets:
-        return {}
-    return dict(json.loads(crypto.open_sealed(section.sealed_secrets, section.secret_context())))
 
 
 # The table name is the model's own; every value is a query parameter.
@@ -50,7 +42,7 @@ def load_sections(user: Any) -> tuple[dict[str, Profile], dict[str, dict[str, An
         if s.kind == SectionKind.SERVICES:
             services[s.name] = dict(s.settings)
         else:
-            profiles[s.name] = Profile(s.name, dict(s.settings), _open_secrets(s), s.updated_at.isoformat())
+            profiles[s.name] = Profile(s.name, dict(s.settings), s.open_secrets(), s.updated_at.isoformat())
     return profiles, services
 
 

@@ -213,7 +213,7 @@ def _load(user_id: int, kind: str, key: str) -> dict[str, Any] | None:
     if row is None:
         return None
     try:
-        return dict(json.loads(crypto.open_sealed(row.sealed, row.secret_context())))
+        return row.open_data()
     except (crypto.CryptoError, ValueError):
         row.delete()  # a row that does not open is never trusted
         return None
@@ -221,7 +221,7 @@ def _load(user_id: int, kind: str, key: str) -> dict[str, Any] | None:
 
 def _store(user_id: int, kind: str, key: str, label: str, data: dict[str, Any], expires: datetime) -> None:
     row = SsoSecret(user_id=user_id, kind=kind, key=key, label=label[:300], expires_at=expires)
-    row.sealed = crypto.seal(json.dumps(data), row.secret_context())
+    row.seal_data(data)
     try:
         with transaction.atomic():
             SsoSecret.objects.filter(user_id=user_id, kind=kind, key=key).delete()

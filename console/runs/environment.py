@@ -9,7 +9,6 @@ process environment. What a command may export is console/commands/environment.p
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -17,7 +16,6 @@ from django.db import transaction
 
 from console.commands.environment import check_assignments, check_count
 from console.runs.models import TerminalEnvironment
-from credentials import crypto
 
 
 class RunEnvironment:
@@ -41,13 +39,7 @@ def load(user: Any, terminal_id: str) -> dict[str, str]:
     if not terminal_id:
         return {}
     row = TerminalEnvironment.objects.filter(user=user, terminal_id=terminal_id).first()
-    return _open(row) if row is not None else {}
-
-
-def _open(row: TerminalEnvironment) -> dict[str, str]:
-    if not row.sealed_values:
-        return {}
-    return dict(json.loads(crypto.open_sealed(row.sealed_values, row.secret_context())))
+    return row.open_values() if row is not None else {}
 
 
 def _save(user: Any, terminal_id: str, change: Callable[[dict[str, str]], dict[str, str]]) -> dict[str, str]:
@@ -55,9 +47,9 @@ def _save(user: Any, terminal_id: str, change: Callable[[dict[str, str]], dict[s
         row, _ = TerminalEnvironment.objects.select_for_update().get_or_create(
             user=user, terminal_id=terminal_id
         )
-        values = change(_open(row))
+        values = change(row.open_values())
         row.names = sorted(values)
-        row.sealed_values = crypto.seal(json.dumps(values), row.secret_context()) if values else ""
+        row.seal_values(values)
         row.save()
     return values
 

@@ -217,7 +217,7 @@ def _run_command(run: CommandRun, sink: RunSink) -> int:
     # The worker parses the sealed line again rather than receiving the parse: Celery
     # messages carry ids only, and a parse holds the line's secret values in the clear.
     try:
-        parsed = parse_command(lifecycle.open_command(run))
+        parsed = parse_command(run.open_command())
     except CommandError as exc:
         sink.write("stderr", exc.message)
         return exc.exit_code

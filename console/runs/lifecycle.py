@@ -19,7 +19,6 @@ from console.errors import ExitCode
 from console.runs import audit, notify, store
 from console.runs.errors import IllegalTransition
 from console.runs.models import ACTIVE_STATUSES, FINAL_STATUSES, TRANSITIONS, CommandRun, RunStatus
-from credentials import crypto
 
 log = logging.getLogger(__name__)
 
@@ -178,21 +177,9 @@ def audit_missing_outcomes(within: timedelta = timedelta(hours=1)) -> int:
     return count
 
 
-# --- the sealed command line and stdin --------------------------------------------------
-
-
-def sealing_context(run: CommandRun, purpose: str) -> str:
-    return f"run:{run.pk}:user:{run.user_id}:{purpose}"
-
-
-def open_command(run: CommandRun) -> str:
-    return crypto.open_sealed(run.sealed_command, sealing_context(run, "command"))
-
-
 def take_stdin(run: CommandRun) -> str | None:
     """The run's stdin, opened once and then wiped from the row (it may be an MFA code)."""
-    if not run.sealed_stdin:
-        return None
-    value = crypto.open_sealed(run.sealed_stdin, sealing_context(run, "stdin"))
-    CommandRun.objects.filter(pk=run.pk).update(sealed_stdin="")
+    value = run.open_stdin()
+    if value is not None:
+        CommandRun.objects.filter(pk=run.pk).update(sealed_stdin="")
     return value

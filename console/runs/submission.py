@@ -17,7 +17,6 @@ from console.interpreter import CommandError, parse_command, redact_line
 from console.runs import audit, lifecycle, store, workers
 from console.runs.errors import RunInputError
 from console.runs.models import CommandRun, OutputStream, RunStatus
-from credentials import crypto
 
 
 def check_command(command: str) -> str:
@@ -56,9 +55,8 @@ def submit_run(
         run.command = parse_command(line).redacted_line
     except CommandError as exc:
         return _record_rejected(run, line, exc.message, exc.exit_code)
-    run.sealed_command = crypto.seal(line, lifecycle.sealing_context(run, "command"))
-    if stdin:
-        run.sealed_stdin = crypto.seal(stdin, lifecycle.sealing_context(run, "stdin"))
+    run.seal_command(line)
+    run.seal_stdin(stdin)
     problems: list[str] = []
     with transaction.atomic():
         run.save()
