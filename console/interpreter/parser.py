@@ -20,12 +20,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from console.errors import ExitCode
+
 from . import catalog
 from . import customizations as cz
 from .arguments import operation_spec
 from .errors import (
-    NOT_FOUND_RC,
-    USAGE_ERROR_RC,
     CommandError,
     console_error,
     general_error,
@@ -100,7 +100,7 @@ def _parse_line(line: str) -> Invocation | Builtin | Skeleton | S3Command:
     tokens = tokenize(line)
     check_lookalikes(line, tokens)
     if not tokens:
-        raise CommandError("console: empty command\n", USAGE_ERROR_RC)
+        raise CommandError("console: empty command\n", ExitCode.USAGE)
     head, typed = tokens[0], _Line(line, tokens)
     if head.text in BUILTINS:
         return Builtin(head.text, tuple(token.text for token in tokens[1:]), typed.redacted())
@@ -108,7 +108,7 @@ def _parse_line(line: str) -> Invocation | Builtin | Skeleton | S3Command:
         raise CommandError(
             f"console: command not found: {head.text}\n"
             "Commands start with `aws`. Type `help` to see what this terminal runs.\n",
-            NOT_FOUND_RC,
+            ExitCode.NOT_FOUND,
             head.start,
         )
     return _parse_aws(typed)

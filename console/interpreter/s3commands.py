@@ -19,7 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import USAGE_ERROR_RC, CommandError, console_error, general_error, invalid_choice, usage_error
+from console.errors import ExitCode
+
+from .errors import CommandError, console_error, general_error, invalid_choice, usage_error
 from .globalopts import GlobalOptions
 from .s3options import (
     APPEND,
@@ -198,7 +200,7 @@ def _check_arity(spec: S3CommandSpec, read: _Words) -> None:
         # The CLI's hand-written commands report these through its general handler: no
         # usage banner, no suggestion, words joined by a bare comma; v2 exits 252.
         words = ",".join(token.text for token in unknown)
-        raise CommandError(f"\nUnknown options: {words}\n", USAGE_ERROR_RC, unknown[0].start)
+        raise CommandError(f"\nUnknown options: {words}\n", ExitCode.USAGE, unknown[0].start)
 
 
 def _integers(spec: S3CommandSpec, values: dict[str, Any]) -> dict[str, Any]:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from console.errors import ConsoleError
+
 OUTPUT_CHOICES = ("json", "text", "table", "yaml", "yaml-stream", "off")
 
 
-class OutputError(Exception):
+class OutputError(ConsoleError):
     """Base class: `message` is what the terminal shows."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
-        self.message = message
 
 
 class UnsupportedOutput(OutputError):
