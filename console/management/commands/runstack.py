@@ -73,7 +73,7 @@ class Command(BaseCommand):
         self.sandbox = SandboxProcess(port=settings.SANDBOX_PORT)
         try:
             self.sandbox.start()
-            demo.setup_sandbox_demo(self.sandbox.url, password)
+            demo.setup_sandbox_demo(self.sandbox.url, password, self.sandbox.control_secret)
         except SandboxError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"Sandbox AWS (moto, IAM enforced) at {self.sandbox.url}")
