@@ -204,6 +204,9 @@ CONSOLE_API_WAIT_SECONDS = envint("CONSOLE_API_WAIT_SECONDS", 120)
 CONSOLE_SANDBOX = envbool("CONSOLE_SANDBOX", LOCAL)
 SANDBOX_PORT = envint("SANDBOX_PORT", 5000)
 CONSOLE_SANDBOX_URL = envstr("CONSOLE_SANDBOX_URL", f"http://127.0.0.1:{SANDBOX_PORT}")
+# For `manage.py setup_demo` only, seeding a sandbox another process started (compose);
+# runstack holds the secret of the sandbox it starts in memory and needs none.
+CONSOLE_SANDBOX_CONTROL_SECRET = envsecret("CONSOLE_SANDBOX_CONTROL_SECRET", "")
 # Static access keys in profiles: only where an administrator allows them.
 CONSOLE_ALLOW_STATIC_KEYS = envbool("CONSOLE_ALLOW_STATIC_KEYS", CONSOLE_SANDBOX)
 # The host's own instance role (IMDSv2), lent to users only when an administrator says so.

@@ -16,7 +16,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
 from credentials import retries
-from credentials.endpoints import check_endpoint
+from credentials.endpoints import check_request_url
 from credentials.errors import EndpointNotAllowed
 from credentials.types import AwsCredentials
 
@@ -114,7 +114,7 @@ def _refuse_other_hosts(request: Any, **_: Any) -> None:
     # changes the host afterwards (an S3 region redirect, a customization) by name, before
     # anything is sent. No DNS here: this runs for every request.
     try:
-        check_endpoint(request.url, resolve=False)
+        check_request_url(request.url)
     except EndpointNotAllowed as exc:
         raise EndpointRefused(message=exc.message) from None
 

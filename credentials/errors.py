@@ -59,6 +59,16 @@ class EndpointNotAllowed(CredentialError):
         )
 
 
+class EndpointHasPath(EndpointNotAllowed):
+    def __init__(self, url: str, path: str) -> None:
+        CredentialError.__init__(
+            self,
+            f"The endpoint {url} is not allowed here: it has a path ({path}), and the AWS CLI's "
+            "endpoints have none. Give only the scheme, host and port, such as https://host:443.",
+            exit_code=252,
+        )
+
+
 class StaticKeysNotAllowed(CredentialError):
     def __init__(self, profile: str) -> None:
         super().__init__(

@@ -4,7 +4,10 @@ token store, token refresh, and role credentials from the portal.
 The CLI keeps one token per sso-session in ~/.aws/sso/cache; a shared server keeps one
 per (console user, sso-session) — or per start URL for the legacy `sso_start_url` form —
 sealed in `SsoSecret`, so several users of one start URL never share a token. The
-sso-oidc client registration is cached the same way until `clientSecretExpiresAt`.
+sso-oidc client registration is cached the same way until `clientSecretExpiresAt`; when
+Identity Center no longer knows it (InvalidClientException: its state was reset, as the
+sandbox's is by a restart, or the secret lapsed early) the client registers again and
+the call is retried once, instead of failing until the cached expiry, 90 days on.
 Role credentials from GetRoleCredentials go to the ordinary session cache under a label
 that names the token they came from, so `aws sso logout` can drop exactly those.
 
@@ -17,10 +20,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 from botocore.parsers import ResponseParserError
@@ -45,6 +49,10 @@ REFRESH_WINDOW = timedelta(minutes=15)
 DEFAULT_SCOPES = ("sso:account:access",)
 # A generic `aws sso <operation>` given this as --access-token gets the session's token.
 TOKEN_PLACEHOLDER = "session"  # noqa: S105 (a placeholder word, not a secret)
+# sso-oidc's answer to an unknown client id or a wrong or expired client secret.
+INVALID_CLIENT = "InvalidClientException"
+
+T = TypeVar("T")
 
 
 class SsoError(CredentialError):
@@ -264,6 +272,70 @@ def store_registration(user_id: int, session: SsoSession, reg: Registration) -> 
     _store(user_id, SsoSecretKind.CLIENT, session.key, session.label, data, reg.expires_at)
 
 
+# --- the client registration ---------------------------------------------------------
+
+
+def registration(user_id: int, session: SsoSession) -> Registration:
+    """The stored client registration while it lasts, else a new one."""
+    return load_registration(user_id, session) or register(user_id, session)
+
+
+def register(user_id: int, session: SsoSession) -> Registration:
+    """RegisterClient, as the CLI does it; the registration replaces the stored one."""
+    oidc = oidc_client(session)
+    params: dict[str, Any] = {"clientName": _client_name(session), "clientType": "public"}
+    if session.scopes:
+        params["scopes"] = list(session.scopes)
+    try:
+        answer = call("RegisterClient", lambda: oidc.register_client(**params))
+    except ClientError as exc:
+        raise SsoError(str(exc), EXIT_SERVICE) from None
+    expires = datetime.fromtimestamp(int(answer["clientSecretExpiresAt"]), UTC)
+    fresh = Registration(answer["clientId"], answer["clientSecret"], expires, session.scopes)
+    store_registration(user_id, session, fresh)
+    return fresh
+
+
+def _client_name(session: SsoSession) -> str:
+    # The CLI's names: botocore-client-<session> or, for the legacy form, a timestamp.
+    return f"botocore-client-{session.name}" if session.name else f"botocore-client-{int(time.time())}"
+
+
+def is_invalid_client(exc: ClientError) -> bool:
+    return bool(exc.response.get("Error", {}).get("Code") == INVALID_CLIENT)
+
+
+def with_registration(
+    user_id: int, session: SsoSession, operation: Callable[[Registration], T]
+) -> tuple[Registration, T]:
+    """Run an sso-oidc call that authenticates with the client registration; when Identity
+    Center says the client is invalid or expired, register again and retry once."""
+    current = registration(user_id, session)
+    try:
+        return current, operation(current)
+    except ClientError as exc:
+        if not is_invalid_client(exc):
+            raise
+    fresh = register(user_id, session)
+    return fresh, operation(fresh)
+
+
+def authorize_device(user_id: int, session: SsoSession) -> tuple[Registration, dict[str, Any]]:
+    """StartDeviceAuthorization (the first call of `aws sso login`) with a registration
+    Identity Center accepts; the registration goes on to poll CreateToken with."""
+    oidc = oidc_client(session)
+    return with_registration(
+        user_id,
+        session,
+        lambda reg: call(
+            "StartDeviceAuthorization",
+            lambda: oidc.start_device_authorization(
+                clientId=reg.client_id, clientSecret=reg.client_secret, startUrl=session.start_url
+            ),
+        ),
+    )
+
+
 def role_label_prefix(session: SsoSession) -> str:
     return f"sso:{session.key}:"
 
@@ -308,7 +380,9 @@ def _refreshed(user_id: int, session: SsoSession, token: SsoToken) -> SsoToken |
             ),
         )
     except (ClientError, CredentialError):
-        return None  # as botocore: keep the current token while it lasts
+        # As botocore: keep the current token while it lasts. A refused client changes
+        # nothing here: its refresh token is bound to it, and login registers again.
+        return None
     fresh = token_from(answer, fallback_refresh=token.refresh_token)
     store_token(user_id, session, fresh)
     return fresh

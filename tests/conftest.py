@@ -10,7 +10,7 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,8 @@ PASSWORD = "correct horse battery staple"
 class Sandbox:
     url: str
     seed: Any
+    # The control secret of this start (sandbox/control.py), for configure_identity_center.
+    secret: str = field(repr=False)
 
 
 @pytest.fixture(scope="session")
@@ -37,9 +39,9 @@ def sandbox() -> Iterator[Sandbox]:
     process = SandboxProcess(port=settings.SANDBOX_PORT)
     process.start()
     try:
-        seed = seed_demo(process.url)
-        enforce_auth(process.url)
-        yield Sandbox(process.url, seed)
+        seed = seed_demo(process.url, secret=process.control_secret)
+        enforce_auth(process.url, secret=process.control_secret)
+        yield Sandbox(process.url, seed, process.control_secret)
     finally:
         process.stop()
 

@@ -10,7 +10,6 @@ browser, the logs or the audit record. It talks through the command's context.""
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -26,17 +25,9 @@ SLICE = 0.5
 
 def login(user_id: int, session: SsoSession, io: Sink) -> SsoToken | None:
     """The device flow; the stored token, or None when the user pressed Ctrl-C."""
-    registration = _registration(user_id, session)
     oidc = sso.oidc_client(session)
     try:
-        auth = sso.call(
-            "StartDeviceAuthorization",
-            lambda: oidc.start_device_authorization(
-                clientId=registration.client_id,
-                clientSecret=registration.client_secret,
-                startUrl=session.start_url,
-            ),
-        )
+        registration, auth = sso.authorize_device(user_id, session)
     except ClientError as exc:
         raise SsoError(
             f"{exc}\nCheck the start URL ({session.start_url}) and region ({session.region}) of "
@@ -54,29 +45,6 @@ def login(user_id: int, session: SsoSession, io: Sink) -> SsoToken | None:
 
 def _described(session: SsoSession) -> str:
     return f'sso-session "{session.name}"' if session.name else "the profile"
-
-
-def _registration(user_id: int, session: SsoSession) -> Registration:
-    cached = sso.load_registration(user_id, session)
-    if cached is not None:
-        return cached
-    oidc = sso.oidc_client(session)
-    params: dict[str, Any] = {"clientName": _client_name(session), "clientType": "public"}
-    if session.scopes:
-        params["scopes"] = list(session.scopes)
-    try:
-        answer = sso.call("RegisterClient", lambda: oidc.register_client(**params))
-    except ClientError as exc:
-        raise SsoError(str(exc), ExitCode.SERVICE) from None
-    expires = datetime.fromtimestamp(int(answer["clientSecretExpiresAt"]), UTC)
-    registration = Registration(answer["clientId"], answer["clientSecret"], expires, session.scopes)
-    sso.store_registration(user_id, session, registration)
-    return registration
-
-
-def _client_name(session: SsoSession) -> str:
-    # The CLI's names: botocore-client-<session> or, for the legacy form, a timestamp.
-    return f"botocore-client-{session.name}" if session.name else f"botocore-client-{int(time.time())}"
 
 
 def _show_verification(io: Sink, auth: dict[str, Any]) -> None:

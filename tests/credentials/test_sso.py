@@ -34,26 +34,30 @@ class IdentityCenter:
     region: str
     role_arns: dict[tuple[str, str], str]
     account_id: str
+    secret: str = field(repr=False)
 
     def configure(self, **config: Any) -> None:
         from sandbox.identitycenter.seed import configure_identity_center
 
-        configure_identity_center(self.url, **config)
+        configure_identity_center(self.url, secret=self.secret, **config)
 
 
 @pytest.fixture(scope="module")
 def identity_center(sandbox: Any) -> IdentityCenter:
     """The shared sandbox's Identity Center, with two directory users of our own."""
-    from sandbox.identitycenter.seed import DEMO_ASSIGNMENTS, _assignment, configure_identity_center
+    from sandbox.identitycenter.seed import demo_assignments
 
     seeded = sandbox.seed.identity_center
-    assignments = [_assignment(*pair, seeded.role_arns[pair]) for pair in DEMO_ASSIGNMENTS]
-    configure_identity_center(
-        sandbox.url, users=DIRECTORY, assignments={name: assignments for name in DIRECTORY}
+    center = IdentityCenter(
+        sandbox.url,
+        seeded.start_url,
+        seeded.region,
+        seeded.role_arns,
+        sandbox.seed.account_id,
+        sandbox.secret,
     )
-    return IdentityCenter(
-        sandbox.url, seeded.start_url, seeded.region, seeded.role_arns, sandbox.seed.account_id
-    )
+    center.configure(users=DIRECTORY, assignments={name: demo_assignments(seeded) for name in DIRECTORY})
+    return center
 
 
 @pytest.fixture
