@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 
 from console.env import ImproperlyConfiguredEnv, envbool, envint, envlist, envsecret, envstr
+from console.origins import OriginError, https_origins, local_origins, normalize_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_DIR = Path(envstr("CONSOLE_LOCAL_DIR", str(BASE_DIR / ".local")))
@@ -52,9 +53,27 @@ CONSOLE_ENCRYPTION_KEYS = _secret(
 DEBUG = envbool("DEBUG", False)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if LOCAL else [])
 if "*" in ALLOWED_HOSTS and not LOCAL:
-    # "*" would also switch off the websocket Origin check (AllowedHostsOriginValidator).
+    # "*" would let any Host header through, and with it any https_origins() default.
     raise ImproperlyConfiguredEnv("ALLOWED_HOSTS must not contain * in production")
-CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+# The console's own origins (scheme://host[:port]), compared whole by the websocket
+# Origin check and by Django's CSRF check: another port or scheme of the same host is
+# another site. Locally: http on PORT under each loopback name; in production: https on
+# each exact ALLOWED_HOSTS name. CSRF_TRUSTED_ORIGINS is the older name of the setting.
+try:
+    CONSOLE_ORIGINS = normalize_origins(
+        envlist(
+            "CONSOLE_ORIGINS",
+            envlist(
+                "CSRF_TRUSTED_ORIGINS",
+                local_origins(envint("PORT", 8000)) if LOCAL else https_origins(ALLOWED_HOSTS),
+            ),
+        )
+    )
+except OriginError as exc:
+    raise ImproperlyConfiguredEnv(f"CONSOLE_ORIGINS: {exc}") from None
+if not CONSOLE_ORIGINS:
+    raise ImproperlyConfiguredEnv("CONSOLE_ORIGINS is empty: name the origin(s) browsers use, https://host")
+CSRF_TRUSTED_ORIGINS = CONSOLE_ORIGINS
 
 INSTALLED_APPS = [
     "daphne",
