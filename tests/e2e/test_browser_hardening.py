@@ -1,6 +1,6 @@
-"""The page as an attacker would try it, in a real Chromium: a strict CSP with nothing
-violating it, no secret left in browser storage, terminal replies never typed as input,
-and links that ask before they open."""
+"""The page as an attacker would try it, in a real Chromium under the console's real CSP
+(`strict_page`): nothing violating the policy, no secret left in browser storage,
+terminal replies never typed as input, and links that ask before they open."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import json
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import TERMINAL_TEXT
+from tests.e2e.conftest import TERMINAL_TEXT, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -30,27 +30,36 @@ STORAGE = """() => {
 }"""
 
 
+PROMPTS = f"() => ({TERMINAL_TEXT})().split('aws-console $').length - 1"
+
+
 def sign_in(page, username="alice"):
     page.goto("/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_function("document.body.dataset.connected === 'true'")
-    page.wait_for_function(f"({TERMINAL_TEXT})().includes('aws-console $')")
+    wait_until(page, "() => document.body.dataset.connected === 'true'")
+    wait_until(page, PROMPTS)
 
 
 def run_and_wait(page, command):
+    """Type a command and wait for the prompt after it."""
+    prompts = page.evaluate(PROMPTS)
     page.keyboard.type(command)
     page.keyboard.press("Enter")
-    page.wait_for_function("document.body.dataset.running === 'true'")
-    page.wait_for_function("document.body.dataset.running === 'false'")
+    wait_until(
+        page,
+        f"(n) => document.body.dataset.running === 'false' && ({PROMPTS})() > n",
+        prompts,
+    )
 
 
 def violations(page):
     return page.evaluate("window.__cspViolations")
 
 
-def test_it_serves_every_page_under_a_strict_csp_with_nothing_violating_it(page, alice):
+def test_it_serves_every_page_under_a_strict_csp_with_nothing_violating_it(strict_page, alice):
+    page = strict_page
     page.add_init_script(WATCH_CSP)
     response = page.goto("/accounts/login/")
     policy = response.headers["content-security-policy"]
@@ -74,7 +83,8 @@ def test_it_serves_every_page_under_a_strict_csp_with_nothing_violating_it(page,
     assert page.console_errors == []
 
 
-def test_it_keeps_no_typed_secret_and_no_history_after_sign_out(page, alice):
+def test_it_keeps_no_typed_secret_and_no_history_after_sign_out(strict_page, alice):
+    page = strict_page
     page.goto("/accounts/login/")
     # Left behind by the old page (raw lines) and by another user who did not sign out.
     page.evaluate(
@@ -118,7 +128,8 @@ QUERIES = (
 )
 
 
-def test_it_never_turns_terminal_replies_into_input(page, alice):
+def test_it_never_turns_terminal_replies_into_input(strict_page, alice):
+    page = strict_page
     sign_in(page)
     page.evaluate("window.__sent = []; window.consoleTerminal.term.onData((d) => window.__sent.push(d));")
     page.evaluate(f"new Promise((done) => window.consoleTerminal.term.write('\\r\\n{QUERIES}', done))")
@@ -161,7 +172,8 @@ def click_link(page, text):
     page.mouse.click(x, y)
 
 
-def test_it_asks_before_opening_any_link_and_shows_where_it_goes(page, alice, stack):
+def test_it_asks_before_opening_any_link_and_shows_where_it_goes(strict_page, alice, stack):
+    page = strict_page
     sign_in(page)
     shown = "https://console.aws.amazon.com/"
     own = f"{stack.url}/healthz"
@@ -179,7 +191,6 @@ def test_it_asks_before_opening_any_link_and_shows_where_it_goes(page, alice, st
     page.context.on("page", lambda new: opened.append(new))
     page.once("dialog", lambda d: answer(d, False))
     click_link(page, shown)
-    page.wait_for_function("true")
     page.wait_for_timeout(300)
     assert len(asked) == 1
     assert "https://evil.example/steal" in asked[0]
