@@ -51,7 +51,9 @@ def local_origins(port: int) -> list[str]:
 def https_origins(hosts: list[str]) -> list[str]:
     """A production default: https on the default port for each exact name in
     ALLOWED_HOSTS (wildcard entries name no single origin, so they are skipped)."""
-    return normalize_origins([f"https://{host}" for host in hosts if host and not host.startswith((".", "*"))])
+    return normalize_origins(
+        [f"https://{host}" for host in hosts if host and not host.startswith((".", "*"))]
+    )
 
 
 def origin_allowed(origin: str | None, allowed: list[str]) -> bool:

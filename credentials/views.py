@@ -20,7 +20,9 @@ def import_files(request: HttpRequest) -> JsonResponse:
     if not form.is_valid():
         return JsonResponse({"error": form.first_error()}, status=400)
     try:
-        result = services.import_files(request.user, form.cleaned_data["config"], form.cleaned_data["credentials"])
+        result = services.import_files(
+            request.user, form.cleaned_data["config"], form.cleaned_data["credentials"]
+        )
     except ConfigFileError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
     return JsonResponse({"saved": result.saved, "refused": result.refused, "ignored": result.ignored})

@@ -87,11 +87,13 @@ def test_it_keeps_no_typed_secret_and_no_history_after_sign_out(strict_page, ali
     page = strict_page
     page.goto("/accounts/login/")
     # Left behind by the old page (raw lines) and by another user who did not sign out.
+    left_behind = {
+        "consoleTerminal.history": [f"export AWS_SECRET_ACCESS_KEY={SECRET}"],
+        "consoleTerminal.history.999999": ["aws s3 ls s3://bobs-bucket"],
+    }
     page.evaluate(
-        f"""() => {{
-        localStorage.setItem('consoleTerminal.history', JSON.stringify(['export AWS_SECRET_ACCESS_KEY={SECRET}']));
-        localStorage.setItem('consoleTerminal.history.999999', JSON.stringify(['aws s3 ls s3://bobs-bucket']));
-    }}"""
+        "(items) => Object.entries(items).forEach(([k, v]) => localStorage.setItem(k, JSON.stringify(v)))",
+        left_behind,
     )
     sign_in(page)
     run_and_wait(page, f"aws configure set aws_secret_access_key {SECRET}")

@@ -50,7 +50,11 @@ async def test_it_compares_origins_with_the_configured_ones(alice, settings):
     comm, connected, _ = await open_terminal(alice, origin=b"https://console.example.com")
     assert connected
     await comm.disconnect()
-    for other in (b"http://console.example.com", b"https://console.example.com:8443", b"http://localhost:8000"):
+    for other in (
+        b"http://console.example.com",
+        b"https://console.example.com:8443",
+        b"http://localhost:8000",
+    ):
         _, connected, _ = await open_terminal(alice, origin=other)
         assert connected is False, other
 
@@ -81,7 +85,9 @@ async def test_it_accepts_a_bearer_token_without_or_with_any_origin(alice):
 
 
 async def test_it_judges_a_bearer_connection_by_its_token_not_the_cookie(alice):
-    comm, connected, _ = await open_terminal(alice, token="awsc_not-a-real-token", origin=b"https://evil.example")
+    comm, connected, _ = await open_terminal(
+        alice, token="awsc_not-a-real-token", origin=b"https://evil.example"
+    )
     assert connected
     assert await comm.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
 
