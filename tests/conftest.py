@@ -147,6 +147,7 @@ def stack(
     log_dir = tmp_path_factory.mktemp("stack-logs")
     worker = _start_worker(env, log_dir)
     port = _free_port()
+    env["PORT"] = str(port)  # the server's own origins (CONSOLE_ORIGINS) follow its port
     web_log = open(log_dir / "web.log", "ab")  # noqa: SIM115
     web = subprocess.Popen(
         web_command("127.0.0.1", port),
