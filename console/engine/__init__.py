@@ -27,6 +27,7 @@ from console.output import (
     UnsupportedTimestampFormat,
     stream_pages,
 )
+from console.output.controls import show_controls
 
 EXIT_OK = 0
 EXIT_PARSE = 252
@@ -118,8 +119,10 @@ def report_failure(sink: Sink, exc: Exception) -> int:
 
 
 def fail(sink: Sink, message: str, code: int, leading_newline: bool = True) -> int:
-    # The CLI writes a blank line before service and validation errors.
-    sink.write("stderr", ("\n" if leading_newline else "") + message.rstrip("\n") + "\n")
+    # The CLI writes a blank line before service and validation errors. AWS's messages
+    # echo AWS data (names, keys): shown with control characters visible (output/controls.py).
+    message = show_controls(message.rstrip("\n"))
+    sink.write("stderr", ("\n" if leading_newline else "") + message + "\n")
     return code
 
 

@@ -24,6 +24,7 @@ from botocore.exceptions import (
 
 from console.interpreter import S3Command
 from console.interpreter.s3commands import split_s3_path
+from console.output.controls import VisibleWriter
 
 from . import CALL_FAILURES, EXIT_OK, EXIT_OTHER, Sink, Target, fail, report_failure
 from .s3objects import Transfer, paginate, run_transfer
@@ -42,6 +43,7 @@ def run_s3_command(
 ) -> int:
     """Run one `aws s3` command; returns the exit code. `target` is accepted for the
     same signature as `run_invocation`: this output does not depend on the width."""
+    sink = VisibleWriter(sink)  # keys and messages are AWS data, shown, never obeyed
     try:
         client, _ = make_client(command)
         return _RUNNERS[command.name](command, client, sink)

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from console.engine import Cancelled, ConfigurationError, Target, run_invocation
-from console.engine.debuglog import debug_to
+from console.engine.debuglog import debug_to, without_broker_calls
 from console.engine.s3 import run_s3_command
 from console.interpreter import Builtin, CommandError, Invocation, S3Command, Skeleton, parse_command
 from console.runs import builtins, notify, prompts, services
@@ -203,10 +203,11 @@ def _run_command(run: CommandRun, sink: RunSink) -> int:
         sink.write("stdout", parsed.text)
         return 0
     target = Target(width=run.cols, tty=run.source == RunSource.TERMINAL)
-    with debug_to(sink, parsed.options.debug):
+    with debug_to(sink, parsed.options.debug) as debug:
+        make_client = without_broker_calls(debug, _client_factory(run, sink))
         if isinstance(parsed, S3Command):  # the CLI's high-level `aws s3` commands
-            return run_s3_command(parsed, _client_factory(run, sink), sink, target)
-        return run_invocation(parsed, _client_factory(run, sink), sink, target)
+            return run_s3_command(parsed, make_client, sink, target)
+        return run_invocation(parsed, make_client, sink, target)
 
 
 def _client_factory(run: CommandRun, sink: RunSink | None = None) -> Any:
