@@ -21,6 +21,7 @@ from botocore.parsers import ResponseParserError
 
 from console.interpreter import Invocation
 from console.output import (
+    DEFAULT_QUERY_LIMIT,
     FormatError,
     InvalidQuery,
     UnsupportedOutput,
@@ -67,6 +68,7 @@ class Target:
 
     width: int = 80
     tty: bool = False
+    query_limit: int | None = DEFAULT_QUERY_LIMIT  # bytes a --query may build (output/querylimit.py)
 
     def color(self, option: str) -> bool:
         return option == "on" or (option == "auto" and self.tty)
@@ -89,6 +91,7 @@ def run_invocation(
             title=invocation.operation_name,
             width=target.width,
             color=target.color(options.color),
+            query_limit=target.query_limit,
         )
         for chunk in chunks:
             sink.write("stdout", chunk)

@@ -202,7 +202,9 @@ def _run_command(run: CommandRun, sink: RunSink) -> int:
     if isinstance(parsed, Skeleton):  # --generate-cli-skeleton: no credentials, no AWS call
         sink.write("stdout", parsed.text)
         return 0
-    target = Target(width=run.cols, tty=run.source == RunSource.TERMINAL)
+    target = Target(
+        width=run.cols, tty=run.source == RunSource.TERMINAL, query_limit=settings.CONSOLE_QUERY_MAX_BYTES
+    )
     with debug_to(sink, parsed.options.debug) as debug:
         make_client = without_broker_calls(debug, _client_factory(run, sink))
         if isinstance(parsed, S3Command):  # the CLI's high-level `aws s3` commands
