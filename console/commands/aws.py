@@ -6,13 +6,14 @@ botocore's retries show as a dim line on this command's stderr only."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from typing import Any
 
 from console.commands.context import CommandContext
 from console.commands.failures import report
 from console.engine import CALL_FAILURES, OutputFormat, run_invocation
-from console.engine.debuglog import debug_to
+from console.engine.debuglog import DebugLog, debug_to
 from console.engine.s3 import run_s3_command
 from console.interpreter import Invocation, S3Command
 from credentials import broker, retries, sso
@@ -22,9 +23,10 @@ from credentials.types import ResolvedSession
 
 
 def run_operation(invocation: Invocation, ctx: CommandContext) -> int:
-    with debug_to(ctx, invocation.options.debug):
+    with debug_to(ctx, invocation.options.debug) as debug:
         try:
-            session, client = connect(ctx, invocation.service_name)
+            with _hidden(debug):  # the broker's own calls are not the command's requests
+                session, client = connect(ctx, invocation.service_name)
             if invocation.service_name == "sso":
                 parameters = sso.with_access_token(invocation.parameters, session.access_token)
                 invocation = dataclasses.replace(invocation, parameters=parameters)
@@ -34,12 +36,17 @@ def run_operation(invocation: Invocation, ctx: CommandContext) -> int:
 
 
 def run_s3(command: S3Command, ctx: CommandContext) -> int:
-    with debug_to(ctx, command.options.debug):
+    with debug_to(ctx, command.options.debug) as debug:
         try:
-            _, client = connect(ctx, "s3")
+            with _hidden(debug):
+                _, client = connect(ctx, "s3")
         except (CredentialError, *CALL_FAILURES) as exc:
             return report(ctx, exc)
         return run_s3_command(command, client, ctx)
+
+
+def _hidden(debug: DebugLog | None) -> contextlib.AbstractContextManager[None]:
+    return contextlib.nullcontext() if debug is None else debug.hidden()
 
 
 def connect(ctx: CommandContext, service: str) -> tuple[ResolvedSession, Any]:

@@ -21,12 +21,14 @@ from botocore.parsers import ResponseParserError
 from console.errors import ConsoleError, ExitCode, failure_text
 from console.interpreter import Invocation
 from console.output import (
+    DEFAULT_QUERY_LIMIT,
     FormatError,
     InvalidQuery,
     UnsupportedOutput,
     UnsupportedTimestampFormat,
     stream_pages,
 )
+from console.output.controls import show_controls
 
 
 class Sink(Protocol):
@@ -50,6 +52,7 @@ class Target:
 
     width: int = 80
     tty: bool = False
+    query_limit: int | None = DEFAULT_QUERY_LIMIT  # bytes a --query may build (output/querylimit.py)
 
     def color(self, option: str) -> bool:
         return option == "on" or (option == "auto" and self.tty)
@@ -80,6 +83,7 @@ def run_invocation(
             width=target.width,
             color=target.color(options.color),
             timestamp_format=fmt.timestamp_format,
+            query_limit=target.query_limit,
         )
         for chunk in chunks:
             sink.write("stdout", chunk)
@@ -112,9 +116,11 @@ def as_console_error(exc: Exception) -> ConsoleError:
 
 
 def report_failure(sink: Sink, exc: Exception) -> int:
-    """The one place a failure is written, as the AWS CLI writes it; returns its exit code."""
+    """The one place a failure is written, as the AWS CLI writes it; returns its exit code.
+    AWS's messages echo AWS data (names, keys): shown with control characters visible."""
     error = as_console_error(exc)
-    sink.write("stderr", failure_text(error.message, leading_newline=error.leading_newline))
+    message = show_controls(error.message)
+    sink.write("stderr", failure_text(message, leading_newline=error.leading_newline))
     return error.exit_code
 
 

@@ -25,6 +25,7 @@ from botocore.exceptions import (
 from console.errors import ConsoleError, ExitCode
 from console.interpreter import S3Command
 from console.interpreter.s3commands import split_s3_path
+from console.output.controls import VisibleWriter
 
 from . import CALL_FAILURES, Sink, report_failure
 from .s3objects import Transfer, paginate, run_transfer
@@ -42,6 +43,7 @@ class GeneralFailure(ConsoleError):
 def run_s3_command(command: S3Command, client: Any, sink: Sink) -> int:
     """Run one `aws s3` command with an S3 client; returns the exit code. The output does
     not depend on the terminal's width or the profile's output format."""
+    sink = VisibleWriter(sink)  # keys and messages are AWS data, shown, never obeyed
     try:
         return _RUNNERS[command.name](command, client, sink)
     except CALL_FAILURES as exc:

@@ -230,5 +230,7 @@ def context_for(run: CommandRun, io: CommandIO) -> CommandContext:
         caller=Caller(run.user, str(run.pk), run.terminal_id, run.source),
         io=StdinAnswers(run, io) if run.source == RunSource.API else io,
         environment=RunEnvironment(run.user, run.terminal_id),
-        target=Target(width=run.cols, tty=run.source == RunSource.TERMINAL),
+        target=Target(
+            width=run.cols, tty=run.source == RunSource.TERMINAL, query_limit=settings.CONSOLE_QUERY_MAX_BYTES
+        ),
     )
