@@ -8,8 +8,8 @@ import tracemalloc
 
 import jmespath
 import pytest
-from console.output.benchmark import in_memory_pages
 
+from bench.formatting import in_memory_pages
 from console.output import FormatError, OutputLimitExceeded, QueryTooLarge, format_response, stream_pages
 from console.output.querylimit import bounded_search
 
