@@ -283,6 +283,12 @@ class SandboxProcess:
         self.control_secret = control.generate_secret()
         env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
         env[control.SECRET_ENV] = self.control_secret
+        # moto's request recorder writes to ./moto_recording by default, and a recording
+        # holds every request (signatures, the control header): keep it in a private
+        # temporary folder, never in the project's tree.
+        env.setdefault(
+            "MOTO_RECORDER_FILEPATH", os.path.join(tempfile.mkdtemp(prefix="sandbox-"), "moto_recording")
+        )
         command = [
             sys.executable,
             "-m",
