@@ -43,12 +43,27 @@ def _botocore_services() -> tuple[str, ...]:
 
 @functools.cache
 def service_table() -> dict[str, str | None]:
-    """CLI command name -> botocore service name (None for hand-written top-level commands)."""
-    table: dict[str, str | None] = {cz.SERVICE_RENAMES.get(name, name): name for name in _botocore_services()}
-    table.update(cz.HIDDEN_SERVICE_ALIASES)
-    table.update(dict.fromkeys(cz.CUSTOM_TOP_LEVEL_COMMANDS))
-    table[cz.CONFIGURE_COMMAND] = None
-    return dict(sorted(table.items()))
+    """CLI command name -> botocore service name (None for hand-written top-level commands),
+    in the order of the CLI's own table (see `cz.APPENDED_TOP_LEVEL_ORDER`)."""
+    services = _botocore_services()
+    table: dict[str, str | None] = {name: name for name in services if name not in cz.SERVICE_RENAMES}
+    appended = _appended_commands(services)
+    order = {name: at for at, name in enumerate(cz.APPENDED_TOP_LEVEL_ORDER)}
+    for name in sorted(appended, key=lambda name: (order.get(name, len(order)), name)):
+        table[name] = appended[name]
+    return table
+
+
+def _appended_commands(services: tuple[str, ...]) -> dict[str, str | None]:
+    """What the CLI's handlers add to the generated table: renamed services, the hidden
+    alias, the hand-written commands."""
+    appended: dict[str, str | None] = {
+        cz.SERVICE_RENAMES[name]: name for name in services if name in cz.SERVICE_RENAMES
+    }
+    appended.update(cz.HIDDEN_SERVICE_ALIASES)
+    appended.update(dict.fromkeys(cz.CUSTOM_TOP_LEVEL_COMMANDS))
+    appended[cz.CONFIGURE_COMMAND] = None
+    return appended
 
 
 def visible_services() -> list[str]:
