@@ -335,7 +335,7 @@ LINES: list[str] = [
     *each("aws servicediscovery list-namespaces", EXACT),
     *each("aws ram get-resource-shares --resource-owner SELF", EXACT),
     "aws ram get-resource-shares",
-    *each("aws application-autoscaling describe-scalable-targets --service-namespace ecs", EXACT),
+    *each("aws application-autoscaling describe-scalable-targets --service-namespace dynamodb", EXACT),
     *each("aws swf list-domains --registration-status REGISTERED", EXACT),
     "aws swf describe-domain --name nope",
     *each("aws guardduty list-detectors", EXACT),

@@ -234,9 +234,9 @@ def _ram(client: Client) -> None:
 
 def _application_autoscaling(client: Client) -> None:
     client("application-autoscaling").register_scalable_target(
-        ServiceNamespace="ecs",
-        ResourceId="service/compat-cluster/web",
-        ScalableDimension="ecs:service:DesiredCount",
+        ServiceNamespace="dynamodb",
+        ResourceId="table/compat-empty",
+        ScalableDimension="dynamodb:table:ReadCapacityUnits",
         MinCapacity=1,
         MaxCapacity=4,
     )
