@@ -309,7 +309,6 @@ LINES: list[str] = [
     *each("aws iot list-thing-types", EXACT),
     "aws iot list-things --max-items 2",
     "aws iot list-things --max-items 2 --output text",
-    "aws iot list-things --starting-token $iot_token --query 'things[].thingName' --output text",
     "aws iot list-things --query 'max_by(things, &to_number(attributes.\"étage\")).thingName'",
     "aws iot describe-thing --thing-name nope",
     *each("aws elb describe-load-balancers", EXACT),

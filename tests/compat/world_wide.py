@@ -311,7 +311,6 @@ def _tokens(client: Client) -> dict[str, Any]:
 
     return {
         "iam_token": token("iam", "list_users", PathPrefix="/compat/"),
-        "iot_token": token("iot", "list_things"),
         "ssm_token": token("ssm", "get_parameters_by_path", Path="/compat/app"),
     }
 
