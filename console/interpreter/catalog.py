@@ -9,8 +9,10 @@ lookups.
 from __future__ import annotations
 
 import functools
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from botocore import xform_name
 from botocore.exceptions import DataNotFoundError
@@ -31,17 +33,38 @@ class Command:
     removed: frozenset[str] = frozenset()
 
 
+T = TypeVar("T")
+
+# One lock for every table: a worker runs several commands at once, and four cold runs of
+# the same service would otherwise each load its model (a second of CPU for ec2, held in
+# long json decodes), starving the threads that heartbeat for the runs.
+_building = threading.RLock()
+
+
+def once(build: Callable[..., T]) -> Callable[..., T]:
+    """functools.cache, but a table is built once even when threads ask for it together."""
+    cached = functools.cache(build)
+
+    @functools.wraps(build)
+    def lookup(*args: Any) -> T:
+        with _building:
+            return cached(*args)
+
+    lookup.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return lookup
+
+
 @functools.cache
 def loader() -> Loader:
     return Loader(extra_search_paths=[Loader.BUILTIN_DATA_PATH], include_default_search_paths=False)
 
 
-@functools.cache
+@once
 def _botocore_services() -> tuple[str, ...]:
     return tuple(loader().list_available_services("service-2"))
 
 
-@functools.cache
+@once
 def service_table() -> dict[str, str | None]:
     """CLI command name -> botocore service name (None for hand-written top-level commands),
     in the order of the CLI's own table (see `cz.APPENDED_TOP_LEVEL_ORDER`)."""
@@ -75,7 +98,7 @@ def visible_services() -> list[str]:
     ]
 
 
-@functools.cache
+@once
 def service_model(botocore_name: str) -> ServiceModel:
     return ServiceModel(loader().load_service_model(botocore_name, "service-2"), botocore_name)
 
@@ -92,7 +115,7 @@ def _optional_model(botocore_name: str, type_name: str) -> dict[str, Any]:
         return {}
 
 
-@functools.cache
+@once
 def _paginators(botocore_name: str) -> dict[str, Any]:
     return _optional_model(botocore_name, "paginators-1").get("pagination", {})
 
@@ -101,12 +124,12 @@ def paginator_config(botocore_name: str, operation: str) -> dict[str, Any] | Non
     return _paginators(botocore_name).get(operation)
 
 
-@functools.cache
+@once
 def has_waiters(botocore_name: str) -> bool:
     return bool(_optional_model(botocore_name, "waiters-2").get("waiters"))
 
 
-@functools.cache
+@once
 def command_table(cli_service: str) -> dict[str, Command]:
     """The CLI's command table for a service, in the CLI's order (model order, then extras)."""
     botocore_name = service_table()[cli_service]

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import botocore
@@ -207,3 +208,23 @@ def test_it_imports_neither_django_nor_awscli():
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_it_builds_a_model_once_when_runs_ask_for_it_together() -> None:
+    """A worker runs several commands at once; four cold `ec2` lines must not each load
+    the model (the duplicated CPU starved the runs' heartbeats in the compat suite)."""
+    catalog.service_model.cache_clear()  # type: ignore[attr-defined]
+    start = threading.Barrier(4)
+    models: list[object] = []
+
+    def ask() -> None:
+        start.wait()
+        models.append(catalog.service_model("ec2"))
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(models) == 4
+    assert all(model is models[0] for model in models)
