@@ -14,7 +14,8 @@ COPY . .
 RUN STATIC_ROOT=/app/staticfiles CONSOLE_LOCAL_DIR=/tmp/build python manage.py collectstatic --noinput \
     && rm -rf /tmp/build
 ENV STATIC_ROOT=/app/staticfiles
-RUN useradd --create-home console && mkdir -p /state && chown console /state
+# /control: the sandbox writes its control secret there (a volume only it and setup mount).
+RUN useradd --create-home console && mkdir -p /state /control && chown console /state /control
 USER console
 ENV CONSOLE_LOCAL_DIR=/state
 EXPOSE 8000

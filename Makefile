@@ -37,9 +37,10 @@ static/vendor/.installed: package.json package-lock.json scripts/vendor_static.s
 browser: ## Install Debian's Chromium for the browser tests if it is missing
 	@bash scripts/ensure_chromium.sh
 
-lint: venv ## Ruff format check and lint
+lint: venv ## Ruff format check and lint, and the import contracts (pyproject.toml)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 
 typecheck: venv ## mypy on console/ and credentials/
 	$(VENV)/bin/mypy console credentials

@@ -50,7 +50,7 @@ def measure_parse(rounds: int) -> None:
 
 
 def measure_formatting() -> None:
-    from console.output.benchmark import time_formatting
+    from bench.formatting import time_formatting
 
     print(f"Formatting {ITEMS:,} paginated records in process (10 pages):")
     for output, figures in time_formatting(ITEMS, 1_000).items():

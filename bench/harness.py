@@ -15,7 +15,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +79,8 @@ class Console:
     seed: Any
     web_url: str
     token: str
+    # The sandbox's control secret, for moto's model data (bench/latency.py).
+    sandbox_secret: str = field(repr=False, default="")
 
     def terminal(self) -> Any:
         from websockets.sync.client import connect
@@ -100,14 +102,14 @@ def running_console() -> Iterator[Console]:
     from sandbox.server import SandboxProcess
 
     with SandboxProcess(port=int(os.environ["SANDBOX_PORT"])) as sandbox:
-        seed = seed_demo(sandbox.url)
+        seed = seed_demo(sandbox.url, secret=sandbox.control_secret)
         user = demo.ensure_demo_user(demo.generate_password(), username="bench")
         demo.install_sandbox_profiles(user, seed, sandbox.url)
-        enforce_auth(sandbox.url)
+        enforce_auth(sandbox.url, secret=sandbox.control_secret)
         token = create_token(user, name="bench")
         children, web_url = _start_stack(dict(os.environ))
         try:
-            yield Console(sandbox.url, seed, web_url, token)
+            yield Console(sandbox.url, seed, web_url, token, sandbox.control_secret)
         finally:
             for child in children:
                 child.terminate()
@@ -116,15 +118,15 @@ def running_console() -> Iterator[Console]:
 
 
 def _clear_namespace() -> None:
-    from console.runs import queue
+    from console.runs import workers
 
-    client = queue.redis_client()
+    client = workers.redis_client()
     for key in client.scan_iter(f"{os.environ['CONSOLE_REDIS_PREFIX']}*"):
         client.delete(key)
 
 
 def _start_stack(env: dict[str, str]) -> tuple[list[subprocess.Popen[bytes]], str]:
-    from console.runs import queue
+    from console.runs import workers
 
     _clear_namespace()
     port = free_port()
@@ -143,7 +145,7 @@ def _start_stack(env: dict[str, str]) -> tuple[list[subprocess.Popen[bytes]], st
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"{url}/healthz", timeout=1)
-            if queue.live_workers():
+            if workers.live_workers():
                 return children, url
         except OSError:
             pass

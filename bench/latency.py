@@ -58,9 +58,14 @@ def measure_side_by_side(console: harness.Console, rounds: int) -> tuple[list[fl
     return raw, timed
 
 
-def assume_role_calls(sandbox_url: str) -> int:
-    """How many AssumeRole calls the sandbox has answered (moto's model data)."""
-    with urllib.request.urlopen(f"{sandbox_url}/moto-api/data.json", timeout=10) as answer:
+def assume_role_calls(console: harness.Console) -> int:
+    """How many AssumeRole calls the sandbox has answered (moto's model data, a control path)."""
+    from sandbox import control
+
+    request = urllib.request.Request(
+        f"{console.sandbox_url}/moto-api/data.json", headers={control.HEADER: console.sandbox_secret}
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
         return len(json.load(answer).get("sts", {}).get("AssumedRole", []))
 
 
@@ -70,9 +75,9 @@ def measure_role_profile(console: harness.Console, rounds: int) -> tuple[list[fl
     command = "aws sts get-caller-identity --profile admin"
     with console.terminal() as ws:
         _run(ws, command)  # the cold one assumes the role
-        before = assume_role_calls(console.sandbox_url)
+        before = assume_role_calls(console)
         timed = [_run(ws, command) for _ in range(rounds)]
-    return timed, assume_role_calls(console.sandbox_url) - before
+    return timed, assume_role_calls(console) - before
 
 
 def _run(ws: Any, command: str = "aws sts get-caller-identity") -> float:

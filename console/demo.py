@@ -74,12 +74,15 @@ def install_sso_profile(user: Any, seed: Any, sandbox_url: str) -> None:
     )
 
 
-def setup_sandbox_demo(sandbox_url: str, password: str) -> Any:
-    """Seed a fresh sandbox, give the demo user its profiles, then switch IAM on."""
+def setup_sandbox_demo(sandbox_url: str, password: str, control_secret: str) -> Any:
+    """Seed a fresh sandbox, give the demo user its profiles, then switch IAM on.
+    `control_secret` is the one the sandbox was started with (sandbox/control.py): only
+    the seeder holds it, never the web or worker processes."""
     from sandbox.seed import enforce_auth, seed_demo
 
     user = ensure_demo_user(password)
-    seed = seed_demo(sandbox_url, sso_password=password)  # the directory user `demo` too
+    # The directory user `demo` gets the same password.
+    seed = seed_demo(sandbox_url, secret=control_secret, sso_password=password)
     install_sandbox_profiles(user, seed, sandbox_url)
-    enforce_auth(sandbox_url)
+    enforce_auth(sandbox_url, secret=control_secret)
     return user

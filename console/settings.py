@@ -10,9 +10,11 @@ import os
 import secrets
 from pathlib import Path
 
+import csp.constants as csp
 import dj_database_url
 
 from console.env import ImproperlyConfiguredEnv, envbool, envint, envlist, envsecret, envstr
+from console.origins import OriginError, https_origins, local_origins, normalize_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_DIR = Path(envstr("CONSOLE_LOCAL_DIR", str(BASE_DIR / ".local")))
@@ -52,9 +54,27 @@ CONSOLE_ENCRYPTION_KEYS = _secret(
 DEBUG = envbool("DEBUG", False)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if LOCAL else [])
 if "*" in ALLOWED_HOSTS and not LOCAL:
-    # "*" would also switch off the websocket Origin check (AllowedHostsOriginValidator).
+    # "*" would let any Host header through, and with it any https_origins() default.
     raise ImproperlyConfiguredEnv("ALLOWED_HOSTS must not contain * in production")
-CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+# The console's own origins (scheme://host[:port]), compared whole by the websocket
+# Origin check and by Django's CSRF check: another port or scheme of the same host is
+# another site. Locally: http on PORT under each loopback name; in production: https on
+# each exact ALLOWED_HOSTS name. CSRF_TRUSTED_ORIGINS is the older name of the setting.
+try:
+    CONSOLE_ORIGINS = normalize_origins(
+        envlist(
+            "CONSOLE_ORIGINS",
+            envlist(
+                "CSRF_TRUSTED_ORIGINS",
+                local_origins(envint("PORT", 8000)) if LOCAL else https_origins(ALLOWED_HOSTS),
+            ),
+        )
+    )
+except OriginError as exc:
+    raise ImproperlyConfiguredEnv(f"CONSOLE_ORIGINS: {exc}") from None
+if not CONSOLE_ORIGINS:
+    raise ImproperlyConfiguredEnv("CONSOLE_ORIGINS is empty: name the origin(s) browsers use, https://host")
+CSRF_TRUSTED_ORIGINS = CONSOLE_ORIGINS
 
 INSTALLED_APPS = [
     "daphne",
@@ -65,6 +85,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "csp",
     "console",
     "console.runs",
     "console.terminal",
@@ -74,6 +95,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -195,6 +218,8 @@ CELERY_BEAT_SCHEDULE = {
 CONSOLE_MAX_COMMAND_LENGTH = envint("CONSOLE_MAX_COMMAND_LENGTH", 100_000)
 CONSOLE_MAX_FRAME_BYTES = envint("CONSOLE_MAX_FRAME_BYTES", 256 * 1024)
 CONSOLE_RUN_TIMEOUT = envint("CONSOLE_RUN_TIMEOUT", 600)
+# The most a --query may build for one result, in bytes (console/output/querylimit.py).
+CONSOLE_QUERY_MAX_BYTES = envint("CONSOLE_QUERY_MAX_BYTES", 16 * 1024 * 1024)
 CONSOLE_HEARTBEAT_SECONDS = envint("CONSOLE_HEARTBEAT_SECONDS", 5)
 CONSOLE_LOST_AFTER = envint("CONSOLE_LOST_AFTER", 30)
 CONSOLE_QUEUE_TIMEOUT = envint("CONSOLE_QUEUE_TIMEOUT", 45)
@@ -204,6 +229,9 @@ CONSOLE_API_WAIT_SECONDS = envint("CONSOLE_API_WAIT_SECONDS", 120)
 CONSOLE_SANDBOX = envbool("CONSOLE_SANDBOX", LOCAL)
 SANDBOX_PORT = envint("SANDBOX_PORT", 5000)
 CONSOLE_SANDBOX_URL = envstr("CONSOLE_SANDBOX_URL", f"http://127.0.0.1:{SANDBOX_PORT}")
+# For `manage.py setup_demo` only, seeding a sandbox another process started (compose);
+# runstack holds the secret of the sandbox it starts in memory and needs none.
+CONSOLE_SANDBOX_CONTROL_SECRET = envsecret("CONSOLE_SANDBOX_CONTROL_SECRET", "")
 # Static access keys in profiles: only where an administrator allows them.
 CONSOLE_ALLOW_STATIC_KEYS = envbool("CONSOLE_ALLOW_STATIC_KEYS", CONSOLE_SANDBOX)
 # The host's own instance role (IMDSv2), lent to users only when an administrator says so.
@@ -224,6 +252,49 @@ if not LOCAL:
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts and styles from our own static files only,
+# never inline. xterm.js injects <style> elements of its own (its DOM renderer's theme and
+# sizes), which carry the page's nonce (static/terminal/terminal.js stamps it on them); the
+# nonce is only in the header of pages that ask for it (the terminal). The websocket is
+# 'self' (CSP3 matches ws:/wss: of the page's own host and port).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.NONE],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF, csp.NONCE],
+        "img-src": [csp.SELF],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+        "base-uri": [csp.NONE],
+        "object-src": [csp.NONE],
+    }
+}
+# Permissions-Policy: browser features a terminal never needs, off for the console and
+# anything it could be made to embed.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 LOGGING = {
     "version": 1,

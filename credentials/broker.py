@@ -28,6 +28,9 @@ from django.conf import settings
 from credentials import cache, conf, providers, sso
 from credentials.endpoints import check_endpoint
 from credentials.errors import (
+    EXIT_CONFIG,
+    EXIT_OTHER,
+    EXIT_USAGE,
     ChainedSessionTooLong,
     CredentialError,
     InstanceRoleUnavailable,
@@ -101,10 +104,10 @@ def resolve_session(
         check_endpoint(sts_endpoint)
     retry_mode, max_attempts = retry_settings(env, chosen)
     context = _Context(user, profiles, services, env, resolved_region, sts_endpoint, ask)
+    access_token = None
     if service == "sso":
-        credentials = _portal_credentials(context, chosen, explicit=source == "manual")
+        credentials, access_token = _portal_access(context, chosen, explicit=source == "manual")
     else:
-        sso.offer_token(None)
         credentials = _top_credentials(context, name, explicit=source == "manual")
     return ResolvedSession(
         profile=name,
@@ -115,22 +118,23 @@ def resolve_session(
         settings=chosen.settings,
         retry_mode=retry_mode,
         max_attempts=max_attempts,
+        access_token=access_token,
     )
 
 
-def _portal_credentials(ctx: _Context, chosen: Profile, *, explicit: bool) -> AwsCredentials:
+def _portal_access(
+    ctx: _Context, chosen: Profile, *, explicit: bool
+) -> tuple[AwsCredentials, Callable[[], str] | None]:
     """`aws sso <operation>`: the portal API is not signed (the access token is the proof),
     so no role credentials are fetched; `--access-token session` gets the token of the
     profile's sso-session, looked up only when the call is made."""
     if sso.is_sso_profile(chosen):
         session = sso.session_for_profile(ctx.user, chosen, ctx.env, ctx.services)
-        sso.offer_token(lambda: sso.access_token(ctx.user.pk, session))
-        return PORTAL_ONLY
-    sso.offer_token(None)
+        return PORTAL_ONLY, lambda: sso.access_token(ctx.user.pk, session)
     try:
-        return _top_credentials(ctx, chosen.name, explicit=explicit)
+        return _top_credentials(ctx, chosen.name, explicit=explicit), None
     except NoCredentials:
-        return PORTAL_ONLY
+        return PORTAL_ONLY, None
 
 
 def _sso_credentials(ctx: _Context, profile: Profile) -> AwsCredentials:
@@ -139,7 +143,7 @@ def _sso_credentials(ctx: _Context, profile: Profile) -> AwsCredentials:
         raise CredentialError(
             f'The profile "{profile.name}" is configured to use SSO but is missing required '
             f"configuration: {', '.join(missing)}",
-            253,
+            EXIT_CONFIG,
         )
     session = sso.session_for_profile(ctx.user, profile, ctx.env, ctx.services)
     return sso.role_credentials(
@@ -185,12 +189,12 @@ def _env_credentials(ctx: _Context, *, required: bool) -> AwsCredentials | None:
         return AwsCredentials(key, secret, ctx.env.get("AWS_SESSION_TOKEN") or None, None, "env")
     if key or secret:
         missing = "AWS_SECRET_ACCESS_KEY" if key else "AWS_ACCESS_KEY_ID"
-        raise CredentialError(f"Partial credentials found in env, missing: {missing}", 255)
+        raise CredentialError(f"Partial credentials found in env, missing: {missing}", EXIT_OTHER)
     if required:
         raise CredentialError(
             "No credentials found in credential_source referenced in profile: Environment "
             "(set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in this terminal)",
-            255,
+            EXIT_OTHER,
         )
     return None
 
@@ -198,7 +202,7 @@ def _env_credentials(ctx: _Context, *, required: bool) -> AwsCredentials | None:
 def _credentials_for(ctx: _Context, name: str, chain: tuple[str, ...]) -> AwsCredentials | None:
     if name in chain or len(chain) >= MAX_CHAIN:
         raise CredentialError(
-            f"Infinite loop in credential configuration detected: {' -> '.join((*chain, name))}", 255
+            f"Infinite loop in credential configuration detected: {' -> '.join((*chain, name))}", EXIT_OTHER
         )
     if name not in ctx.profiles:
         raise ProfileNotFound(name)
@@ -214,7 +218,7 @@ def _credentials_for(ctx: _Context, name: str, chain: tuple[str, ...]) -> AwsCre
         raise CredentialError(
             f'The source_profile "{name}" must specify either static credentials or an assume role '
             "configuration",
-            255,
+            EXIT_OTHER,
         )
     return None
 
@@ -290,7 +294,7 @@ def _fetch_role(ctx: _Context, profile: Profile, chain: tuple[str, ...]) -> AwsC
     credential_source = profile.settings.get("credential_source")
     if source_name and credential_source:
         raise CredentialError(
-            f'The profile "{profile.name}" contains both source_profile and credential_source.', 255
+            f'The profile "{profile.name}" contains both source_profile and credential_source.', EXIT_OTHER
         )
     if not source_name and not credential_source:
         if profile.secrets.get("web_identity_token"):
@@ -302,7 +306,7 @@ def _fetch_role(ctx: _Context, profile: Profile, chain: tuple[str, ...]) -> AwsC
         raise CredentialError(
             f'The profile "{profile.name}" has role_arn but neither source_profile, credential_source '
             "nor web_identity_token: say where the credentials to assume the role come from.",
-            255,
+            EXIT_OTHER,
         )
     source = _source_credentials(ctx, profile, chain, str(source_name or ""), str(credential_source or ""))
     _check_chained_duration(profile, source, params)
@@ -329,7 +333,7 @@ def _assume_role_params(ctx: _Context, profile: Profile) -> dict[str, Any]:
                 f"The profile ({profile.name}) has duration_seconds = "
                 f"{profile.settings['duration_seconds']!r}, "
                 "which is not a whole number of seconds.",
-                252,
+                EXIT_USAGE,
             ) from None
     return params
 
@@ -342,7 +346,8 @@ def _source_credentials(
         if profile.secrets.get("aws_access_key_id"):
             return _static(profile)
         raise CredentialError(
-            f"Infinite loop in credential configuration detected: {profile.name} -> {profile.name}", 255
+            f"Infinite loop in credential configuration detected: {profile.name} -> {profile.name}",
+            EXIT_OTHER,
         )
     if source_name:
         found = _credentials_for(ctx, source_name, chain)
@@ -363,7 +368,7 @@ def _source_credentials(
     raise CredentialError(
         f'The credential_source "{credential_source}" is not supported. Valid values: Environment, '
         "Ec2InstanceMetadata, EcsContainer.",
-        255,
+        EXIT_OTHER,
     )
 
 
@@ -384,7 +389,7 @@ def _add_mfa(ctx: _Context, profile: Profile, params: dict[str, Any]) -> None:
         raise MfaCodeNeeded(profile.name, str(serial))
     code = ctx.ask(f"Enter MFA code for {serial}: ", True)
     if not code or not code.strip():
-        raise CredentialError("No MFA code was entered, so the role was not assumed.", 255)
+        raise CredentialError("No MFA code was entered, so the role was not assumed.", EXIT_OTHER)
     params["SerialNumber"] = serial
     params["TokenCode"] = code.strip()
 

@@ -30,9 +30,7 @@ def load(user_id: int, key: str) -> AwsCredentials | None:
     if row is None:
         return None
     try:
-        creds = AwsCredentials.from_json(
-            json.loads(crypto.open_sealed(row.sealed_credentials, row.secret_context()))
-        )
+        creds = AwsCredentials.from_json(row.open_credentials())
     except (crypto.CryptoError, KeyError, ValueError):
         row.delete()  # a row that does not open is worth nothing; fetch fresh credentials
         return None
@@ -43,7 +41,7 @@ def load(user_id: int, key: str) -> AwsCredentials | None:
 
 def store(user_id: int, key: str, label: str, creds: AwsCredentials) -> None:
     row = CachedSession(user_id=user_id, key=key, label=label[:300], expires_at=creds.expires_at)
-    row.sealed_credentials = crypto.seal(json.dumps(creds.to_json()), row.secret_context())
+    row.seal_credentials(creds.to_json())
     try:
         with transaction.atomic():
             CachedSession.objects.filter(user_id=user_id, key=key).delete()

@@ -4,15 +4,27 @@ Every secret at rest is sealed with AES-256-GCM. Keys come from CONSOLE_ENCRYPTI
 ("id:base64key,id:base64key"); the first seals, all of them open, so keys rotate by
 prepending a new one and running `manage.py rotate_keys`. The caller's `context` (the
 record's owner and purpose) is bound as associated data: a sealed value copied to another
-user's record, or used for another purpose, fails to open instead of yielding a value."""
+user's record, or used for another purpose, fails to open instead of yielding a value.
+
+Sealed columns are declared by the model that holds them, in one place: a class attribute
+`sealed_columns` naming them and a method `secret_context(column)` giving each one's
+context (see `SealedModel`). A field type was the other choice; it was not taken because
+the context needs the whole row (owner, team, key) that a field cannot see, so the model
+method would be needed anyway, and a field type would pin this module's import path into
+both apps' migration history for a change with no effect on the schema. `sealed_columns()`
+finds every declaring model through the app registry, so key rotation walks them without
+importing the apps that own them. An empty column holds nothing sealed; rotation skips it."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, ClassVar, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -102,3 +114,31 @@ def needs_reseal(sealed: str) -> bool:
 
 def reseal(sealed: str, context: str) -> str:
     return seal(open_sealed(sealed, context), context)
+
+
+def seal_json(value: Any, context: str) -> str:
+    """Seal a JSON-serializable value (the form of every sealed mapping)."""
+    return seal(json.dumps(value), context)
+
+
+def open_json(sealed: str, context: str) -> Any:
+    """Open a value sealed by `seal_json`; CryptoError if it does not open."""
+    return json.loads(open_sealed(sealed, context))
+
+
+class SealedModel(Protocol):
+    """What a model with sealed columns declares: their names, and each one's context."""
+
+    sealed_columns: ClassVar[tuple[str, ...]]
+    pk: Any
+
+    def secret_context(self, column: str) -> str: ...
+
+
+def sealed_columns() -> Iterator[tuple[type[Any], str]]:
+    """Every (model, column) declared sealed by an installed app, for rotation."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        for column in getattr(model, "sealed_columns", ()):
+            yield model, column

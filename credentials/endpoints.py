@@ -11,12 +11,17 @@ the server send signed requests anywhere: instance metadata, Redis, internal ser
   or otherwise not globally routable. Entries without a wildcard are the administrator's
   explicit choice (the local sandbox on 127.0.0.1) and are not second-guessed.
 - Plain http only for entries without a wildcard.
+- An endpoint is scheme, host and port: a path (other than `/`), query or fragment is
+  refused, as the AWS CLI's endpoints have none. The allow-list names hosts, and a host
+  such as the sandbox serves other things under other paths (moto's `/moto-api/`
+  control plane); the operation, not the user, chooses the path of each request.
 
 The address is checked, not pinned: botocore's HTTP layer resolves the name again when it
 connects, and pinning would mean replacing its connection classes. The default entries are
 AWS-owned zones, where a DNS rebinding attack is not in an attacker's hands; see
 docs/credentials.md. Every request a client sends is re-checked by name just before it is
-sent (clients.py), so a redirect to another host is refused too."""
+sent (clients.py, `check_request_url`: host only, a request has a path), so a redirect to
+another host is refused too."""
 
 from __future__ import annotations
 
@@ -29,7 +34,7 @@ import time
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from credentials.errors import EndpointNotAllowed
+from credentials.errors import EndpointHasPath, EndpointNotAllowed
 
 _NAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$")
 _RESOLVED_FOR = 60.0
@@ -61,7 +66,20 @@ def as_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | Non
 
 
 def check_endpoint(url: str, *, resolve: bool = True) -> str:
-    """Return the URL unchanged if it may be used, else raise EndpointNotAllowed."""
+    """Return the endpoint URL unchanged if it may be used, else raise EndpointNotAllowed."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise EndpointNotAllowed(url, "it is not a valid URL") from None
+    # Whatever follows scheme://netloc: a path, query or fragment, even an empty "?".
+    rest = url[len(parts.scheme) + len("://") + len(parts.netloc) :] if parts.netloc else ""
+    if rest not in ("", "/"):
+        raise EndpointHasPath(url, rest)
+    return check_request_url(url, resolve=resolve)
+
+
+def check_request_url(url: str, *, resolve: bool = False) -> str:
+    """The host check of check_endpoint for a request about to be sent, whatever its path."""
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()

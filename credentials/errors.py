@@ -1,4 +1,15 @@
+"""The broker's errors, worded as the AWS CLI words them, with its v2 return codes.
+
+The broker never imports the console, so it names the four codes it uses here; they are
+the same numbers as console.errors.ExitCode (tests/test_errors.py holds them equal), and
+the commands layer maps a CredentialError to the console's error once."""
+
 from __future__ import annotations
+
+EXIT_USAGE = 252  # a value that cannot be parsed (argparse's class of error)
+EXIT_CONFIG = 253  # the environment or configuration is invalid
+EXIT_SERVICE = 254  # the service answered with an error
+EXIT_OTHER = 255  # the CLI's general handler
 
 
 class CredentialError(Exception):
@@ -7,7 +18,7 @@ class CredentialError(Exception):
     `exit_code` follows AWS CLI v2's return codes: 253 means the environment or
     configuration is invalid (no credentials, no region, unknown profile)."""
 
-    exit_code = 253
+    exit_code = EXIT_CONFIG
     # The CLI writes some of these after a blank line (its generic handler), others not.
     leading_newline = False
 
@@ -44,6 +55,16 @@ class EndpointNotAllowed(CredentialError):
         super().__init__(
             f"The endpoint {url} is not allowed here: {why}. An administrator can allow it "
             "in CONSOLE_ENDPOINT_ALLOWLIST.",
+            exit_code=EXIT_USAGE,
+        )
+
+
+class EndpointHasPath(EndpointNotAllowed):
+    def __init__(self, url: str, path: str) -> None:
+        CredentialError.__init__(
+            self,
+            f"The endpoint {url} is not allowed here: it has a path ({path}), and the AWS CLI's "
+            "endpoints have none. Give only the scheme, host and port, such as https://host:443.",
             exit_code=252,
         )
 
@@ -91,7 +112,7 @@ class ChainedSessionTooLong(CredentialError):
             f"that are themselves an assumed role (role chaining), and AWS caps such sessions at "
             f"3600 seconds; it asks for duration_seconds = {asked}. Set duration_seconds to 3600 "
             "or less in that profile.",
-            255,
+            EXIT_OTHER,
         )
 
 

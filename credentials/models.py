@@ -9,15 +9,21 @@ key. Only user-owned sections are resolved today (see docs/credentials.md).
 
 Temporary credentials the broker obtains are cached in `CachedSession`, sealed and bound
 to the user and the cache key, so every worker shares one warm cache and sign-out or a
-profile change drops it for all of them at once."""
+profile change drops it for all of them at once.
+
+Each model names its sealed columns and their context (see credentials/crypto.py) and
+seals and opens them itself, so no caller builds a context by hand."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from credentials import crypto
 
 
 class SectionKind(models.TextChoices):
@@ -47,6 +53,9 @@ class ConfigSection(models.Model):
     sealed_secrets = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Sealed through credentials/crypto.py, each with its secret_context(column).
+    sealed_columns: ClassVar[tuple[str, ...]] = ("sealed_secrets",)
+
     class Meta:
         ordering = ["kind", "name"]
         constraints = [
@@ -68,10 +77,20 @@ class ConfigSection(models.Model):
     def owner_label(self) -> str:
         return f"team:{self.team}" if self.team else f"owner:{self.owner_id}"
 
-    def secret_context(self) -> str:
+    def secret_context(self, column: str = "sealed_secrets") -> str:
         if self.team:
             return f"config-section:{self.pk}:team:{self.team}:secrets"
         return f"config-section:{self.pk}:owner:{self.owner_id}:secrets"
+
+    def seal_secrets(self, secrets: dict[str, str]) -> None:
+        """Seal the secret keys; none at all is stored as an empty column."""
+        # The id (part of the context) is assigned when the object is built.
+        self.sealed_secrets = crypto.seal_json(secrets, self.secret_context()) if secrets else ""
+
+    def open_secrets(self) -> dict[str, str]:
+        if not self.sealed_secrets:
+            return {}
+        return dict(crypto.open_json(self.sealed_secrets, self.secret_context()))
 
 
 class CachedSession(models.Model):
@@ -84,14 +103,23 @@ class CachedSession(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Sealed through credentials/crypto.py, each with its secret_context(column).
+    sealed_columns: ClassVar[tuple[str, ...]] = ("sealed_credentials",)
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="cached_session_user_key")]
 
     def __str__(self) -> str:
         return f"{self.label} until {self.expires_at}"
 
-    def secret_context(self) -> str:
+    def secret_context(self, column: str = "sealed_credentials") -> str:
         return f"cached-session:user:{self.user_id}:key:{self.key}"
+
+    def seal_credentials(self, data: dict[str, Any]) -> None:
+        self.sealed_credentials = crypto.seal_json(data, self.secret_context())
+
+    def open_credentials(self) -> dict[str, Any]:
+        return dict(crypto.open_json(self.sealed_credentials, self.secret_context()))
 
 
 class SsoSecretKind(models.TextChoices):
@@ -112,6 +140,9 @@ class SsoSecret(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Sealed through credentials/crypto.py, each with its secret_context(column).
+    sealed_columns: ClassVar[tuple[str, ...]] = ("sealed",)
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "kind", "key"], name="sso_secret_user_kind_key")
@@ -120,5 +151,11 @@ class SsoSecret(models.Model):
     def __str__(self) -> str:
         return f"sso {self.kind} for {self.label} until {self.expires_at}"
 
-    def secret_context(self) -> str:
+    def secret_context(self, column: str = "sealed") -> str:
         return f"sso-{self.kind}:user:{self.user_id}:key:{self.key}"
+
+    def seal_data(self, data: dict[str, Any]) -> None:
+        self.sealed = crypto.seal_json(data, self.secret_context())
+
+    def open_data(self) -> dict[str, Any]:
+        return dict(crypto.open_json(self.sealed, self.secret_context()))

@@ -5,14 +5,12 @@ environment, the profile."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from credentials import crypto
-from credentials.errors import CredentialError
+from credentials.errors import EXIT_USAGE, CredentialError
 from credentials.models import ConfigSection, SectionKind
 
 RETRY_MODES = ("legacy", "standard", "adaptive")
@@ -24,12 +22,6 @@ class Profile:
     settings: dict[str, Any]
     secrets: dict[str, str] = field(repr=False)
     version: str
-
-
-def _open_secrets(section: ConfigSection) -> dict[str, str]:
-    if not section.sealed_secrets:
-        return {}
-    return dict(json.loads(crypto.open_sealed(section.sealed_secrets, section.secret_context())))
 
 
 # The table name is the model's own; every value is a query parameter.
@@ -50,7 +42,7 @@ def load_sections(user: Any) -> tuple[dict[str, Profile], dict[str, dict[str, An
         if s.kind == SectionKind.SERVICES:
             services[s.name] = dict(s.settings)
         else:
-            profiles[s.name] = Profile(s.name, dict(s.settings), _open_secrets(s), s.updated_at.isoformat())
+            profiles[s.name] = Profile(s.name, dict(s.settings), s.open_secrets(), s.updated_at.isoformat())
     return profiles, services
 
 
@@ -119,7 +111,8 @@ def retry_settings(env: Mapping[str, str], chosen: Profile) -> tuple[str, int | 
     mode = env.get("AWS_RETRY_MODE") or str(chosen.settings.get("retry_mode") or "standard")
     if mode not in RETRY_MODES:
         raise CredentialError(
-            f"Invalid value provided to retry_mode: {mode!r}. Valid values are: {', '.join(RETRY_MODES)}", 252
+            f"Invalid value provided to retry_mode: {mode!r}. Valid values are: {', '.join(RETRY_MODES)}",
+            EXIT_USAGE,
         )
     raw = env.get("AWS_MAX_ATTEMPTS") or chosen.settings.get("max_attempts")
     if raw in (None, ""):
@@ -130,6 +123,6 @@ def retry_settings(env: Mapping[str, str], chosen: Profile) -> tuple[str, int | 
         attempts = 0
     if attempts < 1:
         raise CredentialError(
-            f"Value provided to max_attempts ({raw}) must be a whole number of at least 1.", 252
+            f"Value provided to max_attempts ({raw}) must be a whole number of at least 1.", EXIT_USAGE
         )
     return mode, attempts

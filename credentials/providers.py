@@ -15,11 +15,15 @@ from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
 from credentials.clients import get_client
-from credentials.errors import CHAINING_LIMIT_ERROR, ChainedSessionTooLong, CredentialError
+from credentials.errors import (
+    CHAINING_LIMIT_ERROR,
+    EXIT_OTHER,
+    EXIT_SERVICE,
+    ChainedSessionTooLong,
+    CredentialError,
+)
 from credentials.types import AwsCredentials
 
-EXIT_SERVICE = 254
-EXIT_OTHER = 255
 CHAINED_MAX_SECONDS = 3600
 
 

@@ -4,30 +4,22 @@ built from the old settings), as a changed ~/.aws/config would for the CLI."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 
-from credentials import cache, configfiles, crypto
-from credentials.errors import CredentialError
+from credentials import cache, configfiles
+from credentials.errors import EXIT_USAGE, CredentialError
 from credentials.models import SECRET_KEYS, ConfigSection, SectionKind
 
 STATIC_KEY_NAMES = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
 
 
-def _open(section: ConfigSection) -> dict[str, str]:
-    if not section.sealed_secrets:
-        return {}
-    return dict(json.loads(crypto.open_sealed(section.sealed_secrets, section.secret_context())))
-
-
 def _write(section: ConfigSection, plain: dict[str, Any], secret: dict[str, str]) -> ConfigSection:
-    # The id (part of the sealing context) is assigned when the object is built.
     section.settings = plain
-    section.sealed_secrets = crypto.seal(json.dumps(secret), section.secret_context()) if secret else ""
+    section.seal_secrets(secret)
     section.save()
     return section
 
@@ -65,7 +57,7 @@ def check_static_key_allowed(key: str) -> None:
         raise CredentialError(
             f"{key} cannot be stored: this console does not accept access keys "
             "(CONSOLE_ALLOW_STATIC_KEYS is off). Use a role or IAM Identity Center instead.",
-            252,
+            EXIT_USAGE,
         )
 
 
@@ -75,7 +67,7 @@ def set_value(owner: Any, profile: str, key: str, value: str, kind: str = Sectio
     with transaction.atomic():
         section = _find(owner, kind, profile) or _new(owner, kind, profile)
         plain = dict(section.settings) if not section._state.adding else {}
-        secret = _open(section) if not section._state.adding else {}
+        secret = section.open_secrets() if not section._state.adding else {}
         if key in SECRET_KEYS:
             secret[key] = value
         elif "." in key:
@@ -99,7 +91,7 @@ def get_value(owner: Any, profile: str, key: str, kind: str = SectionKind.PROFIL
     if section is None:
         return StoredValue(None)
     if key in SECRET_KEYS:
-        return StoredValue(_open(section).get(key), secret=True)
+        return StoredValue(section.open_secrets().get(key), secret=True)
     value: Any = section.settings
     for part in key.split("."):
         value = value.get(part) if isinstance(value, dict) else None
@@ -108,7 +100,7 @@ def get_value(owner: Any, profile: str, key: str, kind: str = SectionKind.PROFIL
 
 def secrets_of(owner: Any, profile: str) -> dict[str, str]:
     section = _find(owner, SectionKind.PROFILE, profile)
-    return _open(section) if section is not None else {}
+    return section.open_secrets() if section is not None else {}
 
 
 def profile_names(owner: Any) -> list[str]:
@@ -153,7 +145,7 @@ def _import_section(
         return
     section = _find(owner, kind, name) or _new(owner, kind, name)
     plain = dict(section.settings) if not section._state.adding else {}
-    secret = _open(section) if not section._state.adding else {}
+    secret = section.open_secrets() if not section._state.adding else {}
     for key, value in values.items():
         (secret if key in SECRET_KEYS else plain)[key] = value
     _write(section, plain, secret)

@@ -4,7 +4,10 @@ token store, token refresh, and role credentials from the portal.
 The CLI keeps one token per sso-session in ~/.aws/sso/cache; a shared server keeps one
 per (console user, sso-session) — or per start URL for the legacy `sso_start_url` form —
 sealed in `SsoSecret`, so several users of one start URL never share a token. The
-sso-oidc client registration is cached the same way until `clientSecretExpiresAt`.
+sso-oidc client registration is cached the same way until `clientSecretExpiresAt`; when
+Identity Center no longer knows it (InvalidClientException: its state was reset, as the
+sandbox's is by a restart, or the secret lapsed early) the client registers again and
+the call is retried once, instead of failing until the cached expiry, 90 days on.
 Role credentials from GetRoleCredentials go to the ordinary session cache under a label
 that names the token they came from, so `aws sso logout` can drop exactly those.
 
@@ -17,11 +20,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 from botocore.parsers import ResponseParserError
@@ -30,27 +33,37 @@ from django.db import IntegrityError, transaction
 from credentials import cache, crypto
 from credentials.clients import get_client
 from credentials.endpoints import check_endpoint
-from credentials.errors import CredentialError, SsoSessionExpired, SsoTokenMissing
+from credentials.errors import (
+    EXIT_CONFIG,
+    EXIT_OTHER,
+    EXIT_SERVICE,
+    CredentialError,
+    SsoSessionExpired,
+    SsoTokenMissing,
+)
 from credentials.models import CachedSession, ConfigSection, SectionKind, SsoSecret, SsoSecretKind
 from credentials.profiles import Profile, configured_endpoint
 from credentials.types import AwsCredentials
 
 REFRESH_WINDOW = timedelta(minutes=15)
-EXIT_SERVICE = 254
-EXIT_OTHER = 255
 DEFAULT_SCOPES = ("sso:account:access",)
 # A generic `aws sso <operation>` given this as --access-token gets the session's token.
 TOKEN_PLACEHOLDER = "session"  # noqa: S105 (a placeholder word, not a secret)
+# sso-oidc's answer to an unknown client id or a wrong or expired client secret.
+INVALID_CLIENT = "InvalidClientException"
+
+T = TypeVar("T")
 
 
 class SsoError(CredentialError):
     """A sign-in problem with the line the user should read."""
 
 
-class TokenUnavailable(BotoCoreError):
-    """Raised inside a botocore hook, where the engine expects botocore's errors."""
+class TokenUnavailable(CredentialError):
+    """No token for `--access-token session`; the CLI reports it through its general handler."""
 
-    fmt = "{message}"
+    exit_code = EXIT_OTHER
+    leading_newline = True
 
 
 @dataclass(frozen=True)
@@ -123,11 +136,11 @@ def session_named(
 ) -> SsoSession:
     values = load_session_section(user, name)
     if values is None:
-        raise CredentialError(f'The specified sso-session does not exist: "{name}"', 253)
+        raise CredentialError(f'The specified sso-session does not exist: "{name}"', EXIT_CONFIG)
     missing = [k for k in ("sso_start_url", "sso_region") if not values.get(k)]
     if missing:
         raise CredentialError(
-            f'The sso-session "{name}" is missing required configuration: {", ".join(missing)}', 253
+            f'The sso-session "{name}" is missing required configuration: {", ".join(missing)}', EXIT_CONFIG
         )
     oidc = endpoint_url or _env_endpoint("sso_oidc", env) or values.get("endpoint_url")
     portal = endpoint_url or _env_endpoint("sso", env) or values.get("endpoint_url")
@@ -148,7 +161,7 @@ def session_for_profile(
             raise CredentialError(
                 f'The profile "{profile.name}" is configured to use SSO but is missing required '
                 f"configuration: {', '.join(missing)}",
-                253,
+                EXIT_CONFIG,
             )
         session = SsoSession(None, str(settings["sso_start_url"]), str(settings["sso_region"]))
     # The profile's own endpoint settings win, as they would for the CLI's clients.
@@ -208,7 +221,7 @@ def _load(user_id: int, kind: str, key: str) -> dict[str, Any] | None:
     if row is None:
         return None
     try:
-        return dict(json.loads(crypto.open_sealed(row.sealed, row.secret_context())))
+        return row.open_data()
     except (crypto.CryptoError, ValueError):
         row.delete()  # a row that does not open is never trusted
         return None
@@ -216,7 +229,7 @@ def _load(user_id: int, kind: str, key: str) -> dict[str, Any] | None:
 
 def _store(user_id: int, kind: str, key: str, label: str, data: dict[str, Any], expires: datetime) -> None:
     row = SsoSecret(user_id=user_id, kind=kind, key=key, label=label[:300], expires_at=expires)
-    row.sealed = crypto.seal(json.dumps(data), row.secret_context())
+    row.seal_data(data)
     try:
         with transaction.atomic():
             SsoSecret.objects.filter(user_id=user_id, kind=kind, key=key).delete()
@@ -257,6 +270,70 @@ def store_registration(user_id: int, session: SsoSession, reg: Registration) -> 
         "scopes": list(reg.scopes),
     }
     _store(user_id, SsoSecretKind.CLIENT, session.key, session.label, data, reg.expires_at)
+
+
+# --- the client registration ---------------------------------------------------------
+
+
+def registration(user_id: int, session: SsoSession) -> Registration:
+    """The stored client registration while it lasts, else a new one."""
+    return load_registration(user_id, session) or register(user_id, session)
+
+
+def register(user_id: int, session: SsoSession) -> Registration:
+    """RegisterClient, as the CLI does it; the registration replaces the stored one."""
+    oidc = oidc_client(session)
+    params: dict[str, Any] = {"clientName": _client_name(session), "clientType": "public"}
+    if session.scopes:
+        params["scopes"] = list(session.scopes)
+    try:
+        answer = call("RegisterClient", lambda: oidc.register_client(**params))
+    except ClientError as exc:
+        raise SsoError(str(exc), EXIT_SERVICE) from None
+    expires = datetime.fromtimestamp(int(answer["clientSecretExpiresAt"]), UTC)
+    fresh = Registration(answer["clientId"], answer["clientSecret"], expires, session.scopes)
+    store_registration(user_id, session, fresh)
+    return fresh
+
+
+def _client_name(session: SsoSession) -> str:
+    # The CLI's names: botocore-client-<session> or, for the legacy form, a timestamp.
+    return f"botocore-client-{session.name}" if session.name else f"botocore-client-{int(time.time())}"
+
+
+def is_invalid_client(exc: ClientError) -> bool:
+    return bool(exc.response.get("Error", {}).get("Code") == INVALID_CLIENT)
+
+
+def with_registration(
+    user_id: int, session: SsoSession, operation: Callable[[Registration], T]
+) -> tuple[Registration, T]:
+    """Run an sso-oidc call that authenticates with the client registration; when Identity
+    Center says the client is invalid or expired, register again and retry once."""
+    current = registration(user_id, session)
+    try:
+        return current, operation(current)
+    except ClientError as exc:
+        if not is_invalid_client(exc):
+            raise
+    fresh = register(user_id, session)
+    return fresh, operation(fresh)
+
+
+def authorize_device(user_id: int, session: SsoSession) -> tuple[Registration, dict[str, Any]]:
+    """StartDeviceAuthorization (the first call of `aws sso login`) with a registration
+    Identity Center accepts; the registration goes on to poll CreateToken with."""
+    oidc = oidc_client(session)
+    return with_registration(
+        user_id,
+        session,
+        lambda reg: call(
+            "StartDeviceAuthorization",
+            lambda: oidc.start_device_authorization(
+                clientId=reg.client_id, clientSecret=reg.client_secret, startUrl=session.start_url
+            ),
+        ),
+    )
 
 
 def role_label_prefix(session: SsoSession) -> str:
@@ -303,7 +380,9 @@ def _refreshed(user_id: int, session: SsoSession, token: SsoToken) -> SsoToken |
             ),
         )
     except (ClientError, CredentialError):
-        return None  # as botocore: keep the current token while it lasts
+        # As botocore: keep the current token while it lasts. A refused client changes
+        # nothing here: its refresh token is bound to it, and login registers again.
+        return None
     fresh = token_from(answer, fallback_refresh=token.refresh_token)
     store_token(user_id, session, fresh)
     return fresh
@@ -360,25 +439,54 @@ def _fetch_role_credentials(
 
 # --- the token for generic `aws sso` operations --------------------------------------
 
-_local = threading.local()
+
+def with_access_token(params: dict[str, Any], provider: Callable[[], str] | None) -> dict[str, Any]:
+    """`aws sso <operation>`'s parameters with the placeholder replaced by the user's real
+    token, so the token is used on the server and never shown to the user."""
+    if params.get("accessToken") not in (None, TOKEN_PLACEHOLDER):
+        return params
+    if provider is None:
+        raise TokenUnavailable(
+            f"--access-token {TOKEN_PLACEHOLDER} needs a profile that signs in with "
+            "IAM Identity Center (--profile or AWS_PROFILE)."
+        )
+    try:
+        return {**params, "accessToken": provider()}
+    except CredentialError as exc:
+        raise TokenUnavailable(exc.message) from None
 
 
-def offer_token(provider: Callable[[], str] | None) -> None:
-    """Set (or clear) where this thread's `aws sso <operation>` gets its access token."""
-    _local.provider = provider
+# --- signing out ---------------------------------------------------------------------
 
 
-def inject_access_token(params: dict[str, Any], **_: Any) -> None:
-    """botocore `provide-client-params.sso.*`: replace the placeholder with the real token,
-    so the token is used on the server and never shown to the user."""
-    provider: Callable[[], str] | None = getattr(_local, "provider", None)
-    if params.get("accessToken") in (None, TOKEN_PLACEHOLDER):
-        if provider is None:
-            raise TokenUnavailable(
-                message=f"--access-token {TOKEN_PLACEHOLDER} needs a profile that signs in with "
-                "IAM Identity Center (--profile or AWS_PROFILE)."
-            )
-        try:
-            params["accessToken"] = provider()
-        except CredentialError as exc:
-            raise TokenUnavailable(message=exc.message) from None
+def logout(user_id: int, sessions: list[SsoSession]) -> int:
+    """Revoke (portal Logout) and delete the given sessions' tokens and their role
+    credentials; returns how many tokens were removed."""
+    removed = 0
+    for session in sessions:
+        token = load_token(user_id, session)
+        if token is not None and token.expires_at > datetime.now(UTC):
+            _revoke(session, token)
+        if token is not None:
+            removed += 1
+        forget_token(user_id, session)
+    # Roles assumed *from* SSO role credentials (source_profile chains) are cached under
+    # their own profile's key; drop the user's whole session cache rather than miss one.
+    cache.forget(user_id)
+    return removed
+
+
+def _revoke(session: SsoSession, token: SsoToken) -> None:
+    try:
+        portal = portal_client(session)
+        call("Logout", lambda: portal.logout(accessToken=token.access_token))
+    except (ClientError, CredentialError):
+        pass  # the token is deleted here whatever the portal says; it expires on its own
+
+
+def forget_all_tokens(user_id: int) -> int:
+    """`aws sso logout` without a session: every token of this user, as the CLI empties
+    its whole token cache. Tokens whose configuration is gone are deleted unrevoked."""
+    deleted, _ = SsoSecret.objects.filter(user_id=user_id, kind=SsoSecretKind.TOKEN).delete()
+    CachedSession.objects.filter(user_id=user_id, label__startswith="sso:").delete()
+    return deleted

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -78,3 +79,11 @@ class ResolvedSession:
     settings: dict[str, str] = field(default_factory=dict)
     retry_mode: str = "standard"
     max_attempts: int | None = None
+    # `aws sso <operation> --access-token session`: fetches the user's SSO access token
+    # (refreshing it if need be) when the call is made; None for other services.
+    access_token: Callable[[], str] | None = field(default=None, repr=False)
+
+    @property
+    def timestamp_format(self) -> str:
+        """The profile's `cli_timestamp_format` (CLI v2's default: iso8601)."""
+        return str(self.settings.get("cli_timestamp_format") or "iso8601")

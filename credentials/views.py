@@ -1,6 +1,6 @@
 """Uploading and downloading profile files. Thin: authenticate, read the form, call one
 service, answer. The profiles page comes with the portal; these endpoints serve it and
-scripts (session login, CSRF-protected)."""
+scripts (session login, CSRF-protected). Size limits live in credentials/forms.py."""
 
 from __future__ import annotations
 
@@ -10,24 +10,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from credentials import services
 from credentials.configfiles import ConfigFileError
-
-MAX_FILE_BYTES = 256 * 1024
-
-
-def _text(request: HttpRequest, name: str) -> str:
-    upload = request.FILES.get(name)
-    if upload is not None:
-        if upload.size is not None and upload.size > MAX_FILE_BYTES:
-            raise ConfigFileError(f"The {name} file is larger than {MAX_FILE_BYTES // 1024} KiB")
-        return upload.read().decode("utf-8", errors="replace")
-    return request.POST.get(name, "")
+from credentials.forms import ImportFilesForm
 
 
 @login_required
 @require_POST
 def import_files(request: HttpRequest) -> JsonResponse:
+    form = ImportFilesForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return JsonResponse({"error": form.first_error()}, status=400)
     try:
-        result = services.import_files(request.user, _text(request, "config"), _text(request, "credentials"))
+        result = services.import_files(
+            request.user, form.cleaned_data["config"], form.cleaned_data["credentials"]
+        )
     except ConfigFileError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
     return JsonResponse({"saved": result.saved, "refused": result.refused, "ignored": result.ignored})

@@ -4,7 +4,9 @@ The server runs in a child process (SandboxProcess) rather than in this one, so
 this process is only the supervisor: it seeds over HTTP like any other client,
 and on Ctrl-C or SIGTERM it stops the server before exiting, leaving no orphan.
 The demo user's secret key is never printed; only code that seeds (the console's
-embedded sandbox, the tests) receives it, in a SandboxSeed.
+embedded sandbox, the tests) receives it, in a SandboxSeed. Neither is the control
+secret (sandbox.control): ``--control-secret-file`` writes it to an owner-only file
+for a developer who wants to call the control plane later.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import signal
 import sys
 from types import FrameType
 
+from sandbox import control
 from sandbox.errors import SandboxError
 from sandbox.seed import SandboxSeed, enforce_auth, seed_demo
 from sandbox.server import DEFAULT_HOST, DEFAULT_PORT, SandboxProcess
@@ -36,6 +39,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--host", default=DEFAULT_HOST, help="address to bind (default: loopback)")
     parser.add_argument("--port", type=int, help=f"default: $SANDBOX_PORT or {DEFAULT_PORT}")
+    parser.add_argument(
+        "--control-secret-file", metavar="PATH", help="write this start's control secret there (owner-only)"
+    )
     return parser.parse_args(argv)
 
 
@@ -70,11 +76,14 @@ def _describe(url: str, seed: SandboxSeed, sso_password: str | None) -> str:
     return "\n".join(lines)
 
 
-def run(host: str, port: int) -> int:
+def run(host: str, port: int, secret_file: str | None = None) -> int:
     with SandboxProcess(port=port, host=host) as sandbox:
+        secret = sandbox.control_secret
+        if secret_file:
+            control.write_secret_file(secret_file, secret)
         password, generated = _sso_password()
-        seed = seed_demo(sandbox.url, sso_password=password)
-        enforce_auth(sandbox.url)
+        seed = seed_demo(sandbox.url, secret=secret, sso_password=password)
+        enforce_auth(sandbox.url, secret=secret)
         print(_describe(sandbox.url, seed, password if generated else None), flush=True)
         status = sandbox.wait()
     print(f"sandbox: the server exited unexpectedly (status {status})", file=sys.stderr)
@@ -85,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
-        return run(args.host, args.port if args.port is not None else _port_from_env())
+        port = args.port if args.port is not None else _port_from_env()
+        return run(args.host, port, args.control_secret_file)
     except SandboxError as exc:
         print(f"sandbox: {exc}", file=sys.stderr)
         return 2

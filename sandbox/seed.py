@@ -15,24 +15,26 @@ says why. See docs/sandbox.md for the moto quirks.
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import botocore.session
 from botocore.exceptions import BotoCoreError, ClientError
 
+from sandbox import control
+from sandbox.bootstrap import (
+    ACCOUNT_ID,
+    READ_ONLY_ACTIONS,
+    REGION,
+    SECOND_ACCOUNT_ID,
+    Bootstrap,
+    allow,
+    document,
+)
 from sandbox.errors import SandboxError
+from sandbox.identitycenter.seed import DIRECTORY_USER, IdentityCenterSeed, seed_with
 
-if TYPE_CHECKING:
-    from sandbox.identitycenter.seed import IdentityCenterSeed
+__all__ = ["ACCOUNT_ID", "REGION", "SECOND_ACCOUNT_ID", "SandboxSeed", "enforce_auth", "seed_demo"]
 
-ACCOUNT_ID = "123456789012"  # moto's default account
-SECOND_ACCOUNT_ID = "210987654321"
-REGION = "us-east-1"
 DEMO_USER = "demo"
 READONLY_ROLE = "ConsoleReadOnly"
 ADMIN_ROLE = "ConsoleAdmin"
@@ -40,22 +42,7 @@ CROSS_ACCOUNT_ROLE = "CrossAccountAdmin"
 DEMO_BUCKET = "demo-console-bucket"
 SECOND_ACCOUNT_BUCKET = "cross-account-demo-bucket"
 MAX_SESSION_SECONDS = 3600
-# Any key is accepted before enforce_auth; this one makes the phase obvious in logs.
-BOOTSTRAP_KEY = "sandbox-bootstrap"
 REDACTED = "***"
-# moto's per-request account switch; honoured only for the seed, see _Bootstrap.
-ACCOUNT_HEADER = "x-moto-account-id"
-
-READ_ONLY_ACTIONS = [
-    "*:Describe*",
-    "*:Get*",
-    "*:List*",
-    "*:BatchGet*",
-    "s3:ListAllMyBuckets",
-    "dynamodb:Query",
-    "dynamodb:Scan",
-    "logs:FilterLogEvents",
-]
 
 
 @dataclass(frozen=True, repr=False)
@@ -83,21 +70,13 @@ class SandboxSeed:
 # --- policy documents --------------------------------------------------------------
 
 
-def _document(*statements: dict[str, Any]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
-
-
-def _allow(sid: str, actions: list[str] | str, resource: str = "*") -> dict[str, Any]:
-    return {"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resource}
-
-
 def demo_user_policy() -> str:
     # AssumeRole on any role: the roles' trust policies are the gate, as on AWS, so
     # roles that other tests create are assumable without widening this policy.
-    return _document(
-        _allow("AssumeConsoleRoles", ["sts:AssumeRole", "sts:SetSourceIdentity"]),
-        _allow("WhoAmI", ["sts:GetCallerIdentity", "sts:GetSessionToken"]),
-        _allow("ReadOnly", READ_ONLY_ACTIONS),
+    return document(
+        allow("AssumeConsoleRoles", ["sts:AssumeRole", "sts:SetSourceIdentity"]),
+        allow("WhoAmI", ["sts:GetCallerIdentity", "sts:GetSessionToken"]),
+        allow("ReadOnly", READ_ONLY_ACTIONS),
     )
 
 
@@ -109,7 +88,7 @@ def trust_policy(trusted_account: str, also_trusted: list[str] | None = None) ->
     role in moto are listed explicitly in ``also_trusted`` (harmless on AWS).
     """
     principals = [f"arn:aws:iam::{trusted_account}:root", *(also_trusted or [])]
-    return _document(
+    return document(
         {
             "Sid": "TrustAccount",
             "Effect": "Allow",
@@ -118,43 +97,6 @@ def trust_policy(trusted_account: str, also_trusted: list[str] | None = None) ->
             "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"],
         }
     )
-
-
-# --- clients -----------------------------------------------------------------------
-
-
-class _Bootstrap:
-    """Clients for the seed phase, when moto still accepts any key.
-
-    One botocore session per seed: it caches the service models (a fresh session
-    per client re-reads them), and sessions are not shared across threads.
-    """
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self._session = botocore.session.get_session()
-
-    def client(self, service: str, account_id: str = ACCOUNT_ID) -> Any:
-        client = self._session.create_client(
-            service,
-            endpoint_url=self.url,
-            region_name=REGION,
-            aws_access_key_id=BOOTSTRAP_KEY,
-            aws_secret_access_key=BOOTSTRAP_KEY,
-        )
-        if account_id != ACCOUNT_ID:
-            # Unauthenticated requests land in moto's default account; the header
-            # sends them to another one. After enforce_auth it cannot be abused:
-            # the signing key must then exist in the account the header names.
-            client.meta.events.register("before-sign", _set_account_header(account_id))
-        return client
-
-
-def _set_account_header(account_id: str) -> Callable[..., None]:
-    def handler(request: Any, **kwargs: Any) -> None:
-        request.headers[ACCOUNT_HEADER] = account_id
-
-    return handler
 
 
 # --- seeding -----------------------------------------------------------------------
@@ -179,23 +121,23 @@ def _create_role(iam: Any, name: str, trust: str, permissions: str) -> str:
 
 def _create_console_roles(iam: Any, demo_user_arn: str) -> tuple[str, str]:
     trust = trust_policy(ACCOUNT_ID, also_trusted=[demo_user_arn])
-    read_only = _document(_allow("ReadOnly", READ_ONLY_ACTIONS))
+    read_only = document(allow("ReadOnly", READ_ONLY_ACTIONS))
     readonly_arn = _create_role(iam, READONLY_ROLE, trust, read_only)
-    admin_arn = _create_role(iam, ADMIN_ROLE, trust, _document(_allow("Admin", "*")))
+    admin_arn = _create_role(iam, ADMIN_ROLE, trust, document(allow("Admin", "*")))
     return readonly_arn, admin_arn
 
 
-def _create_second_account(boot: _Bootstrap) -> str:
+def _create_second_account(boot: Bootstrap) -> str:
     # moto does not evaluate trust policies across accounts (see docs/sandbox.md);
     # this one is what AWS would need.
     iam = boot.client("iam", SECOND_ACCOUNT_ID)
-    admin = _document(_allow("Admin", "*"))
+    admin = document(allow("Admin", "*"))
     arn = _create_role(iam, CROSS_ACCOUNT_ROLE, trust_policy(ACCOUNT_ID), admin)
     boot.client("s3", SECOND_ACCOUNT_ID).create_bucket(Bucket=SECOND_ACCOUNT_BUCKET)
     return arn
 
 
-def _create_demo_resources(boot: _Bootstrap) -> None:
+def _create_demo_resources(boot: Bootstrap) -> None:
     s3 = boot.client("s3")
     s3.create_bucket(Bucket=DEMO_BUCKET)
     s3.put_object(
@@ -206,15 +148,16 @@ def _create_demo_resources(boot: _Bootstrap) -> None:
     )
 
 
-def seed_demo(url: str, sso_password: str | None = None) -> SandboxSeed:
+def seed_demo(url: str, *, secret: str, sso_password: str | None = None) -> SandboxSeed:
     """Create the demo user, roles, second account and resources on a fresh server.
 
-    Also seeds the sandbox Identity Center (sandbox.identitycenter.seed); its
+    ``secret`` is the server's control secret (``SandboxProcess.control_secret``):
+    the Identity Center part is configured through the admin endpoint. Its
     directory user ``demo`` gets ``sso_password`` if given, else the password the
     server read from ``SANDBOX_SSO_PASSWORD``.
     """
     try:
-        return _seed(_Bootstrap(url), sso_password)
+        return _seed(Bootstrap(url, secret), sso_password)
     except ClientError as exc:
         error = exc.response.get("Error", {})
         raise SandboxError(
@@ -225,10 +168,7 @@ def seed_demo(url: str, sso_password: str | None = None) -> SandboxSeed:
         raise SandboxError(f"seeding the sandbox at {url} failed: {exc}") from exc
 
 
-def _seed(boot: _Bootstrap, sso_password: str | None) -> SandboxSeed:
-    # Imported here: sandbox.identitycenter.seed builds on this module.
-    from sandbox.identitycenter.seed import DIRECTORY_USER, seed_with
-
+def _seed(boot: Bootstrap, sso_password: str | None) -> SandboxSeed:
     iam = boot.client("iam")
     key = _create_demo_user(iam)
     demo_arn = f"arn:aws:iam::{ACCOUNT_ID}:user/{DEMO_USER}"
@@ -253,26 +193,15 @@ def _seed(boot: _Bootstrap, sso_password: str | None) -> SandboxSeed:
 # --- auth --------------------------------------------------------------------------
 
 
-def enforce_auth(url: str) -> None:
+def enforce_auth(url: str, *, secret: str) -> None:
     """From now on, authenticate and authorize every request with IAM.
 
     moto counts requests and starts checking once the count reaches
-    INITIAL_NO_AUTH_ACTION_COUNT; setting it to 0 also resets the counter.
+    INITIAL_NO_AUTH_ACTION_COUNT; setting it to 0 also resets the counter. The
+    switch is moto's control API, so it takes the server's control secret.
     """
-    if not url.startswith(("http://", "https://")):
-        raise SandboxError(f"the sandbox URL must start with http:// or https://, not {url!r}")
-    request = urllib.request.Request(  # noqa: S310 (http(s) checked above)
-        f"{url}/moto-api/reset-auth",
-        data=b"0",
-        method="POST",
-        # Not form-encoded: moto reads the raw body, which Flask empties when it
-        # parses a form (urllib's default content type), answering 500.
-        headers={"Content-Type": "text/plain"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (http(s) checked above)
-            status = json.loads(response.read()).get("status")
-    except (OSError, ValueError) as exc:
-        raise SandboxError(f"could not enforce auth on the sandbox at {url}: {exc}") from exc
-    if status != "ok":
-        raise SandboxError(f"the sandbox at {url} refused to enforce auth: {status!r}")
+    # Not form-encoded: moto reads the raw body, which Flask empties when it parses
+    # a form (urllib's default content type), answering 500.
+    answer = control.post(url, "/moto-api/reset-auth", secret, b"0", "text/plain")
+    if answer.get("status") != "ok":
+        raise SandboxError(f"the sandbox at {url} refused to enforce auth: {answer.get('status')!r}")

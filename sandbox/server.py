@@ -8,7 +8,9 @@ signature or a missing permission fails exactly where it would on AWS.
 
 ``python -m sandbox.server`` is the foreground server (werkzeug, threaded, like
 moto's ``ThreadedMotoServer``). ``SandboxProcess`` starts that module as a child
-process and owns its lifetime.
+process and owns its lifetime, and with it the control secret (sandbox.control):
+generated per start, handed to the child in its environment only, and given to
+whoever seeds through ``SandboxProcess.control_secret``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import urllib.request
 from types import FrameType, TracebackType
 from typing import IO, Any
 
+from sandbox import control
 from sandbox.errors import SandboxError
 
 DEFAULT_HOST = "127.0.0.1"
@@ -38,7 +41,7 @@ EXIT_PORT_IN_USE = 3
 STOP_GRACE_SECONDS = 5.0
 # moto settings a developer's shell may carry that would silently change the
 # sandbox: a fixed account for every request, or auth switched on before seeding.
-SCRUBBED_ENV = ("MOTO_ACCOUNT_ID", "INITIAL_NO_AUTH_ACTION_COUNT", "MOTO_PORT")
+SCRUBBED_ENV = ("MOTO_ACCOUNT_ID", "INITIAL_NO_AUTH_ACTION_COUNT", "MOTO_PORT", control.SECRET_ENV)
 
 
 def port_in_use_message(port: int) -> str:
@@ -124,8 +127,10 @@ def _loopback_url(host: str, port: int) -> str:
     return f"http://{netloc}:{port}"
 
 
-def serve(host: str, port: int) -> None:
-    """Serve moto and the Identity Center on host:port in the foreground until SIGINT or SIGTERM."""
+def serve(host: str, port: int, secret: str) -> None:
+    """Serve moto and the Identity Center on host:port in the foreground until SIGINT or SIGTERM.
+
+    Control paths answer only requests that carry ``secret`` (sandbox.control)."""
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
         create_backend_app,
@@ -137,7 +142,8 @@ def serve(host: str, port: int) -> None:
     # moto builds some URLs it returns (SQS queue URLs, Lambda callbacks) from this.
     os.environ["MOTO_PORT"] = str(port)
     # Identity Center (which moto lacks) is served in front of moto, on the same port.
-    app = IdentityCenterApp(DomainDispatcherApplication(create_backend_app), _loopback_url(host, port))
+    center = IdentityCenterApp(DomainDispatcherApplication(create_backend_app), _loopback_url(host, port))
+    app = control.ControlGate(center, secret)
     with _listen(host, port) as sock:
         server = make_server(
             host, port, app, threaded=True, request_handler=_quiet_handler(), fd=sock.fileno()
@@ -161,10 +167,31 @@ def main(argv: list[str] | None = None) -> None:
         metavar="PID",
         help="stop when process PID is no longer this server's parent",
     )
+    parser.add_argument(
+        "--control-secret-file",
+        metavar="PATH",
+        help=f"make a fresh control secret and write it to PATH (owner-only); else ${control.SECRET_ENV}",
+    )
     args = parser.parse_args(argv)
+    secret = _control_secret(args.control_secret_file)
     if args.exit_with_parent:
         _exit_when_orphaned(args.exit_with_parent)
-    serve(args.host, args.port)
+    serve(args.host, args.port, secret)
+
+
+def _control_secret(path: str | None) -> str:
+    """A fresh secret written where the seeder reads it, or the one the owner passed in.
+
+    Taken out of os.environ, so nothing this process starts inherits it.
+    """
+    given = os.environ.pop(control.SECRET_ENV, "")
+    if path:
+        secret = control.generate_secret()
+        control.write_secret_file(path, secret)
+        return secret
+    if not given:
+        sys.exit(f"sandbox: no control secret: pass --control-secret-file PATH or set {control.SECRET_ENV}")
+    return given
 
 
 # --- the owner (parent process side) -------------------------------------------------
@@ -189,11 +216,11 @@ def is_port_free(host: str, port: int) -> bool:
 
 
 def answers_http(url: str, timeout: float = 1.0) -> bool:
-    # The dashboard is served by moto itself and bypasses IAM, so probing it
-    # neither needs credentials nor counts towards INITIAL_NO_AUTH_ACTION_COUNT.
+    # The health probe is answered in front of moto: it needs no secret or
+    # credentials and does not count towards INITIAL_NO_AUTH_ACTION_COUNT.
     try:
         # S310: url is always one SandboxProcess built, http:// on loopback.
-        with urllib.request.urlopen(f"{url}/moto-api/", timeout=timeout):  # noqa: S310
+        with urllib.request.urlopen(f"{url}{control.HEALTH_PATH}", timeout=timeout):  # noqa: S310
             return True
     except urllib.error.HTTPError:
         return True
@@ -206,6 +233,8 @@ class SandboxProcess:
 
     Output goes to a private temporary file rather than a pipe (a pipe nobody
     reads would block the server once full); its tail is quoted when start fails.
+    ``control_secret`` is new for every start; pass it to seed_demo, enforce_auth
+    and configure_identity_center.
     """
 
     def __init__(self, port: int | None = None, host: str = DEFAULT_HOST) -> None:
@@ -215,6 +244,7 @@ class SandboxProcess:
         self.url = f"http://{netloc}:{self.port}"
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
+        self.control_secret = ""
 
     def __repr__(self) -> str:
         state = "running" if self.is_running() else "stopped"
@@ -250,6 +280,9 @@ class SandboxProcess:
 
     def _launch(self) -> None:
         self._log = tempfile.TemporaryFile(prefix="sandbox-", suffix=".log")
+        self.control_secret = control.generate_secret()
+        env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
+        env[control.SECRET_ENV] = self.control_secret
         command = [
             sys.executable,
             "-m",
@@ -264,7 +297,7 @@ class SandboxProcess:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             cwd=_project_root(),
-            env={k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV},
+            env=env,
             start_new_session=True,
         )
 

@@ -10,7 +10,7 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,8 @@ PASSWORD = "correct horse battery staple"
 class Sandbox:
     url: str
     seed: Any
+    # The control secret of this start (sandbox/control.py), for configure_identity_center.
+    secret: str = field(repr=False)
 
 
 @pytest.fixture(scope="session")
@@ -37,9 +39,9 @@ def sandbox() -> Iterator[Sandbox]:
     process = SandboxProcess(port=settings.SANDBOX_PORT)
     process.start()
     try:
-        seed = seed_demo(process.url)
-        enforce_auth(process.url)
-        yield Sandbox(process.url, seed)
+        seed = seed_demo(process.url, secret=process.control_secret)
+        enforce_auth(process.url, secret=process.control_secret)
+        yield Sandbox(process.url, seed, process.control_secret)
     finally:
         process.stop()
 
@@ -112,13 +114,13 @@ class Stack:
 
 
 def _start_worker(env: dict[str, str], log_dir: Path) -> subprocess.Popen[bytes]:
-    from console.runs import queue
+    from console.runs import workers
 
     log = open(log_dir / "worker.log", "ab")  # noqa: SIM115 - lives as long as the process
     worker = subprocess.Popen(
         worker_command(concurrency=8), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
     )
-    _wait_for(lambda: queue.live_workers() > 0, "the Celery worker")
+    _wait_for(lambda: workers.live_workers() > 0, "the Celery worker")
     return worker
 
 
@@ -145,6 +147,7 @@ def stack(
     log_dir = tmp_path_factory.mktemp("stack-logs")
     worker = _start_worker(env, log_dir)
     port = _free_port()
+    env["PORT"] = str(port)  # the server's own origins (CONSOLE_ORIGINS) follow its port
     web_log = open(log_dir / "web.log", "ab")  # noqa: SIM115
     web = subprocess.Popen(
         web_command("127.0.0.1", port),
@@ -166,9 +169,9 @@ def stack(
 
 def clear_redis_namespace() -> None:
     """Drop every key of this run's namespace (CONSOLE_REDIS_PREFIX): queues, workers, groups."""
-    from console.runs import queue
+    from console.runs import workers
 
-    client = queue.redis_client()
+    client = workers.redis_client()
     for key in client.scan_iter(f"{settings.CONSOLE_REDIS_PREFIX}*"):
         client.delete(key)
 

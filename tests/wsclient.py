@@ -9,11 +9,13 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.test import Client
 
 from console.asgi import application
 
-ORIGIN = b"http://localhost"
+# The console's own origin, as a browser on the sign-in page would send it.
+ORIGIN = settings.CONSOLE_ORIGINS[0].encode()
 
 
 @database_sync_to_async

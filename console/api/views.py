@@ -1,4 +1,4 @@
-"""The REST API: thin adapters over console.runs.services. Each view authenticates (see
+"""The REST API: thin adapters over console.runs (submission, lifecycle, store). Each view authenticates (see
 auth.api_view), loads, checks ownership through the service, acts and answers JSON.
 
 Another user's run answers 404 exactly like a missing one, so ids cannot be probed."""
@@ -17,9 +17,9 @@ from django.views.decorators.csrf import csrf_exempt
 from console.api.auth import api_view, error_response
 from console.api.errors import BadRequest, NotFound
 from console.api.validation import json_body, parse_after, parse_run_request
-from console.runs import services
+from console.runs import lifecycle, reaper, store, submission
 from console.runs.errors import RunInputError
-from console.runs.models import CommandRun, OutputChunk, RunSource
+from console.runs.models import CommandRun, RunSource
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 def runs(request: HttpRequest) -> JsonResponse:
     body = parse_run_request(json_body(request))
     try:
-        run = services.submit_run(
+        run = submission.submit_run(
             request.user, body.command, source=RunSource.API, cols=body.cols, stdin=body.stdin
         )
     except RunInputError as exc:
@@ -36,7 +36,7 @@ def runs(request: HttpRequest) -> JsonResponse:
     status = 201
     if body.wait:
         if not run.is_final:
-            run = services.wait_for_final(run.id, timeout=settings.CONSOLE_API_WAIT_SECONDS)
+            run = reaper.wait_for_final(run.id, timeout=settings.CONSOLE_API_WAIT_SECONDS)
         status = 200 if run.is_final else 202
     response = JsonResponse(run_json(run), status=status)
     response["Location"] = reverse("api:run", args=[run.id])
@@ -52,9 +52,10 @@ def run_detail(request: HttpRequest, run_id: uuid.UUID) -> JsonResponse:
 def run_output(request: HttpRequest, run_id: uuid.UUID) -> JsonResponse:
     after = parse_after(request.GET.get("after"))
     run = _user_run(request, run_id)
-    # The status is read before the chunks: when it is final, the chunks are complete.
-    chunks = services.read_chunks(run, after=after)
-    return JsonResponse({"id": run.id, "status": run.status, "chunks": [chunk_json(c) for c in chunks]})
+    # One read of status and chunks together: when it says final, the chunks are complete.
+    snapshot = store.read_since(run.pk, after)
+    chunks = [chunk_json(c) for c in snapshot.chunks]
+    return JsonResponse({"id": run.id, "status": snapshot.status, "chunks": chunks})
 
 
 @csrf_exempt
@@ -64,7 +65,7 @@ def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
 
 
 def _user_run(request: HttpRequest, run_id: uuid.UUID) -> CommandRun:
-    run = services.get_user_run(request.user, run_id)
+    run = lifecycle.get_user_run(request.user, run_id)
     if run is None:
         log.info("api: run %s not found for user %s", run_id, request.user.pk)
         raise NotFound("no such run")
@@ -72,7 +73,7 @@ def _user_run(request: HttpRequest, run_id: uuid.UUID) -> CommandRun:
 
 
 def run_json(run: CommandRun) -> dict[str, Any]:
-    stdout, stderr = services.run_streams(run)
+    stdout, stderr = store.run_streams(run)
     return {
         "id": run.id,
         "command": run.command,
@@ -86,5 +87,5 @@ def run_json(run: CommandRun) -> dict[str, Any]:
     }
 
 
-def chunk_json(chunk: OutputChunk) -> dict[str, Any]:
+def chunk_json(chunk: store.Chunk) -> dict[str, Any]:
     return {"seq": chunk.seq, "stream": chunk.stream, "data": chunk.data}

@@ -1,11 +1,10 @@
 """Executes a parsed AWS CLI invocation: get a client, call (or paginate), format, write.
-Django-free: the caller supplies a client factory (the credential broker) and a sink
-(the run's output store), so this is the same code in the worker, the tests and the
-benchmark. Errors are reported as the AWS CLI reports them, with its v2 exit codes."""
+Django-free: the caller (console/commands/) supplies the client, built by the credential
+broker, and a sink (the run's output store), so this is the same code in the worker, the
+tests and the benchmark. Errors are reported as the AWS CLI reports them, with its v2 exit codes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -19,43 +18,30 @@ from botocore.exceptions import (
 )
 from botocore.parsers import ResponseParserError
 
+from console.errors import ConsoleError, ExitCode, failure_text
 from console.interpreter import Invocation
 from console.output import (
+    DEFAULT_QUERY_LIMIT,
     FormatError,
     InvalidQuery,
     UnsupportedOutput,
     UnsupportedTimestampFormat,
     stream_pages,
 )
-
-EXIT_OK = 0
-EXIT_PARSE = 252
-EXIT_CONFIG = 253
-EXIT_SERVICE = 254
-EXIT_OTHER = 255
+from console.output.controls import show_controls
 
 
 class Sink(Protocol):
-    def write(self, stream: str, data: str) -> None: ...
+    """Where a command's output goes (console.commands.CommandContext is one)."""
+
+    def write(self, stream: str, text: str) -> None: ...
 
     def cancelled(self) -> bool: ...
 
 
-class ConfigurationError(Exception):
-    """Raised by a client factory for credential/config problems a user can fix."""
-
-    def __init__(self, message: str, exit_code: int = EXIT_CONFIG, leading_newline: bool = False) -> None:
-        super().__init__(message)
-        self.message = message
-        self.exit_code = exit_code
-        self.leading_newline = leading_newline
-
-
-ClientFactory = Callable[[Invocation], tuple[Any, str | None]]
-
-
 class Cancelled(Exception):
-    pass
+    """Ctrl-C seen between two requests: control flow up to the run's watcher (which ends
+    the run `cancelled`, ExitCode.CANCELLED), never a failure to print."""
 
 
 @dataclass(frozen=True)
@@ -66,61 +52,76 @@ class Target:
 
     width: int = 80
     tty: bool = False
+    query_limit: int | None = DEFAULT_QUERY_LIMIT  # bytes a --query may build (output/querylimit.py)
 
     def color(self, option: str) -> bool:
         return option == "on" or (option == "auto" and self.tty)
 
 
+@dataclass(frozen=True)
+class OutputFormat:
+    """How a response is printed: `--output` or the profile's `output`, and the profile's
+    `cli_timestamp_format` (the client was built to parse timestamps to match)."""
+
+    output: str = "json"
+    timestamp_format: str = "iso8601"
+
+
 def run_invocation(
-    invocation: Invocation, make_client: ClientFactory, sink: Sink, target: Target | None = None
+    invocation: Invocation, client: Any, sink: Sink, target: Target, fmt: OutputFormat = OutputFormat()
 ) -> int:
-    """Run one invocation; returns the exit code. `make_client` returns the botocore
-    client and the profile's default output format. Paginated text and yaml-stream
-    output is written page by page, so the first page shows before the last is fetched."""
+    """Call one operation with `client` and write its output; returns the exit code.
+    Paginated text and yaml-stream output is written page by page, so the first page
+    shows before the last is fetched."""
     options = invocation.options
-    target = target or Target()
     try:
-        client, profile_output = make_client(invocation)
         chunks = stream_pages(
             _call(client, invocation, sink),
-            options.output or profile_output or "json",
+            fmt.output,
             options.query,
             title=invocation.operation_name,
             width=target.width,
             color=target.color(options.color),
+            timestamp_format=fmt.timestamp_format,
+            query_limit=target.query_limit,
         )
         for chunk in chunks:
             sink.write("stdout", chunk)
     except (UnsupportedOutput, InvalidQuery) as exc:
-        return fail(sink, exc.message, EXIT_PARSE, leading_newline=False)
+        return report_failure(sink, ConsoleError(exc.message, ExitCode.USAGE))
     except (FormatError, UnsupportedTimestampFormat) as exc:
-        return fail(sink, exc.message, EXIT_OTHER)
+        return report_failure(sink, ConsoleError(exc.message, ExitCode.OTHER, leading_newline=True))
     except CALL_FAILURES as exc:
         return report_failure(sink, exc)
-    return EXIT_OK
+    return ExitCode.OK
 
 
-# What a client factory or a botocore call may raise; `report_failure` words each one.
-CALL_FAILURES = (ConfigurationError, ClientError, BotoCoreError, ResponseParserError)
+# What a botocore call may raise, besides the console's own errors; `as_console_error`
+# words each one as the CLI does.
+CALL_FAILURES = (ConsoleError, ClientError, BotoCoreError, ResponseParserError)
+
+
+def as_console_error(exc: Exception) -> ConsoleError:
+    """A failure with the CLI's message, exit code and blank line."""
+    if isinstance(exc, ConsoleError):
+        return exc
+    if isinstance(exc, ClientError):
+        return ConsoleError(str(exc), ExitCode.SERVICE, leading_newline=True)
+    if isinstance(exc, ParamValidationError):
+        return ConsoleError(str(exc), ExitCode.USAGE, leading_newline=True)
+    if isinstance(exc, (NoCredentialsError, NoRegionError)):
+        return ConsoleError(str(exc), ExitCode.CONFIG)
+    # Connection errors, other botocore errors and parser errors.
+    return ConsoleError(str(exc), ExitCode.OTHER, leading_newline=True)
 
 
 def report_failure(sink: Sink, exc: Exception) -> int:
-    """Write a failure as the AWS CLI does; returns its v2 exit code."""
-    if isinstance(exc, ConfigurationError):
-        return fail(sink, exc.message, exc.exit_code, leading_newline=exc.leading_newline)
-    if isinstance(exc, ClientError):
-        return fail(sink, str(exc), EXIT_SERVICE)
-    if isinstance(exc, ParamValidationError):
-        return fail(sink, str(exc), EXIT_PARSE)
-    if isinstance(exc, (NoCredentialsError, NoRegionError)):
-        return fail(sink, str(exc), EXIT_CONFIG, leading_newline=False)
-    return fail(sink, str(exc), EXIT_OTHER)  # connection errors, other botocore and parser errors
-
-
-def fail(sink: Sink, message: str, code: int, leading_newline: bool = True) -> int:
-    # The CLI writes a blank line before service and validation errors.
-    sink.write("stderr", ("\n" if leading_newline else "") + message.rstrip("\n") + "\n")
-    return code
+    """The one place a failure is written, as the AWS CLI writes it; returns its exit code.
+    AWS's messages echo AWS data (names, keys): shown with control characters visible."""
+    error = as_console_error(exc)
+    message = show_controls(error.message)
+    sink.write("stderr", failure_text(message, leading_newline=error.leading_newline))
+    return error.exit_code
 
 
 def _call(client: Any, invocation: Invocation, sink: Sink) -> Any:

@@ -1,6 +1,16 @@
 """`--debug`: the request flow of one command, written to that command's stderr as the
 AWS CLI writes it, with credentials, signatures and tokens scrubbed.
 
+What it shows is the command's own requests, never the credential broker's. The broker
+resolves the command's credentials on the same thread, just before the command's first
+request, and its calls (STS AssumeRole, IAM Identity Center GetRoleCredentials, a token
+refresh) are signed with keys the user may not hold and answer with the role session
+itself. The client factory, where the broker resolves the credentials, runs inside
+`DebugLog.hidden()` (console/commands/aws.py), so those records never
+reach the command; the scrubber (console/logredact.py) masks every credential-bearing
+header and body field of what is left, and the lines are shown with control characters
+made visible, as any other AWS data (console/output/controls.py).
+
 botocore logs through module loggers shared by every thread of a worker, so the handler
 only takes records from the thread running this command (other users' commands may run
 beside it), and the loggers are lowered to DEBUG only while at least one command asks."""
@@ -11,9 +21,10 @@ import contextlib
 import logging
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from console.logredact import RedactSecretsFilter
+from console.output.controls import show_controls
 
 LOGGERS = ("botocore", "urllib3", "credentials")
 FORMAT = "%(asctime)s - %(threadName)s - %(name)s - %(levelname)s - %(message)s"
@@ -22,14 +33,33 @@ _lock = threading.Lock()
 _active = 0
 _saved_levels: dict[str, int] = {}
 
+T = TypeVar("T")
+R = TypeVar("R")
 
-class _ThreadFilter(logging.Filter):
-    def __init__(self, thread_id: int) -> None:
-        super().__init__()
-        self.thread_id = thread_id
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.thread == self.thread_id
+class DebugLog:
+    """One command's `--debug` handler. Records pass when they come from the command's
+    thread and no `hidden()` block is open; `hidden()` nests."""
+
+    def __init__(self, sink: Any, thread_id: int) -> None:
+        self.handler = _SinkHandler(sink)
+        self.handler.setFormatter(logging.Formatter(FORMAT))
+        self.handler.addFilter(self._admits)
+        self.handler.addFilter(RedactSecretsFilter())
+        self._thread_id = thread_id
+        self._hidden = 0
+
+    def _admits(self, record: logging.LogRecord) -> bool:
+        return record.thread == self._thread_id and self._hidden == 0
+
+    @contextlib.contextmanager
+    def hidden(self) -> Iterator[None]:
+        """Calls made in here (the broker's) are not the command's: nothing of them is shown."""
+        self._hidden += 1
+        try:
+            yield
+        finally:
+            self._hidden -= 1
 
 
 class _SinkHandler(logging.Handler):
@@ -39,7 +69,7 @@ class _SinkHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            self.sink.write("stderr", self.format(record) + "\n")
+            self.sink.write("stderr", show_controls(self.format(record)) + "\n")
         except Exception:  # a debug line must never break the command
             self.handleError(record)
 
@@ -65,21 +95,20 @@ def _restore_levels() -> None:
 
 
 @contextlib.contextmanager
-def debug_to(sink: Any, enabled: bool) -> Iterator[None]:
+def debug_to(sink: Any, enabled: bool) -> Iterator[DebugLog | None]:
+    """Shows this thread's botocore records on `sink`'s stderr while the block runs, when
+    `enabled`; yields the DebugLog (None when not enabled) for the engine's `hidden()`."""
     if not enabled:
-        yield
+        yield None
         return
-    handler = _SinkHandler(sink)
-    handler.setFormatter(logging.Formatter(FORMAT))
-    handler.addFilter(_ThreadFilter(threading.get_ident()))
-    handler.addFilter(RedactSecretsFilter())
+    debug = DebugLog(sink, threading.get_ident())
     loggers = [logging.getLogger(name) for name in LOGGERS]
     for logger in loggers:
-        logger.addHandler(handler)
+        logger.addHandler(debug.handler)
     _lower_levels()
     try:
-        yield
+        yield debug
     finally:
         for logger in loggers:
-            logger.removeHandler(handler)
+            logger.removeHandler(debug.handler)
         _restore_levels()

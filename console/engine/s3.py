@@ -22,31 +22,30 @@ from botocore.exceptions import (
     ClientError,
 )
 
+from console.errors import ConsoleError, ExitCode
 from console.interpreter import S3Command
 from console.interpreter.s3commands import split_s3_path
+from console.output.controls import VisibleWriter
 
-from . import CALL_FAILURES, EXIT_OK, EXIT_OTHER, Sink, Target, fail, report_failure
+from . import CALL_FAILURES, Sink, report_failure
 from .s3objects import Transfer, paginate, run_transfer
-
-S3ClientFactory = Callable[[S3Command], tuple[Any, str | None]]
 
 _SIZE_UNITS = ("KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
 
 
-class GeneralFailure(Exception):
-    """An error the CLI reports through its general handler (exit 255)."""
+class GeneralFailure(ConsoleError):
+    """An error the CLI reports through its general handler (exit 255, after a blank line)."""
+
+    exit_code = ExitCode.OTHER
+    leading_newline = True
 
 
-def run_s3_command(
-    command: S3Command, make_client: S3ClientFactory, sink: Sink, target: Target | None = None
-) -> int:
-    """Run one `aws s3` command; returns the exit code. `target` is accepted for the
-    same signature as `run_invocation`: this output does not depend on the width."""
+def run_s3_command(command: S3Command, client: Any, sink: Sink) -> int:
+    """Run one `aws s3` command with an S3 client; returns the exit code. The output does
+    not depend on the terminal's width or the profile's output format."""
+    sink = VisibleWriter(sink)  # keys and messages are AWS data, shown, never obeyed
     try:
-        client, _ = make_client(command)
         return _RUNNERS[command.name](command, client, sink)
-    except GeneralFailure as exc:
-        return fail(sink, str(exc), EXIT_OTHER)
     except CALL_FAILURES as exc:
         return report_failure(sink, exc)
 
@@ -110,7 +109,7 @@ def _ls(command: S3Command, client: Any, sink: Sink) -> int:
     bucket, key = split_s3_path(command.paths[0])
     if not bucket:
         _list_buckets(command, client, sink)
-        return EXIT_OK
+        return ExitCode.OK
     listing = _Listing(command.human_readable)
     parameters: dict[str, Any] = {"Bucket": bucket, "Prefix": key}
     if not command.recursive:
@@ -124,7 +123,7 @@ def _ls(command: S3Command, client: Any, sink: Sink) -> int:
     if command.summarize:
         sink.write("stdout", listing.summary())
     # As the CLI: a prefix that matches nothing exits 1; a bucket, even empty, exits 0.
-    return 1 if key and listing.empty_page_seen and listing.at_first_page else EXIT_OK
+    return 1 if key and listing.empty_page_seen and listing.at_first_page else ExitCode.OK
 
 
 def _list_buckets(command: S3Command, client: Any, sink: Sink) -> None:
@@ -164,7 +163,7 @@ def _mb(command: S3Command, client: Any, sink: Sink) -> int:
         sink.write("stderr", f"make_bucket failed: {path} {exc}\n")
         return 1
     sink.write("stdout", f"make_bucket: {bucket}\n")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _rb(command: S3Command, client: Any, sink: Sink) -> int:
@@ -183,7 +182,7 @@ def _rb(command: S3Command, client: Any, sink: Sink) -> int:
         sink.write("stderr", f"remove_bucket failed: {path} {exc}\n")
         return 1
     sink.write("stdout", f"remove_bucket: {bucket}\n")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _presign(command: S3Command, client: Any, sink: Sink) -> int:
@@ -192,7 +191,7 @@ def _presign(command: S3Command, client: Any, sink: Sink) -> int:
         "get_object", {"Bucket": bucket, "Key": key}, ExpiresIn=command.expires_in
     )
     sink.write("stdout", url + "\n")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _transfer(command: S3Command, client: Any, sink: Sink) -> int:

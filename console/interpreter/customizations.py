@@ -39,7 +39,7 @@ CUSTOM_TOP_LEVEL_COMMANDS: dict[str, str] = {
     "of your commands",
 }
 
-# Hand-written commands that the console runs as builtins (see console/runs/builtins.py):
+# Hand-written commands that the console runs as builtins (see console/commands/builtins.py):
 # `aws configure ...` is handled whole; of `aws sso`, only these two commands, which in
 # AWS CLI v2 are hand-written (`logout` shadows the generated Logout operation). The
 # other `aws sso` commands stay generated operations.

@@ -11,9 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
-USAGE_ERROR_RC = 252
-GENERAL_ERROR_RC = 255
-NOT_FOUND_RC = 127
+from console.errors import ConsoleError, ExitCode
 
 USAGE = (
     "aws [options] <command> <subcommand> [<subcommand> ...] [parameters]\n"
@@ -25,13 +23,13 @@ USAGE = (
 )
 
 
-class CommandError(Exception):
+class CommandError(ConsoleError):
     """A line the console will not run; `message` is printed to stderr as is."""
 
-    def __init__(self, message: str, exit_code: int = USAGE_ERROR_RC, position: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.exit_code = exit_code
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, message: str, exit_code: int = ExitCode.USAGE, position: int | None = None):
+        super().__init__(message, exit_code)
         self.position = position
 
     def __repr__(self) -> str:
@@ -40,7 +38,7 @@ class CommandError(Exception):
 
 def usage_error(detail: str, position: int | None = None) -> CommandError:
     """argparse's error as the CLI v2 prints it: usage block, then `aws: error: ...`."""
-    return CommandError(f"\nusage: {USAGE}\naws: error: {detail}\n\n", USAGE_ERROR_RC, position)
+    return CommandError(f"\nusage: {USAGE}\naws: error: {detail}\n\n", ExitCode.USAGE, position)
 
 
 def unknown_options_error(
@@ -48,21 +46,21 @@ def unknown_options_error(
 ) -> CommandError:
     hint = f"\nDid you mean {suggestion}?" if suggestion else ""
     return CommandError(
-        f"\nusage: {USAGE}\nUnknown options: {', '.join(unknown)}{hint}\n\n", USAGE_ERROR_RC, position
+        f"\nusage: {USAGE}\nUnknown options: {', '.join(unknown)}{hint}\n\n", ExitCode.USAGE, position
     )
 
 
 def param_error(cli_name: str, detail: str, position: int | None = None) -> CommandError:
     """The CLI's ParamError: a value that could not be turned into a parameter."""
-    return CommandError(f"\nError parsing parameter '{cli_name}': {detail}\n", USAGE_ERROR_RC, position)
+    return CommandError(f"\nError parsing parameter '{cli_name}': {detail}\n", ExitCode.USAGE, position)
 
 
 def general_error(detail: str, position: int | None = None) -> CommandError:
     """An exception the CLI lets reach its general handler (return code 255)."""
-    return CommandError(f"\n{detail}\n", GENERAL_ERROR_RC, position)
+    return CommandError(f"\n{detail}\n", ExitCode.OTHER, position)
 
 
-def console_error(detail: str, position: int | None = None, exit_code: int = USAGE_ERROR_RC) -> CommandError:
+def console_error(detail: str, position: int | None = None, exit_code: int = ExitCode.USAGE) -> CommandError:
     """A refusal that only this console makes; there is no CLI text to copy."""
     return CommandError(f"aws: error: {detail}\n", exit_code, position)
 

@@ -12,6 +12,7 @@ CLI; both switch the required-parameter check off (except the `output` skeleton)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +20,7 @@ from . import errors, inputdoc
 from .arguments import FLAG, LIST, OPTIONAL, SINGLE, Argument, OperationSpec
 from .errors import CommandError, console_error, general_error, invalid_choice, usage_error
 from .globalopts import GLOBAL_OPTIONS, refusal
-from .redaction import mask_word, sensitive_spans
+from .redaction import mask_word, token_spans
 from .rewrites import rewrite_for
 from .scanning import is_option, split_option, take_values
 from .tokenizer import Token
@@ -61,11 +62,16 @@ class ParsedOperation:
 
 
 def parse_operation(
-    spec: OperationSpec, command: Token, words: list[Token], settings: dict[str, Any], line: str
+    spec: OperationSpec,
+    command: Token,
+    words: list[Token],
+    settings: dict[str, Any],
+    line_tokens: Sequence[Token],
 ) -> ParsedOperation | None:
     """The parameters and paging options, or None when the words ask for help.
 
-    `command` is the word naming the operation; `words` are the ones after it.
+    `command` is the word naming the operation; `words` are the ones after it;
+    `line_tokens` are all the line's, to mask secrets in an error message.
     """
     reading = _read(spec, words)
     if reading.strays and reading.strays[0].text == "help":
@@ -74,7 +80,7 @@ def parse_operation(
     documents = [name for name in inputdoc.INPUT_OPTIONS if name in reading.specials]
     if not documents and reading.skeleton in (None, "output"):
         _check_required(spec, reading)
-    _check_unknown(spec, reading, line)
+    _check_unknown(spec, reading, line_tokens)
     no_paginate = bool(settings.get("no_paginate")) or any(
         name in spec.manual_paging for name in (g.argument.name for g in reading.given.values())
     )
@@ -220,11 +226,11 @@ def _check_required(spec: OperationSpec, reading: _Reading) -> None:
         raise usage_error("the following arguments are required: " + ", ".join(missing))
 
 
-def _check_unknown(spec: OperationSpec, reading: _Reading, line: str) -> None:
+def _check_unknown(spec: OperationSpec, reading: _Reading, line_tokens: Sequence[Token]) -> None:
     unknown = sorted(reading.unknown + reading.strays, key=lambda token: token.start)
     if not unknown:
         return
-    spans = sensitive_spans(line)
+    spans = token_spans(line_tokens)
     suggestion = None
     if reading.unknown:
         name = reading.unknown[0].text.partition("=")[0]

@@ -10,6 +10,9 @@ Besides `Invocation` (an AWS call) a line can be a `Builtin` (the worker runs it
 generated operation: help, clear, whoami, the shell's export/unset/env, and the CLI's own
 `aws configure ...` and `aws sso login|logout`) or a `Skeleton` (`--generate-cli-skeleton`:
 text to print, no AWS call).
+
+The line is tokenized once: the parse and the redacted copy on every result both come
+from the same tokens (`_Line`).
 """
 
 from __future__ import annotations
@@ -17,12 +20,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from console.errors import ExitCode
+
 from . import catalog
 from . import customizations as cz
 from .arguments import operation_spec
 from .errors import (
-    NOT_FOUND_RC,
-    USAGE_ERROR_RC,
     CommandError,
     console_error,
     general_error,
@@ -33,7 +36,7 @@ from .globalopts import GlobalOptions, convert, refusal
 from .inputdoc import skeleton_text
 from .lookalikes import check_lookalikes
 from .operation import parse_operation
-from .redaction import redact_line
+from .redaction import redact_tokens
 from .s3commands import S3Command, parse_s3
 from .scanning import GlobalScan, positionals, scan_globals
 from .tokenizer import Token, tokenize
@@ -75,6 +78,17 @@ class Skeleton:
     mode: str = "input"  # "input", "yaml-input" or "output"
 
 
+@dataclass(frozen=True)
+class _Line:
+    """The typed line with its tokens, so redaction reads them instead of tokenizing again."""
+
+    text: str
+    tokens: list[Token]
+
+    def redacted(self) -> str:
+        return redact_tokens(self.text, self.tokens)
+
+
 def parse_command(line: str) -> Invocation | Builtin | Skeleton | S3Command:
     try:
         return _parse_line(line)
@@ -86,22 +100,22 @@ def _parse_line(line: str) -> Invocation | Builtin | Skeleton | S3Command:
     tokens = tokenize(line)
     check_lookalikes(line, tokens)
     if not tokens:
-        raise CommandError("console: empty command\n", USAGE_ERROR_RC)
-    head = tokens[0]
+        raise CommandError("console: empty command\n", ExitCode.USAGE)
+    head, typed = tokens[0], _Line(line, tokens)
     if head.text in BUILTINS:
-        return Builtin(head.text, tuple(token.text for token in tokens[1:]), redact_line(line))
+        return Builtin(head.text, tuple(token.text for token in tokens[1:]), typed.redacted())
     if head.text != "aws":
         raise CommandError(
             f"console: command not found: {head.text}\n"
             "Commands start with `aws`. Type `help` to see what this terminal runs.\n",
-            NOT_FOUND_RC,
+            ExitCode.NOT_FOUND,
             head.start,
         )
-    return _parse_aws(line, tokens[1:])
+    return _parse_aws(typed)
 
 
-def _parse_aws(line: str, words: list[Token]) -> Invocation | Builtin | Skeleton | S3Command:
-    scan = scan_globals(words)
+def _parse_aws(line: _Line) -> Invocation | Builtin | Skeleton | S3Command:
+    scan = scan_globals(line.tokens[1:])
     settings = _read_globals(scan)
     rest = scan.rest
     slots = positionals(rest)
@@ -109,7 +123,7 @@ def _parse_aws(line: str, words: list[Token]) -> Invocation | Builtin | Skeleton
         raise usage_error("the following arguments are required: command")
     service_word = rest[slots[0]]
     if service_word.text == "help":
-        return Builtin("help", tuple(rest[k].text for k in slots[1:]), redact_line(line))
+        return Builtin("help", tuple(rest[k].text for k in slots[1:]), line.redacted())
     if service_word.text == "s3":
         return _high_level_s3(line, rest, slots, settings)
     cli_service = resolve_service(service_word)
@@ -119,25 +133,25 @@ def _parse_aws(line: str, words: list[Token]) -> Invocation | Builtin | Skeleton
         raise usage_error("the following arguments are required: operation")
     command_word = rest[slots[1]]
     if command_word.text == "help":
-        return Builtin("help", (cli_service,), redact_line(line))
+        return Builtin("help", (cli_service,), line.redacted())
     if cli_service == "sso" and command_word.text in cz.SSO_BUILTIN_COMMANDS:
         return _handwritten(line, "sso", rest, slots[0], settings)
     command = resolve_command(cli_service, command_word)
     spec = operation_spec(cli_service, command)
     arguments = [token for k, token in enumerate(rest) if k not in slots[:2]]
-    parsed = parse_operation(spec, command_word, arguments, settings, line)
+    parsed = parse_operation(spec, command_word, arguments, settings, line.tokens)
     if parsed is None:
-        return Builtin("help", (cli_service, command), redact_line(line))
+        return Builtin("help", (cli_service, command), line.redacted())
     if parsed.skeleton is not None:
         text = skeleton_text(parsed.skeleton, spec.model.input_shape, spec.model.output_shape)
-        return Skeleton(text, redact_line(line), parsed.skeleton)
+        return Skeleton(text, line.redacted(), parsed.skeleton)
     options = GlobalOptions(**{**_public(settings), **parsed.paging})
     return Invocation(
-        spec.service_name, cli_service, spec.operation_name, parsed.parameters, options, redact_line(line)
+        spec.service_name, cli_service, spec.operation_name, parsed.parameters, options, line.redacted()
     )
 
 
-def _handwritten(line: str, name: str, rest: list[Token], slot: int, settings: dict[str, Any]) -> Builtin:
+def _handwritten(line: _Line, name: str, rest: list[Token], slot: int, settings: dict[str, Any]) -> Builtin:
     """`aws configure ...` / `aws sso login|logout`: a builtin with its own words.
 
     `aws configure help` and `aws sso login help` ask for help, as in the CLI.
@@ -145,18 +159,19 @@ def _handwritten(line: str, name: str, rest: list[Token], slot: int, settings: d
     args = tuple(token.text for k, token in enumerate(rest) if k != slot)
     words = [arg for arg in args if not arg.startswith("-")]
     if words and words[-1] == "help" and len(words) <= 2:
-        return Builtin("help", (name, *words[:-1]), redact_line(line))
-    return Builtin(name, args, redact_line(line), GlobalOptions(**_public(settings)))
+        return Builtin("help", (name, *words[:-1]), line.redacted())
+    return Builtin(name, args, line.redacted(), GlobalOptions(**_public(settings)))
 
 
 def _high_level_s3(
-    line: str, rest: list[Token], slots: list[int], settings: dict[str, Any]
+    line: _Line, rest: list[Token], slots: list[int], settings: dict[str, Any]
 ) -> S3Command | Builtin:
     """`aws s3 <subcommand> ...`: the subcommand first, then every other word in order."""
     words = [rest[k] for k in slots[1:2]] + [token for k, token in enumerate(rest) if k not in slots[:2]]
-    parsed = parse_s3(words, GlobalOptions(**_public(settings)), redact_line(line))
+    redacted = line.redacted()
+    parsed = parse_s3(words, GlobalOptions(**_public(settings)), redacted)
     if isinstance(parsed, tuple):
-        return Builtin("help", parsed, redact_line(line))
+        return Builtin("help", parsed, redacted)
     return parsed
 
 

@@ -7,13 +7,17 @@ far, or for an option the model does not know (a typo of `--password`, say), a
 conservative heuristic masks the values of options whose names look secret, and
 `NAME=value` words whose names do. A sensitive option's mask runs to the next option, so
 a secret with an unquoted space is still hidden. Redaction never raises.
+
+The parser redacts from the tokens it has already made (`redact_tokens`), so a line is
+tokenized once per parse; `redact_line` tokenizes by itself, for lines that did not parse.
+Both give the same text for a line that tokenizes.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from . import catalog
 from .arguments import LIST, OperationSpec, operation_spec
@@ -32,8 +36,17 @@ Span = tuple[int, int]
 
 
 def redact_line(line: str) -> str:
+    return _redact(line, lambda: sensitive_spans(line))
+
+
+def redact_tokens(line: str, tokens: Sequence[Token]) -> str:
+    """`redact_line` for a line whose `tokenize(line)` the caller already holds."""
+    return _redact(line, lambda: token_spans(tokens))
+
+
+def _redact(line: str, spans: Callable[[], Sequence[Span]]) -> str:
     try:
-        return _apply(line, sensitive_spans(line))
+        return _apply(line, spans())
     except Exception:  # redaction must never be the reason a command is lost or logged raw
         return _mask_all_but_first_word(line)
 
@@ -45,7 +58,7 @@ def sensitive_spans(line: str) -> list[Span]:
     except CommandError:
         tokens = tokenize(line, lenient=True)
         tail = tokens[-1] if tokens else None
-    spans = _token_spans(tokens)
+    spans = token_spans(tokens)
     if tail is not None and _SECRET_WORDS.search(tail.text.replace("_", "-")):
         spans.append((tail.start, tail.end))
     return spans
@@ -61,7 +74,8 @@ def mask_word(token: Token, spans: Sequence[Span]) -> str:
     return token.text
 
 
-def _token_spans(tokens: Sequence[Token]) -> list[Span]:
+def token_spans(tokens: Sequence[Token]) -> list[Span]:
+    """The ranges that hold secrets, from a line's tokens (strictly tokenized)."""
     if not tokens:
         return []
     if tokens[0].text != "aws":

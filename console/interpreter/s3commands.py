@@ -19,7 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import USAGE_ERROR_RC, CommandError, console_error, general_error, invalid_choice, usage_error
+from console.errors import ExitCode
+
+from .errors import CommandError, console_error, general_error, invalid_choice, usage_error
 from .globalopts import GlobalOptions
 from .s3options import (
     APPEND,
@@ -60,10 +62,7 @@ _COPY_PARAMETERS = {
 @dataclass(frozen=True)
 class S3Command:
     """One high-level S3 command. `paths` are as typed (an `s3://` prefix added to a bare
-    bucket is the CLI's normalisation: `s3://b` -> `s3://b/` for rm/cp/mv).
-
-    `service_name` makes it usable wherever the worker's client factory expects an
-    Invocation (it reads `service_name` and `options`)."""
+    bucket is the CLI's normalisation: `s3://b` -> `s3://b/` for rm/cp/mv)."""
 
     name: str  # ls, mb, rb, rm, cp, mv, presign
     paths: tuple[str, ...]
@@ -86,10 +85,6 @@ class S3Command:
     copy_parameters: tuple[tuple[str, str], ...] = ()  # extra CopyObject parameters
     ignore_glacier_warnings: bool = False
     force_glacier_transfer: bool = False
-
-    @property
-    def service_name(self) -> str:
-        return "s3"
 
 
 @dataclass
@@ -205,7 +200,7 @@ def _check_arity(spec: S3CommandSpec, read: _Words) -> None:
         # The CLI's hand-written commands report these through its general handler: no
         # usage banner, no suggestion, words joined by a bare comma; v2 exits 252.
         words = ",".join(token.text for token in unknown)
-        raise CommandError(f"\nUnknown options: {words}\n", USAGE_ERROR_RC, unknown[0].start)
+        raise CommandError(f"\nUnknown options: {words}\n", ExitCode.USAGE, unknown[0].start)
 
 
 def _integers(spec: S3CommandSpec, values: dict[str, Any]) -> dict[str, Any]:

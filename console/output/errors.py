@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from console.errors import ConsoleError
+
 OUTPUT_CHOICES = ("json", "text", "table", "yaml", "yaml-stream", "off")
 
 
-class OutputError(Exception):
+class OutputError(ConsoleError):
     """Base class: `message` is what the terminal shows."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
-        self.message = message
 
 
 class UnsupportedOutput(OutputError):
@@ -49,3 +50,35 @@ class InvalidQuery(OutputError):
 
     def __init__(self, query: str, reason: str) -> None:
         super().__init__(f"Bad value for --query {query}: {reason}")
+
+
+def describe_size(limit: int) -> str:
+    """`32 MiB`, `512 KiB`, `100 bytes`: a limit as a person reads it."""
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if limit >= size:
+            amount = limit / size
+            return f"{amount:.0f} {unit}" if amount == int(amount) else f"{amount:.1f} {unit}"
+    return f"{limit} bytes"
+
+
+class OutputLimitExceeded(FormatError):
+    """Output went past a size the console sets (the CLI has no such limit). It ends the
+    command as a formatting failure does: the message on stderr, exit code 255 (the CLI's
+    code for "other" errors), after what was already printed. `limit` is in bytes.
+    Reusable for any bound on output (what a query builds, a run's stored output)."""
+
+    def __init__(self, message: str, limit: int) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+class QueryTooLarge(OutputLimitExceeded):
+    """What `--query` built grew past the limit; it was stopped while growing."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"console: the --query result grew past {describe_size(limit)}, the most this console "
+            "builds for one result, so the command was stopped. Ask for less: a filter, fewer "
+            "fields, or --max-items.",
+            limit,
+        )

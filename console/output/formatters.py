@@ -12,6 +12,10 @@ datetimes and bytes and renders them as the CLI's JSON encoder does.
   no anchors; yaml-stream prints each page as one item of a top-level YAML sequence, so the
   concatenated stream is itself one valid YAML document.
 - off: v2's `--output off`, nothing at all.
+
+Values from AWS never reach the terminal as control characters (see `controls.py`): text
+and table lay out `visible(data)`, JSON escapes what Python's encoder leaves raw, YAML's
+emitter escapes them itself. Registering a formatter means choosing one of these.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from typing import Any
 import yaml
 
 from . import table, text
+from .controls import json_controls, visible
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,17 @@ def format_json(data: Any, options: FormatOptions = DEFAULT_OPTIONS) -> str:
     # other falsy results (`[]`, `null`, `0`).
     if data == {}:
         return ""
-    return json.dumps(data, indent=4, default=_encode, ensure_ascii=False) + "\n"
+    return json_controls(json.dumps(data, indent=4, default=_encode, ensure_ascii=False)) + "\n"
+
+
+def format_text(data: Any, options: FormatOptions = DEFAULT_OPTIONS) -> str:
+    return text.format_text(visible(data), options)
+
+
+def format_table(data: Any, options: FormatOptions = DEFAULT_OPTIONS) -> str:
+    # Escaped before the table measures its columns (`\x1b` is four columns wide) and
+    # before it adds its own colour codes.
+    return table.format_table(visible(data), options)
 
 
 _RAW_BREAKS = frozenset("\x85\u2028\u2029")
@@ -122,8 +137,8 @@ Formatter = Callable[[Any, FormatOptions], str]
 
 FORMATTERS: dict[str, Formatter] = {
     "json": format_json,
-    "text": text.format_text,
-    "table": table.format_table,
+    "text": format_text,
+    "table": format_table,
     "yaml": format_yaml,
     "yaml-stream": format_yaml_stream,
     "off": format_off,

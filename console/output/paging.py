@@ -25,6 +25,7 @@ from jmespath.exceptions import JMESPathError
 
 from .errors import FormatError, InvalidQuery, UnsupportedOutput
 from .formatters import FORMATTERS, STREAMED_OUTPUTS, FormatOptions, Formatter
+from .querylimit import DEFAULT_QUERY_LIMIT, bounded_search
 from .values import DEFAULT_TIMESTAMP_FORMAT, check_timestamp_format, cli_values
 
 
@@ -79,6 +80,7 @@ class PageWriter:
         width: int = 80,
         color: bool = False,
         timestamp_format: str = DEFAULT_TIMESTAMP_FORMAT,
+        query_limit: int | None = DEFAULT_QUERY_LIMIT,
     ) -> None:
         formatter = FORMATTERS.get(output)
         if formatter is None:
@@ -88,6 +90,7 @@ class PageWriter:
         self.streamed = output in STREAMED_OUTPUTS
         self._formatter: Formatter = formatter
         self._query = compiled_query(query) if query is not None else None
+        self._query_limit = query_limit
         self._options = FormatOptions(title=title, width=width, color=color)
 
     def chunks(self, response: Any) -> Iterator[str]:
@@ -115,7 +118,7 @@ class PageWriter:
         data = cli_values(strip_response_metadata(response))
         if self._query is not None:
             try:
-                data = self._query.search(data)
+                data = bounded_search(self._query, data, self._query_limit)
             except JMESPathError as exc:  # e.g. length(null): the CLI fails with this text
                 raise FormatError(str(exc)) from exc
         return self._formatter(data, self._options)
@@ -139,10 +142,17 @@ def stream_pages(
     width: int = 80,
     color: bool = False,
     timestamp_format: str = DEFAULT_TIMESTAMP_FORMAT,
+    query_limit: int | None = DEFAULT_QUERY_LIMIT,
 ) -> Iterator[str]:
     """The text the CLI prints for `response`, in the chunks it would print them."""
     writer = PageWriter(
-        output, query, title=title, width=width, color=color, timestamp_format=timestamp_format
+        output,
+        query,
+        title=title,
+        width=width,
+        color=color,
+        timestamp_format=timestamp_format,
+        query_limit=query_limit,
     )
     return writer.chunks(response)
 
@@ -156,10 +166,18 @@ def format_response(
     width: int = 80,
     color: bool = False,
     timestamp_format: str = DEFAULT_TIMESTAMP_FORMAT,
+    query_limit: int | None = DEFAULT_QUERY_LIMIT,
 ) -> str:
     """All of `stream_pages` at once."""
     return "".join(
         stream_pages(
-            response, output, query, title=title, width=width, color=color, timestamp_format=timestamp_format
+            response,
+            output,
+            query,
+            title=title,
+            width=width,
+            color=color,
+            timestamp_format=timestamp_format,
+            query_limit=query_limit,
         )
     )

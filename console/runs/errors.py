@@ -1,14 +1,18 @@
+"""Problems with a run request, and a programming error the state machine refuses."""
+
 from __future__ import annotations
 
+from console.errors import ConsoleError, ExitCode
 
-class RunError(Exception):
-    """Base for problems a user can act on; `message` is shown to them as is."""
+
+class RunError(ConsoleError):
+    """A run request the console refuses; `code` names the reason for protocol clients."""
 
     code = "run_error"
+    exit_code = ExitCode.USAGE
 
     def __init__(self, message: str, code: str | None = None) -> None:
         super().__init__(message)
-        self.message = message
         if code:
             self.code = code
 
@@ -17,5 +21,5 @@ class RunInputError(RunError):
     code = "bad_command"
 
 
-class RunNotFound(RunError):
-    code = "not_found"
+class IllegalTransition(RuntimeError):
+    """A status change that `TRANSITIONS` does not allow: a bug, never a user's doing."""

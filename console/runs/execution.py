@@ -4,7 +4,11 @@ The command runs on a long-lived pool thread (so its DB connection and botocore 
 are reused across commands) while the task thread watches it: heartbeats for the reaper,
 Ctrl-C, and the run's time limit. A cancelled or timed-out command is ended at once; its
 thread may still be inside an AWS call, and anything it writes afterwards is dropped by
-the sink, so the user sees the run end when they asked, not when AWS answers."""
+the sink, so the user sees the run end when they asked, not when AWS answers.
+
+The sink is the command's I/O (`CommandIO`): it stores output, asks questions (a prompt
+frame in the terminal; the next line of the run's stdin over the API) and says whether
+the run was cancelled. The command itself is found and run by console.commands."""
 
 from __future__ import annotations
 
@@ -18,21 +22,18 @@ from typing import Any
 from django.conf import settings
 from django.db import close_old_connections
 
-from console.engine import Cancelled, ConfigurationError, Target, run_invocation
-from console.engine.debuglog import debug_to
-from console.engine.s3 import run_s3_command
-from console.interpreter import Builtin, CommandError, Invocation, S3Command, Skeleton, parse_command
-from console.runs import builtins, notify, prompts, services
+from console.commands import Caller, CommandContext, CommandIO, dispatch
+from console.engine import Cancelled, Target
+from console.errors import ExitCode
+from console.interpreter import CommandError, parse_command
+from console.runs import lifecycle, notify, prompts, store
+from console.runs.environment import RunEnvironment
 from console.runs.models import CommandRun, OutputStream, RunSource, RunStatus
-from credentials import broker
-from credentials.clients import get_client
-from credentials.errors import CredentialError
 
 log = logging.getLogger(__name__)
 
 WATCH_INTERVAL = 0.2
 FLUSH_AFTER = 0.05
-EXIT_CANCELLED = 130
 
 
 class DaemonThreadPool:
@@ -123,7 +124,7 @@ class RunSink:
         stream, data, _ = self._pending
         self._pending = None
         try:
-            self.next_seq = services.append_chunk(self.run_id, stream, data, seq=self.next_seq)
+            self.next_seq = store.append_chunk(self.run_id, stream, data, seq=self.next_seq)
         except Exception:
             # The insert may have been stored before the error (a dropped connection):
             # from now on take the next free seq instead of guessing.
@@ -141,9 +142,30 @@ class RunSink:
     def cancelled(self) -> bool:
         return self._stopped.is_set()
 
-    def ask(self, text: str, *, secret: bool) -> str | None:
+    def ask(self, prompt: str, *, secret: bool) -> str | None:
         """Ask the user a question through a `prompt` frame and wait for the answer."""
-        return prompts.ask(self.run, self, text, secret=secret)
+        return prompts.ask(self.run, self, prompt, secret=secret)
+
+
+class StdinAnswers:
+    """An API run's I/O: nobody can be asked, so its answers are the lines of the run's
+    stdin, in order (opened once, then wiped from the row); output goes to the sink."""
+
+    def __init__(self, run: CommandRun, sink: CommandIO) -> None:
+        self.run = run
+        self.sink = sink
+        self._lines: list[str] | None = None
+
+    def write(self, stream: str, text: str) -> None:
+        self.sink.write(stream, text)
+
+    def cancelled(self) -> bool:
+        return self.sink.cancelled()
+
+    def ask(self, prompt: str, *, secret: bool) -> str | None:
+        if self._lines is None:
+            self._lines = (lifecycle.take_stdin(self.run) or "").splitlines()
+        return self._lines.pop(0) if self._lines else None
 
 
 def execute(run: CommandRun) -> None:
@@ -153,7 +175,7 @@ def execute(run: CommandRun) -> None:
     output = sink.close()
     if status == RunStatus.TIMED_OUT:
         output.append((OutputStream.STDERR, f"\nconsole: {reason}\n"))
-    services.finish_run(run, status, code, reason, output=output, first_seq=sink.next_seq)
+    lifecycle.finish_run(run, status, code, reason, output=output, first_seq=sink.next_seq)
 
 
 def _watch(run: CommandRun, sink: RunSink, future: Future[int]) -> tuple[str, int, str]:
@@ -167,86 +189,48 @@ def _watch(run: CommandRun, sink: RunSink, future: Future[int]) -> tuple[str, in
         except TimeoutError:
             pass
         except Cancelled:
-            return RunStatus.CANCELLED, EXIT_CANCELLED, "cancelled"
+            return RunStatus.CANCELLED, ExitCode.CANCELLED, "cancelled"
         except Exception:
             log.exception("run %s failed inside the console", run.pk)
             sink.write("stderr", "\nconsole: the command failed inside the console; the error was logged.\n")
-            return RunStatus.FAILED, 255, "internal error"
+            return RunStatus.FAILED, ExitCode.OTHER, "internal error"
         else:
             return (RunStatus.SUCCEEDED if code == 0 else RunStatus.FAILED), code, ""
         now = time.monotonic()
         if now >= next_check:
             next_check = now + WATCH_INTERVAL
-            if services.is_cancel_requested(run.pk):
-                return RunStatus.CANCELLED, EXIT_CANCELLED, "cancelled"
+            if lifecycle.is_cancel_requested(run.pk):
+                return RunStatus.CANCELLED, ExitCode.CANCELLED, "cancelled"
         if now > deadline:
             return (
                 RunStatus.TIMED_OUT,
-                255,
+                ExitCode.OTHER,
                 f"the command timed out after {settings.CONSOLE_RUN_TIMEOUT} seconds",
             )
         if now > next_beat:
-            services.heartbeat(run.pk)
+            lifecycle.heartbeat(run.pk)
             next_beat = now + settings.CONSOLE_HEARTBEAT_SECONDS
 
 
 def _run_command(run: CommandRun, sink: RunSink) -> int:
     close_old_connections()
+    # The worker parses the sealed line again rather than receiving the parse: Celery
+    # messages carry ids only, and a parse holds the line's secret values in the clear.
     try:
-        parsed = parse_command(services.open_command(run))
+        parsed = parse_command(run.open_command())
     except CommandError as exc:
         sink.write("stderr", exc.message)
         return exc.exit_code
-    if isinstance(parsed, Builtin):
-        return builtins.run_builtin(parsed, run, sink)
-    if isinstance(parsed, Skeleton):  # --generate-cli-skeleton: no credentials, no AWS call
-        sink.write("stdout", parsed.text)
-        return 0
-    target = Target(width=run.cols, tty=run.source == RunSource.TERMINAL)
-    with debug_to(sink, parsed.options.debug):
-        if isinstance(parsed, S3Command):  # the CLI's high-level `aws s3` commands
-            return run_s3_command(parsed, _client_factory(run, sink), sink, target)
-        return run_invocation(parsed, _client_factory(run, sink), sink, target)
+    return dispatch(parsed, context_for(run, sink))
 
 
-def _client_factory(run: CommandRun, sink: RunSink | None = None) -> Any:
-    """Builds the engine's client factory for one run: the broker resolves the profile,
-    region, endpoint, retries and credentials with the terminal's environment; MFA codes
-    are asked through the run (prompt frame or stdin); retried calls show a dim line."""
-    from console.runs import environment
-    from console.runs.builtins import asker_for
-    from credentials.retries import dim_retry_line, listen_for_retries
-
-    def make_client(invocation: Invocation) -> tuple[Any, str | None]:
-        options = invocation.options
-        try:
-            session = broker.resolve_session(
-                run.user,
-                profile=options.profile,
-                region=options.region,
-                endpoint_url=options.endpoint_url,
-                service=invocation.service_name,
-                env=environment.load(run.user, run.terminal_id),
-                ask=asker_for(run, sink) if sink is not None else None,
-            )
-            region = broker.require_region(session)
-        except CredentialError as exc:
-            raise ConfigurationError(exc.message, exc.exit_code, exc.leading_newline) from None
-        client = get_client(
-            invocation.service_name,
-            region=region,
-            endpoint_url=session.endpoint_url,
-            credentials=session.credentials,
-            read_timeout=options.cli_read_timeout,
-            connect_timeout=options.cli_connect_timeout,
-            max_attempts=session.max_attempts,
-            retry_mode=session.retry_mode,
-        )
-        if sink is not None:
-            # The calls that follow run on this thread (see credentials/retries.py).
-            listen_for_retries(
-                lambda op, attempt, most: sink.write("stderr", dim_retry_line(op, attempt, most))
-            )
-        return client, session.output
-
-    return make_client
+def context_for(run: CommandRun, io: CommandIO) -> CommandContext:
+    """The command's context for a claimed run: who, from where, and its I/O."""
+    return CommandContext(
+        caller=Caller(run.user, str(run.pk), run.terminal_id, run.source),
+        io=StdinAnswers(run, io) if run.source == RunSource.API else io,
+        environment=RunEnvironment(run.user, run.terminal_id),
+        target=Target(
+            width=run.cols, tty=run.source == RunSource.TERMINAL, query_limit=settings.CONSOLE_QUERY_MAX_BYTES
+        ),
+    )

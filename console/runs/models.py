@@ -1,14 +1,19 @@
 """Runs and their output. The DB is the truth for output: chunks carry a per-run `seq`,
 so a client that reconnects replays exactly what it missed, and the channel layer is only
 a doorbell. The raw command line is sealed (it may hold a secret parameter); `command` is
-the redacted copy shown in lists and the audit log."""
+the redacted copy shown in lists and the audit log. Sealed columns are declared and
+opened here, through credentials/crypto.py, so key rotation finds them without importing
+this app."""
 
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+
+from credentials import crypto
 
 
 class RunStatus(models.TextChoices):
@@ -33,7 +38,9 @@ FINAL_STATUSES = frozenset(
     }
 )
 
-# The only moves a run may make; services change status with a compare-and-set on these.
+ACTIVE_STATUSES = frozenset({RunStatus.QUEUED, RunStatus.RUNNING})
+
+# The only moves a run may make: console/runs/lifecycle.py's compare_and_set refuses others.
 TRANSITIONS: dict[str, frozenset[str]] = {
     RunStatus.QUEUED: frozenset({RunStatus.RUNNING, RunStatus.CANCELLED, RunStatus.LOST, RunStatus.REJECTED}),
     RunStatus.RUNNING: frozenset(
@@ -74,6 +81,10 @@ class CommandRun(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    # Sealed through credentials/crypto.py, each with its secret_context(column).
+    sealed_columns: ClassVar[tuple[str, ...]] = ("sealed_command", "sealed_stdin")
+    _PURPOSES: ClassVar[dict[str, str]] = {"sealed_command": "command", "sealed_stdin": "stdin"}
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "heartbeat_at"])]
@@ -84,6 +95,25 @@ class CommandRun(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
+
+    def secret_context(self, column: str) -> str:
+        # The same associated data as before the declaration moved here: stored rows open.
+        return f"run:{self.pk}:user:{self.user_id}:{self._PURPOSES[column]}"
+
+    def seal_command(self, line: str) -> None:
+        self.sealed_command = crypto.seal(line, self.secret_context("sealed_command"))
+
+    def open_command(self) -> str:
+        return crypto.open_sealed(self.sealed_command, self.secret_context("sealed_command"))
+
+    def seal_stdin(self, stdin: str | None) -> None:
+        """Seal the run's stdin; none is stored as an empty column."""
+        self.sealed_stdin = crypto.seal(stdin, self.secret_context("sealed_stdin")) if stdin else ""
+
+    def open_stdin(self) -> str | None:
+        if not self.sealed_stdin:
+            return None
+        return crypto.open_sealed(self.sealed_stdin, self.secret_context("sealed_stdin"))
 
 
 class OutputStream(models.TextChoices):
@@ -151,6 +181,9 @@ class TerminalEnvironment(models.Model):
     sealed_values = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Sealed through credentials/crypto.py, each with its secret_context(column).
+    sealed_columns: ClassVar[tuple[str, ...]] = ("sealed_values",)
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "terminal_id"], name="terminal_env_user_terminal")
@@ -159,5 +192,14 @@ class TerminalEnvironment(models.Model):
     def __str__(self) -> str:
         return f"environment of terminal {self.terminal_id}: {', '.join(self.names) or 'empty'}"
 
-    def secret_context(self) -> str:
+    def secret_context(self, column: str = "sealed_values") -> str:
         return f"terminal-env:user:{self.user_id}:terminal:{self.terminal_id}"
+
+    def seal_values(self, values: dict[str, str]) -> None:
+        """Seal the whole mapping; an empty one is stored as an empty column."""
+        self.sealed_values = crypto.seal_json(values, self.secret_context()) if values else ""
+
+    def open_values(self) -> dict[str, str]:
+        if not self.sealed_values:
+            return {}
+        return dict(crypto.open_json(self.sealed_values, self.secret_context()))

@@ -10,7 +10,7 @@ import json
 import uuid
 from typing import Any
 
-from console.runs import queue, services
+from console.runs import lifecycle, workers
 from console.runs.models import CommandRun, OutputStream, RunStatus
 from credentials import crypto
 
@@ -18,7 +18,7 @@ ANSWER_TTL = 300
 
 
 def _key(run_id: uuid.UUID | str) -> str:
-    return queue.key(f"answer:{uuid.UUID(str(run_id)).hex}")
+    return workers.key(f"answer:{uuid.UUID(str(run_id)).hex}")
 
 
 def _context(run_id: uuid.UUID | str, user_id: int) -> str:
@@ -27,10 +27,10 @@ def _context(run_id: uuid.UUID | str, user_id: int) -> str:
 
 def answer(user: Any, run_id: Any, text: str) -> bool:
     """Deliver the user's answer; False when they have no running run of that id."""
-    run = services.get_user_run(user, run_id)
+    run = lifecycle.get_user_run(user, run_id)
     if run is None or run.status != RunStatus.RUNNING:
         return False
-    client = queue.redis_client()
+    client = workers.redis_client()
     client.rpush(_key(run.pk), crypto.seal(text, _context(run.pk, user.pk)))
     client.expire(_key(run.pk), ANSWER_TTL)
     return True
@@ -39,7 +39,7 @@ def answer(user: Any, run_id: Any, text: str) -> bool:
 def ask(run: CommandRun, sink: Any, text: str, *, secret: bool, timeout: float = 300) -> str | None:
     """Show a question and wait for the answer; None if the run is cancelled or it times out."""
     sink.write(OutputStream.PROMPT, json.dumps({"text": text, "secret": secret}))
-    client = queue.redis_client()
+    client = workers.redis_client()
     waited = 0.0
     while waited < timeout and not sink.cancelled():
         item = client.blpop([_key(run.pk)], timeout=0.5)

@@ -1,6 +1,7 @@
 """The terminal websocket (protocol: docs/protocol.md). A thin adapter: decode and check
-a frame, call a runs service, send. Output always comes from the DB by `seq`; channel
-layer messages only say "look again", and a one-second poll covers any that are dropped."""
+a frame, call a runs service (submission, lifecycle, store), send. Output always comes
+from the DB by `seq`; channel layer messages only say "look again", and a one-second
+poll covers any that are dropped."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from console.interpreter import complete
-from console.runs import prompts, services
+from console.runs import lifecycle, prompts, reaper, store, submission
 from console.runs.errors import RunError
 from console.runs.models import CommandRun, OutputStream, RunSource
 from console.runs.notify import run_group, user_group
@@ -97,7 +98,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         command = frame.get("command")
         if not isinstance(command, str):
             return await self.error("a run frame needs a command string", "bad_frame")
-        if self.run_id and not await _run_is_final(self.run_id):
+        if self.run_id and await database_sync_to_async(lifecycle.is_active)(self.run_id):
             return await self.error("a command is already running (Ctrl-C cancels it)", "busy")
         cols = frame.get("cols")
         if isinstance(cols, int) and not isinstance(cols, bool):
@@ -118,7 +119,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         run_id = frame.get("run_id") or self.run_id
         if not run_id:
             return await self.error("no command is running", "not_running")
-        if await database_sync_to_async(services.request_cancel)(self.user, run_id) is None:
+        if await database_sync_to_async(lifecycle.request_cancel)(self.user, run_id) is None:
             return await self._not_found(run_id, "cancel")
         await self.pump()
 
@@ -126,7 +127,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         after = frame.get("after", -1)
         if not isinstance(after, int) or isinstance(after, bool):
             return await self.error("after must be an integer", "bad_frame")
-        run = await database_sync_to_async(services.get_user_run)(self.user, frame.get("run_id"))
+        run = await database_sync_to_async(lifecycle.get_user_run)(self.user, frame.get("run_id"))
         if run is None:
             return await self._not_found(frame.get("run_id"), "attach")
         await self.follow(str(run.pk), after=after)
@@ -168,7 +169,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
     }
 
     async def _not_found(self, run_id: Any, action: str) -> None:
-        await database_sync_to_async(services.log_denied)(self.user, run_id, action)
+        await database_sync_to_async(lifecycle.log_denied)(self.user, run_id, action)
         await self.error("no such run", "not_found")
 
     # ---- following a run --------------------------------------------------------
@@ -199,7 +200,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
                 return
             run_id = self.run_id
             try:
-                snapshot = await database_sync_to_async(services.read_since)(run_id, self.last_seq)
+                snapshot = await database_sync_to_async(store.read_since)(run_id, self.last_seq)
             except CommandRun.DoesNotExist:
                 return await self._forget(run_id)
             for chunk in snapshot.chunks:
@@ -216,7 +217,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         while self.run_id:
             await asyncio.sleep(POLL_SECONDS)
             if self.run_id:
-                await database_sync_to_async(_reap_if_stale)(self.run_id)
+                await database_sync_to_async(reaper.reap_if_stale)(self.run_id)
                 await self.pump()
 
     # ---- channel layer messages -------------------------------------------------
@@ -237,17 +238,6 @@ def _chunk_frame(run_id: str, chunk: Any) -> dict[str, Any]:
 
 @database_sync_to_async
 def _submit(user: Any, command: str, terminal_id: str, cols: int, run_id: uuid.UUID) -> CommandRun:
-    return services.submit_run(
+    return submission.submit_run(
         user, command, source=RunSource.TERMINAL, terminal_id=terminal_id, cols=cols, run_id=run_id
     )
-
-
-@database_sync_to_async
-def _run_is_final(run_id: str) -> bool:
-    return not CommandRun.objects.filter(pk=run_id, status__in=["queued", "running"]).exists()
-
-
-def _reap_if_stale(run_id: str) -> None:
-    run = CommandRun.objects.select_related("user").filter(pk=run_id).first()
-    if run is not None:
-        services.reap_run_if_stale(run)

@@ -7,7 +7,7 @@ trust statement. moto cannot federate through SAML with auth enforced, so each r
 also trusts a broker IAM user by ARN (moto compares trust principals as strings),
 and the server assumes roles with that user's key. The Identity Center side
 (directory users, assignments, the broker key, lifetimes) lives in the server
-process and is set through its loopback-only admin endpoint, which also works after
+process and is set through its admin endpoint (with the control secret), which also works after
 ``enforce_auth`` (to change the demo password, or shorten lifetimes in tests).
 """
 
@@ -15,23 +15,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from sandbox.errors import SandboxError
-from sandbox.seed import (
+from sandbox import control
+from sandbox.bootstrap import (
     ACCOUNT_ID,
     READ_ONLY_ACTIONS,
     REGION,
     SECOND_ACCOUNT_ID,
-    _allow,
-    _Bootstrap,
-    _document,
+    Bootstrap,
+    allow,
+    document,
 )
+from sandbox.errors import SandboxError
 
 ADMIN_PATH = "/_sandbox/identity-center"
 ROLE_PATH = "/aws-reserved/sso.amazonaws.com/"
@@ -42,8 +41,8 @@ READ_ONLY = "ReadOnlyAccess"
 SESSION_SECONDS = 3600
 
 PERMISSION_SETS: dict[str, list[dict[str, Any]]] = {
-    ADMINISTRATOR: [_allow("Admin", "*")],
-    READ_ONLY: [_allow("ReadOnly", READ_ONLY_ACTIONS)],
+    ADMINISTRATOR: [allow("Admin", "*")],
+    READ_ONLY: [allow("ReadOnly", READ_ONLY_ACTIONS)],
 }
 ACCOUNTS = {
     ACCOUNT_ID: ("sandbox", "aws+sandbox@example.com"),
@@ -84,20 +83,18 @@ def _trust(account_id: str, broker_arn: str) -> str:
         "Principal": {"AWS": broker_arn},
         "Action": "sts:AssumeRole",
     }
-    return _document(saml, broker)
+    return document(saml, broker)
 
 
-def _create_broker(boot: _Bootstrap) -> tuple[str, dict[str, str]]:
+def _create_broker(boot: Bootstrap) -> tuple[str, dict[str, str]]:
     iam = boot.client("iam")
     arn = iam.create_user(UserName=BROKER_USER)["User"]["Arn"]
-    policy = _document(
-        _allow("AssumePermissionSetRoles", "sts:AssumeRole", f"arn:aws:iam::*:role{ROLE_PATH}*")
-    )
+    policy = document(allow("AssumePermissionSetRoles", "sts:AssumeRole", f"arn:aws:iam::*:role{ROLE_PATH}*"))
     iam.put_user_policy(UserName=BROKER_USER, PolicyName="SandboxIdentityCenter", PolicyDocument=policy)
     return str(arn), dict(iam.create_access_key(UserName=BROKER_USER)["AccessKey"])
 
 
-def _create_role(boot: _Bootstrap, account_id: str, permission_set: str, broker_arn: str) -> str:
+def _create_role(boot: Bootstrap, account_id: str, permission_set: str, broker_arn: str) -> str:
     iam = boot.client("iam", account_id)
     name = role_name(account_id, permission_set)
     role = iam.create_role(
@@ -108,12 +105,12 @@ def _create_role(boot: _Bootstrap, account_id: str, permission_set: str, broker_
         Description=f"Permission set {permission_set} (sandbox Identity Center)",
     )["Role"]
     iam.put_role_policy(
-        RoleName=name, PolicyName=permission_set, PolicyDocument=_document(*PERMISSION_SETS[permission_set])
+        RoleName=name, PolicyName=permission_set, PolicyDocument=document(*PERMISSION_SETS[permission_set])
     )
     return str(role["Arn"])
 
 
-def _assignment(account_id: str, permission_set: str, role_arn: str) -> dict[str, str]:
+def assignment(account_id: str, permission_set: str, role_arn: str) -> dict[str, str]:
     name, email = ACCOUNTS[account_id]
     return {
         "account_id": account_id,
@@ -124,17 +121,17 @@ def _assignment(account_id: str, permission_set: str, role_arn: str) -> dict[str
     }
 
 
-def seed_identity_center(url: str, users: dict[str, str] | None = None) -> IdentityCenterSeed:
+def seed_identity_center(url: str, *, secret: str, users: dict[str, str] | None = None) -> IdentityCenterSeed:
     """Create the permission-set roles and the broker (before enforce_auth); configure the server.
 
     ``users`` maps directory user names to passwords; without it, ``demo`` keeps the
     password the server read from ``SANDBOX_SSO_PASSWORD`` (or none: set it later
     with ``configure_identity_center``). Every user gets the demo assignments.
     """
-    return seed_with(_Bootstrap(url), users)
+    return seed_with(Bootstrap(url, secret), users)
 
 
-def seed_with(boot: _Bootstrap, users: dict[str, str] | None = None) -> IdentityCenterSeed:
+def seed_with(boot: Bootstrap, users: dict[str, str] | None = None) -> IdentityCenterSeed:
     """seed_identity_center with the bootstrap clients of an ongoing seed_demo."""
     url = boot.url
     try:
@@ -149,38 +146,25 @@ def seed_with(boot: _Bootstrap, users: dict[str, str] | None = None) -> Identity
         "assignments": {name: demo_assignments(seed) for name in names},
         "users": users or {},
     }
-    configure_identity_center(url, **config)
+    configure_identity_center(url, secret=boot.secret, **config)
     return seed
 
 
 def demo_assignments(seed: IdentityCenterSeed) -> list[dict[str, str]]:
     """The demo user's assignments, to give another directory user the same access."""
-    return [_assignment(*pair, seed.role_arns[pair]) for pair in DEMO_ASSIGNMENTS]
+    return [assignment(*pair, seed.role_arns[pair]) for pair in DEMO_ASSIGNMENTS]
 
 
-def configure_identity_center(url: str, **config: Any) -> dict[str, Any]:
+def configure_identity_center(url: str, *, secret: str, **config: Any) -> dict[str, Any]:
     """POST a partial configuration to the admin endpoint; returns its (secret-free) summary.
 
-    Keys: ``users`` {name: password}, ``assignments`` {name: [assignment]},
-    ``lifetimes`` {client_secret, device_code, poll_interval, access_token, session,
-    role_credentials: seconds}, ``start_urls`` [url], ``broker`` {access_key_id,
-    secret_access_key}. Works before and after enforce_auth.
+    ``secret`` is the server's control secret. Keys: ``users`` {name: password},
+    ``assignments`` {name: [assignment]}, ``lifetimes`` {client_secret, device_code,
+    poll_interval, access_token, session, role_credentials: seconds}, ``start_urls``
+    [url], ``broker`` {access_key_id, secret_access_key}. Works before and after
+    enforce_auth.
     """
-    if not url.startswith(("http://", "https://")):
-        raise SandboxError(f"the sandbox URL must start with http:// or https://, not {url!r}")
-    request = urllib.request.Request(  # noqa: S310 (http(s) checked above)
-        f"{url}{ADMIN_PATH}",
-        data=json.dumps(config).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json"},
-    )
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (http(s) checked above)
-            return dict(json.loads(response.read()))
-    except urllib.error.HTTPError as exc:
-        detail = exc.read().decode(errors="replace")
-        raise SandboxError(
-            f"the sandbox Identity Center at {url} refused the configuration: {detail}"
-        ) from exc
-    except (OSError, ValueError) as exc:
-        raise SandboxError(f"could not configure the sandbox Identity Center at {url}: {exc}") from exc
+        return control.post(url, ADMIN_PATH, secret, json.dumps(config).encode(), "application/json")
+    except SandboxError as exc:
+        raise SandboxError(f"the sandbox Identity Center did not take the configuration: {exc}") from exc

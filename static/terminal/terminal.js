@@ -11,12 +11,32 @@
  * movements computed from the prompt width and the terminal's columns. That keeps lines
  * that wrap past the terminal width correct without asking the terminal where its cursor
  * is. Characters are counted as one column each (AWS CLI command lines are ASCII).
+ *
+ * Output is written by other people (S3 keys, tags, names), so the page treats it as
+ * hostile: the terminal's answers to queries in it never become input, and no link in it
+ * opens without asking (see "terminal replies" and "links" below).
  */
 (() => {
   "use strict";
 
+  // ---- CSP: xterm.js's own <style> elements carry this page's nonce ---------------------
+  // The policy allows no inline style (settings.CONTENT_SECURITY_POLICY), but xterm's DOM
+  // renderer writes its theme and cell sizes into <style> elements it creates. Each one
+  // created on this page gets the nonce the server put on this script, at creation: a
+  // nonce added after insertion is not honoured. Nothing else on the page makes <style>.
+  const styleNonce = document.currentScript ? document.currentScript.nonce : "";
+  if (styleNonce) {
+    const createElement = Document.prototype.createElement;
+    Document.prototype.createElement = function (name, options) {
+      const element = createElement.call(this, name, options);
+      if (String(name).toLowerCase() === "style") element.setAttribute("nonce", styleNonce);
+      return element;
+    };
+  }
+
   const KEYS = {
-    history: "consoleTerminal.history",
+    historyPrefix: "consoleTerminal.history.", // + the user's id
+    legacyHistory: "consoleTerminal.history", // raw lines of every user, before issue 13
     terminalId: "consoleTerminal.id",
     activeRun: "consoleTerminal.activeRun",
   };
@@ -83,6 +103,7 @@
   const root = document.getElementById("terminal");
   const statusEl = document.getElementById("connection-status");
   const config = {
+    userId: root.dataset.userId || "",
     wsPath: root.dataset.wsPath || "/ws/terminal/",
     loginUrl: root.dataset.loginUrl || "/accounts/login/",
     maxCommandLength: parseInt(root.dataset.maxCommandLength, 10) || 0,
@@ -90,6 +111,8 @@
   const state = { connected: false, running: false, terminalId: terminalId(), run: null };
 
   const term = new Terminal({
+    // OSC 8 hyperlinks: ask first, showing the real target (see openLink).
+    linkHandler: { activate: (event, uri, range) => openLink(uri, textIn(range)), allowNonHttpProtocols: false },
     cursorBlink: true,
     fontFamily: 'ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace',
     fontSize: 14,
@@ -104,10 +127,65 @@
   });
   const fitAddon = new FitAddon.FitAddon();
   term.loadAddon(fitAddon);
-  term.loadAddon(new WebLinksAddon.WebLinksAddon(openLink));
+  term.loadAddon(new WebLinksAddon.WebLinksAddon((event, uri) => openLink(uri, uri)));
+  refuseReplies(term.parser);
 
-  function openLink(event, uri) {
-    if (/^https?:\/\//i.test(uri)) window.open(uri, "_blank", "noopener,noreferrer");
+  // ---- terminal replies are never input ---------------------------------------------------
+  // Output can ask the terminal questions (device attributes, cursor position, mode and
+  // status-string requests, colour queries); xterm answers through onData, the same path
+  // as keystrokes, so an answer would be typed into the next command line. Those questions
+  // are swallowed here, before xterm answers them, and mouse and focus reporting (which
+  // would type a report on every click) cannot be switched on. The server already shows
+  // control characters in AWS data as text; this holds if one ever slips through, and the
+  // tokenizer below drops any report-shaped sequence whole besides.
+  function refuseReplies(parser) {
+    const swallow = () => true;
+    for (const prefix of ["", ">", "="]) parser.registerCsiHandler({ prefix, final: "c" }, swallow); // DA1-3
+    parser.registerCsiHandler({ final: "n" }, swallow); // DSR
+    parser.registerCsiHandler({ prefix: "?", final: "n" }, swallow); // DECDSR
+    parser.registerCsiHandler({ intermediates: "$", final: "p" }, swallow); // DECRQM
+    parser.registerCsiHandler({ prefix: "?", intermediates: "$", final: "p" }, swallow);
+    parser.registerCsiHandler({ final: "t" }, swallow); // window reports
+    parser.registerCsiHandler({ prefix: ">", final: "q" }, swallow); // XTVERSION
+    parser.registerDcsHandler({ intermediates: "$", final: "q" }, swallow); // DECRQSS
+    for (const id of [4, 5, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]) parser.registerOscHandler(id, swallow); // colours
+    const REPORTING = new Set([9, 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1015, 1016]);
+    parser.registerCsiHandler({ prefix: "?", final: "h" }, (params) => params.some((p) => REPORTING.has(p)));
+  }
+
+  // ---- links open only after the user says so --------------------------------------------
+  // Output decides what a link shows and where it goes (an OSC 8 link's text can name one
+  // site and point at another), so every link, OSC 8 or a URL in the text, asks first. The
+  // question shows the target as the browser will open it (the URL parser's form: a
+  // look-alike host in punycode, odd characters escaped), and the text when it differs.
+  function openLink(uri, text) {
+    let target;
+    try {
+      target = new URL(uri);
+    } catch {
+      return;
+    }
+    if (target.protocol !== "http:" && target.protocol !== "https:") return;
+    const shown = (text || "").trim();
+    const differs = shown && shown !== uri && shown !== target.href;
+    const note = differs ? `\n\nThe text shown for it was: ${shown.slice(0, 200)}` : "";
+    if (window.confirm(`Open this link in a new tab?\n\n${target.href}${note}`)) {
+      window.open(target.href, "_blank", "noopener,noreferrer");
+    }
+  }
+
+  // The text of a buffer range (1-based, end inclusive), e.g. an OSC 8 link's visible text.
+  function textIn(range) {
+    const buffer = term.buffer.active;
+    const parts = [];
+    for (let y = range.start.y; y <= range.end.y; y++) {
+      const line = buffer.getLine(y - 1);
+      if (!line) continue;
+      const from = y === range.start.y ? range.start.x - 1 : 0;
+      const to = y === range.end.y ? range.end.x : term.cols;
+      parts.push(line.translateToString(true, from, to));
+    }
+    return parts.join("");
   }
 
   function setConnected(value) {
@@ -296,15 +374,40 @@
     },
   };
 
-  // ---- history (localStorage, shared by the tabs of one browser) ------------------------
+  // ---- history (localStorage: per user, redacted, gone at sign-out) ----------------------
+  // Browser storage is shared by everyone who uses the browser and outlives the session,
+  // and a typed line can hold a secret (`aws configure set aws_secret_access_key …`,
+  // `export AWS_SESSION_TOKEN=…`). So history keeps only the line as the server redacted
+  // it for the audit (the `started` frame's `command`), never what was typed; under a key
+  // per user id; and it is removed at sign-out, when the server closes the terminal as
+  // signed out, and (another user's, left behind) when this page loads. It stays in the
+  // browser rather than on the server: the redacted line already comes back with every
+  // run, Up-arrow needs no round trip, and the server keeps no second copy of each line.
   const history = {
     list: [],
     index: 0,
     draft: "",
 
+    key() {
+      return KEYS.historyPrefix + config.userId;
+    },
+
     entries() {
-      const stored = load("localStorage", KEYS.history, []);
+      const stored = config.userId ? load("localStorage", this.key(), []) : [];
       return Array.isArray(stored) ? stored.filter((e) => typeof e === "string") : [];
+    },
+
+    // Every history key but `keep` (null: all of them), the pre-redaction one included.
+    forget(keep = null) {
+      try {
+        const keys = Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i));
+        for (const key of keys) {
+          const isHistory = key === KEYS.legacyHistory || key.startsWith(KEYS.historyPrefix);
+          if (isHistory && key !== keep) localStorage.removeItem(key);
+        }
+      } catch {
+        /* see load() */
+      }
     },
 
     reset() {
@@ -313,12 +416,17 @@
       this.draft = "";
     },
 
+    // `line` is what the server returned for the run (redacted), or a line never sent.
     add(line) {
-      // A leading space keeps a line out of history, as with bash's HISTCONTROL=ignorespace.
-      if (!line.trim() || line.startsWith(" ")) return;
+      if (!config.userId || typeof line !== "string" || !line.trim()) return;
       const list = this.entries();
       if (list[list.length - 1] !== line) list.push(line);
-      save("localStorage", KEYS.history, list.slice(-HISTORY_MAX));
+      save("localStorage", this.key(), list.slice(-HISTORY_MAX));
+    },
+
+    // A leading space keeps a line out of history, as with bash's HISTCONTROL=ignorespace.
+    keeps(line) {
+      return Boolean(line.trim()) && !line.startsWith(" ");
     },
 
     walk(step) {
@@ -429,7 +537,10 @@
   }
 
   // One token per key: an escape sequence, a control character or a run of printable text.
-  const TOKEN = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1bO.|\x1b[^]?|[\x00-\x1f\x7f]|[^\x00-\x1f\x7f\x1b]+/g;
+  // Whole sequences, so no part of a report (a mouse report, an OSC or DCS string) is ever
+  // taken for typed text: the escape tokens that are not keys are dropped.
+  const TOKEN =
+    /\x1b\[M[^]{0,3}|\x1b\[[0-?]*[ -/]*[@-~]|\x1b[\]P^_X][^]*?(?:\x07|\x1b\\|$)|\x1bO.|\x1b[^]?|[\x00-\x1f\x7f]|[^\x00-\x1f\x7f\x1b]+/g;
 
   function onData(data) {
     // Pasted text: tabs would break the column arithmetic and mean nothing to the server.
@@ -485,10 +596,10 @@
   }
 
   function submitCommand(line) {
-    history.add(line);
     const command = line.trim();
     if (!command) return showPrompt();
     if (command === "clear") {
+      if (history.keeps(line)) history.add(line); // local only, never sent: nothing to redact
       term.write("\x1b[H\x1b[2J\x1b[3J");
       return showPrompt();
     }
@@ -502,7 +613,7 @@
 
   function startRun(line) {
     // `id` stays null until the server's `started` frame names the run.
-    state.run = { id: null, lastSeq: -1, command: line, answeredSeq: -1 };
+    state.run = { id: null, lastSeq: -1, command: line, answeredSeq: -1, remember: history.keeps(line) };
     setRunning(true);
     send({ type: "run", command: line, cols: term.cols });
   }
@@ -595,7 +706,9 @@
       const run = state.run;
       if (!run || run.id !== null) return;
       run.id = f.run_id;
-      if (typeof f.command === "string") run.command = f.command; // redacted by the server
+      // Redacted by the server; the typed line is kept nowhere but in this tab's memory.
+      run.command = typeof f.command === "string" ? f.command : "";
+      if (run.remember) history.add(run.command);
       persistRun();
     },
     output(f) {
@@ -710,6 +823,7 @@
     setConnected(false);
     clearInterval(pingTimer);
     if (code === 4401) {
+      forgetSession(); // signed out here or in another tab, or the session ended
       setStatus("signed-out");
       if (!leaving) location.assign(`${config.loginUrl}?next=${encodeURIComponent(location.pathname)}`);
       return;
@@ -782,8 +896,20 @@
   if (document.fonts) document.fonts.ready.then(queueRefit);
   window.addEventListener("online", reconnectNow);
 
+  // What this browser keeps for the user goes when the user does.
+  function forgetSession() {
+    history.forget();
+    save("sessionStorage", KEYS.activeRun, null);
+  }
+
   const logoutForm = document.getElementById("logout-form");
-  if (logoutForm) logoutForm.addEventListener("submit", () => (leaving = true));
+  if (logoutForm) {
+    logoutForm.addEventListener("submit", () => {
+      leaving = true;
+      forgetSession();
+    });
+  }
+  history.forget(history.key()); // another user's history, or raw lines from before
 
   setConnected(false);
   setRunning(false);

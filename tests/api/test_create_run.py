@@ -9,7 +9,7 @@ from django.test import Client
 from pytest_django import Settings
 
 from console.api import validation
-from console.runs import services
+from console.runs import reaper, submission
 from console.runs.models import CommandRun, OutputChunk, OutputStream, RunStatus
 from tests.api.conftest import bearer
 
@@ -38,13 +38,13 @@ def test_it_passes_stdin_and_cols_to_the_service(
     api: Client, alice: User, alice_token: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[dict[str, Any]] = []
-    real_submit = services.submit_run
+    real_submit = submission.submit_run
 
     def spy(user: Any, command: str, **kwargs: Any) -> CommandRun:
         calls.append({"user": user, "command": command, **kwargs})
         return real_submit(user, command, **kwargs)
 
-    monkeypatch.setattr(services, "submit_run", spy)
+    monkeypatch.setattr(submission, "submit_run", spy)
 
     body = {"command": "aws sts get-caller-identity", "stdin": "123456", "cols": 132}
     assert post(api, alice_token, body).status_code == 201
@@ -144,7 +144,7 @@ def test_it_answers_when_the_run_has_ended(
         CommandRun.objects.filter(pk=run_id).update(status=RunStatus.SUCCEEDED, exit_code=0)
         return CommandRun.objects.get(pk=run_id)
 
-    monkeypatch.setattr(services, "wait_for_final", worker_finishes)
+    monkeypatch.setattr(reaper, "wait_for_final", worker_finishes)
     settings.CONSOLE_API_WAIT_SECONDS = 7
 
     response = post(api, alice_token, {"command": "aws sts get-caller-identity", "wait": True})
@@ -170,7 +170,7 @@ def test_it_answers_202_when_the_run_outlasts_the_wait(
 def test_it_does_not_wait_for_a_rejected_run(
     api: Client, alice_token: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services, "wait_for_final", lambda *a, **k: pytest.fail("waited"))
+    monkeypatch.setattr(reaper, "wait_for_final", lambda *a, **k: pytest.fail("waited"))
 
     response = post(api, alice_token, {"command": "aws not-a-service do-it", "wait": True})
 

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+from console.commands import dispatch
 from console.interpreter import Builtin
-from console.runs.builtins import run_builtin
+from console.runs.execution import context_for
 from console.runs.models import CommandRun, RunSource
 from credentials.clients import botocore_session, clear_clients
 
@@ -66,7 +67,7 @@ def builtin(
         words = words[1:]
     sink = FakeSink(answers=list(answers or []))
     run = make_run(user, line, terminal)
-    code = run_builtin(Builtin(name=words[0], args=tuple(words[1:]), redacted_line=line), run, sink)
+    code = dispatch(Builtin(name=words[0], args=tuple(words[1:]), redacted_line=line), context_for(run, sink))
     return code, sink
 
 

@@ -95,9 +95,9 @@ def debug_worker(stack):
     def restart(env):
         stack.worker.terminate()
         stack.worker.wait(timeout=15)
-        from console.runs import queue
+        from console.runs import workers
 
-        queue.redis_client().delete(queue.workers_key())
+        workers.redis_client().delete(workers.workers_key())
         saved = stack.env
         stack.env = env
         try:
@@ -281,9 +281,9 @@ async def test_it_keeps_every_canary_out_of_db_redis_logs_and_frames(canary_user
 
 
 def _redis_now() -> str:
-    from console.runs import queue
+    from console.runs import workers
 
-    client = queue.redis_client()
+    client = workers.redis_client()
     parts = []
     for key in client.scan_iter(count=1000):
         kind = client.type(key)

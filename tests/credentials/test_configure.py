@@ -165,13 +165,14 @@ def test_sso_session_is_not_pretended(alice):
 
 
 def test_configure_help_is_the_clis_page_and_help_is_the_terminals(alice):
+    from console.commands import dispatch
     from console.interpreter import parse_command
-    from console.runs.builtins import run_builtin
+    from console.runs.execution import context_for
     from tests.credentials.conftest import FakeSink, make_run
 
     sink = FakeSink()
-    assert run_builtin(parse_command("aws configure set help"), make_run(alice), sink) == 0
+    assert dispatch(parse_command("aws configure set help"), context_for(make_run(alice), sink)) == 0
     assert sink.stdout.startswith("NAME\n       configure set -")
     sink = FakeSink()
-    assert run_builtin(parse_command("help"), make_run(alice), sink) == 0
+    assert dispatch(parse_command("help"), context_for(make_run(alice), sink)) == 0
     assert "export NAME=value" in sink.stdout

@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 
-from console.engine import run_invocation
+from console.commands import dispatch
 from console.interpreter import parse_command
 from console.runs import environment
-from console.runs.execution import _client_factory
+from console.runs.execution import context_for
 from credentials.clients import clear_clients
 from credentials.services import save_profile
+from credentials.types import AwsCredentials
 from tests.credentials.conftest import FakeSink, make_run
 
 THROTTLED = b"""<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>
@@ -79,7 +80,7 @@ def sts_peer(alice, settings):
 def _run(user, line):
     run = make_run(user, line)
     sink = FakeSink()
-    code = run_invocation(parse_command(line), _client_factory(run, sink), sink)
+    code = dispatch(parse_command(line), context_for(run, sink))
     return code, sink
 
 
@@ -103,3 +104,30 @@ def test_the_terminals_max_attempts_wins_over_the_profile(alice, sts_peer):
         sink.stderr == "\nAn error occurred (Throttling) when calling the GetCallerIdentity operation "
         "(reached max retries: 0): Rate exceeded\n"
     )
+
+
+def test_a_retry_notice_reaches_only_the_command_whose_call_retried(alice, sts_peer):
+    # Clients are shared by every command of a worker; the notice travels with the call.
+    from credentials import retries
+    from credentials.clients import get_client
+
+    shared = get_client(
+        "sts",
+        region="us-east-1",
+        endpoint_url=f"http://{sts_peer.hostport}",
+        credentials=AwsCredentials("AKIAEXAMPLE", "s" * 40),
+        max_attempts=3,
+        retry_mode="legacy",
+    )
+    heard_by_a: list[int] = []
+    heard_by_b: list[int] = []
+    a = retries.notifying(shared, lambda op, attempt, most: heard_by_a.append(attempt))
+    b = retries.notifying(shared, lambda op, attempt, most: heard_by_b.append(attempt))
+    assert a.get_caller_identity()["Account"] == "123456789012"
+    assert heard_by_a == [2, 3] and heard_by_b == []
+    sts_peer.requests = 0
+    b.get_caller_identity()
+    assert heard_by_a == [2, 3] and heard_by_b == [2, 3]
+    sts_peer.requests = 0
+    shared.get_caller_identity()  # retried too, but a call with no listener (the broker's own) tells nobody
+    assert sts_peer.requests == 3 and heard_by_a == [2, 3] and heard_by_b == [2, 3]

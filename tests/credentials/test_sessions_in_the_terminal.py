@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from console.runs import services
+from console.runs import submission
 from console.runs.models import CommandRun, OutputChunk, RunSource
 from credentials.services import save_profile
 from tests.wsclient import RunResult, collect_until_exit, open_terminal, receive, run_command, send
@@ -113,7 +113,7 @@ def _wait_final(run_id, timeout=30):
 
 
 def test_over_the_api_the_mfa_code_comes_from_stdin(profiles, sandbox):
-    run = services.submit_run(
+    run = submission.submit_run(
         profiles, "aws sts get-caller-identity --profile mfa", source=RunSource.API, stdin="551177\n"
     )
     run = _wait_final(run.pk)
@@ -125,7 +125,7 @@ def test_over_the_api_the_mfa_code_comes_from_stdin(profiles, sandbox):
 
 def test_over_the_api_without_stdin_it_says_how_to_give_the_code(profiles):
     run = _wait_final(
-        services.submit_run(profiles, "aws sts get-caller-identity --profile mfa", source=RunSource.API).pk
+        submission.submit_run(profiles, "aws sts get-caller-identity --profile mfa", source=RunSource.API).pk
     )
     output = "".join(OutputChunk.objects.filter(run=run).values_list("data", flat=True))
     assert run.exit_code == 255

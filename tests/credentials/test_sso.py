@@ -34,26 +34,30 @@ class IdentityCenter:
     region: str
     role_arns: dict[tuple[str, str], str]
     account_id: str
+    secret: str = field(repr=False)
 
     def configure(self, **config: Any) -> None:
         from sandbox.identitycenter.seed import configure_identity_center
 
-        configure_identity_center(self.url, **config)
+        configure_identity_center(self.url, secret=self.secret, **config)
 
 
 @pytest.fixture(scope="module")
 def identity_center(sandbox: Any) -> IdentityCenter:
     """The shared sandbox's Identity Center, with two directory users of our own."""
-    from sandbox.identitycenter.seed import DEMO_ASSIGNMENTS, _assignment, configure_identity_center
+    from sandbox.identitycenter.seed import demo_assignments
 
     seeded = sandbox.seed.identity_center
-    assignments = [_assignment(*pair, seeded.role_arns[pair]) for pair in DEMO_ASSIGNMENTS]
-    configure_identity_center(
-        sandbox.url, users=DIRECTORY, assignments={name: assignments for name in DIRECTORY}
+    center = IdentityCenter(
+        sandbox.url,
+        seeded.start_url,
+        seeded.region,
+        seeded.role_arns,
+        sandbox.seed.account_id,
+        sandbox.secret,
     )
-    return IdentityCenter(
-        sandbox.url, seeded.start_url, seeded.region, seeded.role_arns, sandbox.seed.account_id
-    )
+    center.configure(users=DIRECTORY, assignments={name: demo_assignments(seeded) for name in DIRECTORY})
+    return center
 
 
 @pytest.fixture
@@ -97,11 +101,12 @@ class BrowserSink(FakeSink):
 
 
 def run_line(user: Any, line: str, sink: FakeSink | None = None) -> tuple[int, FakeSink]:
+    from console.commands import dispatch
     from console.interpreter import parse_command
-    from console.runs.builtins import run_builtin
+    from console.runs.execution import context_for
 
     sink = sink if sink is not None else BrowserSink()
-    return run_builtin(parse_command(line), make_run(user, line), sink), sink
+    return dispatch(parse_command(line), context_for(make_run(user, line), sink)), sink
 
 
 def sso_profiles(
@@ -312,9 +317,11 @@ def test_generic_sso_operations_get_the_sessions_token_on_the_server(alice, ic):
     portal = get_client(
         "sso", region=session.region, endpoint_url=session.endpoint_url, credentials=session.credentials
     )
-    accounts = portal.list_accounts(accessToken=sso.TOKEN_PLACEHOLDER)["accountList"]
+    token = sso.with_access_token({"accessToken": sso.TOKEN_PLACEHOLDER}, session.access_token)
+    assert token["accessToken"] != sso.TOKEN_PLACEHOLDER
+    accounts = portal.list_accounts(**token)["accountList"]
     assert ic.account_id in {a["accountId"] for a in accounts}
-    roles = portal.list_account_roles(accessToken=sso.TOKEN_PLACEHOLDER, accountId=ic.account_id)["roleList"]
+    roles = portal.list_account_roles(**token, accountId=ic.account_id)["roleList"]
     assert {"AdministratorAccess", "ReadOnlyAccess"} <= {r["roleName"] for r in roles}
 
 
@@ -366,7 +373,7 @@ class ApproveWhenToldToSlowDown(BrowserSink):
 
 
 def test_slow_down_adds_five_seconds_to_the_polling_interval(alice, ic, monkeypatch):
-    from credentials import ssologin
+    from console.commands import ssologin
 
     sso_profiles(alice, ic)
     real_pause, waits = ssologin._pause, []

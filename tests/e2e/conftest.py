@@ -4,6 +4,7 @@ worker of the `stack` fixture."""
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -47,12 +48,40 @@ def browser(monkeypatch: Any) -> Iterator[Any]:
         connections.close_all()
 
 
-@pytest.fixture
-def page(browser: Any, stack: Any) -> Iterator[Any]:
-    context = browser.new_context(base_url=stack.url, viewport={"width": 1200, "height": 800})
+def _open_page(browser: Any, stack: Any, *, bypass_csp: bool) -> Iterator[Any]:
+    context = browser.new_context(
+        base_url=stack.url, viewport={"width": 1200, "height": 800}, bypass_csp=bypass_csp
+    )
     page = context.new_page()
     page.console_errors = []
     page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
     page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser: Any, stack: Any) -> Iterator[Any]:
+    """A page with the console's CSP switched off: Playwright's `wait_for_function` runs
+    its expression through eval() inside the page, which the policy (rightly) forbids.
+    `strict_page` keeps the policy; tests on it wait with `wait_until`."""
+    yield from _open_page(browser, stack, bypass_csp=True)
+
+
+@pytest.fixture
+def strict_page(browser: Any, stack: Any) -> Iterator[Any]:
+    """A page under the console's real Content-Security-Policy."""
+    yield from _open_page(browser, stack, bypass_csp=False)
+
+
+def wait_until(page: Any, expression: str, arg: Any = None, timeout: float = 15) -> Any:
+    """`page.wait_for_function` without eval() in the page: `expression` is a function,
+    called through the DevTools protocol (not subject to the page's CSP) until truthy."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = page.evaluate(expression, arg)
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {expression}")
+        page.wait_for_timeout(50)

@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def directory_password(sandbox):
     from sandbox.identitycenter.seed import configure_identity_center
 
-    configure_identity_center(sandbox.url, users={"demo": PASSWORD})
+    configure_identity_center(sandbox.url, secret=sandbox.secret, users={"demo": PASSWORD})
     return PASSWORD
 
 

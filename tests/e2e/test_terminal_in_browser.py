@@ -78,7 +78,9 @@ def test_it_edits_lines_and_walks_history(page, alice_profiles):
     page.keyboard.type(" --profile admin")
     page.keyboard.press("Enter")
     page.wait_for_function(f"({TERMINAL_TEXT})().includes('assumed-role/ConsoleAdmin/alice')")
-    history = json.loads(page.evaluate("localStorage.getItem('consoleTerminal.history')"))
+    history = json.loads(
+        page.evaluate(f"localStorage.getItem('consoleTerminal.history.{alice_profiles.pk}')")
+    )
     assert history[-2:] == ["aws sts get-caller-identity", "aws sts get-caller-identity --profile admin"]
 
 

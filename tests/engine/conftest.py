@@ -145,10 +145,8 @@ def console(sandbox: Any, admin_keys: AdminKeys) -> Callable[..., Output]:
             return Output("", error.message, error.exit_code)
         assert isinstance(command, S3Command)
 
-        def make_client(wanted: S3Command) -> tuple[Any, str | None]:
-            return _client(sandbox, admin_keys, wanted.options.region or "us-east-1"), None
-
-        code = run_s3_command(command, make_client, sink)
+        client = _client(sandbox, admin_keys, command.options.region or "us-east-1")
+        code = run_s3_command(command, client, sink)
         return Output(sink.text("stdout"), sink.text("stderr"), code)
 
     return run

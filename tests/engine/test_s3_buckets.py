@@ -86,7 +86,7 @@ def test_it_sends_the_tags_and_the_region():
         stub.add_response("create_bucket", {}, expected)
         sink = RecordingSink()
         command = parse_command("aws s3 mb s3://tagged --tags team web --tags env prod")
-        assert run_s3_command(command, lambda _: (client, None), sink) == 0
+        assert run_s3_command(command, client, sink) == 0
         stub.assert_no_pending_responses()
     assert sink.text("stdout") == "make_bucket: tagged\n"
 

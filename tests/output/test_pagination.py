@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from bench.formatting import in_memory_pages
 from console.output import PageWriter, stream_pages
-from console.output.benchmark import in_memory_pages
 from tests.output.oracle import as_cli_parsed
 from tests.output.shapes import instance
 from tests.output.test_text_output import expect_same_as_cli

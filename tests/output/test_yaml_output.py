@@ -12,8 +12,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.formatting import in_memory_pages
 from console.output import format_response, stream_pages
-from console.output.benchmark import in_memory_pages
 from tests.output.shapes import SHAPES, WHEN
 
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from console.runs import queue, services
+from console.runs import lifecycle, reaper, store, submission, workers
 from console.runs.models import CommandRun, OutputChunk, RunSource
 from console.runs.tasks import execute_run
 from tests.wsclient import (
@@ -36,7 +36,7 @@ async def _terminal(user):
 def _stop_worker(stack):
     stack.worker.terminate()
     stack.worker.wait(timeout=15)
-    queue.redis_client().delete(queue.workers_key())
+    workers.redis_client().delete(workers.workers_key())
 
 
 async def test_it_rejects_a_command_within_two_seconds_when_no_worker_runs(stack, alice_profiles):
@@ -56,7 +56,7 @@ async def test_it_rejects_a_command_within_two_seconds_when_no_worker_runs(stack
 
 async def test_it_rejects_a_command_when_the_queue_is_down(stack, alice_profiles, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # a real refused connection
-    queue.redis_client.cache_clear()
+    workers.redis_client.cache_clear()
     try:
         comm = await _terminal(alice_profiles)
         began = time.monotonic()
@@ -66,7 +66,7 @@ async def test_it_rejects_a_command_when_the_queue_is_down(stack, alice_profiles
         assert "queue is unavailable" in result.stderr
         await comm.disconnect()
     finally:
-        queue.redis_client.cache_clear()
+        workers.redis_client.cache_clear()
 
 
 async def test_it_marks_a_run_lost_when_its_worker_is_killed(stack, blackhole_profile):
@@ -80,13 +80,13 @@ async def test_it_marks_a_run_lost_when_its_worker_is_killed(stack, blackhole_pr
         assert "the command was lost" in result.stderr
         await comm.disconnect()
     finally:
-        queue.redis_client().delete(queue.workers_key())
+        workers.redis_client().delete(workers.workers_key())
         stack.start_worker()
 
 
 def test_it_never_runs_a_redelivered_task_twice(stack, alice_profiles):
-    run = services.submit_run(alice_profiles, "aws sts get-caller-identity", source=RunSource.API)
-    final = services.wait_for_final(run.pk, timeout=20)
+    run = submission.submit_run(alice_profiles, "aws sts get-caller-identity", source=RunSource.API)
+    final = reaper.wait_for_final(run.pk, timeout=20)
     assert final.status == "succeeded"
     chunks = OutputChunk.objects.filter(run=run).count()
     execute_run.run(str(run.pk))  # the same message delivered again, in this process
@@ -109,41 +109,41 @@ def test_it_reaps_runs_whose_worker_vanished(alice):
     CommandRun.objects.filter(pk=queued.pk).update(created_at=long_ago)
     fresh = CommandRun.objects.create(user=alice, source=RunSource.API, command="aws iam list-users")
 
-    assert services.reap_stale_runs() == 2
+    assert reaper.reap_stale_runs() == 2
     running.refresh_from_db()
     queued.refresh_from_db()
     fresh.refresh_from_db()
     assert (running.status, queued.status, fresh.status) == ("lost", "lost", "queued")
     assert running.exit_code == 255 and running.finished_at is not None
-    stdout, stderr = services.run_streams(running)
+    stdout, stderr = store.run_streams(running)
     assert "the command was lost: its worker stopped responding" in stderr
-    assert services.reap_stale_runs() == 0
+    assert reaper.reap_stale_runs() == 0
 
 
 def test_it_claims_a_run_only_once(alice):
     run = CommandRun.objects.create(user=alice, source=RunSource.API, command="aws sts get-caller-identity")
-    assert services.claim_run(run.pk, "w1") is not None
-    assert services.claim_run(run.pk, "w2") is None
+    assert lifecycle.claim_run(run.pk, "w1") is not None
+    assert lifecycle.claim_run(run.pk, "w2") is None
     run.refresh_from_db()
     assert run.worker == "w1"
 
 
 def test_it_only_moves_a_run_along_its_state_machine(alice):
     run = CommandRun.objects.create(user=alice, source=RunSource.API, command="aws sts get-caller-identity")
-    assert services.finish_run(run, "succeeded", 0) is False  # not running yet
-    services.claim_run(run.pk, "w1")
-    assert services.finish_run(run, "succeeded", 0) is True
-    assert services.finish_run(run, "failed", 1) is False  # already final
+    assert lifecycle.finish_run(run, "succeeded", 0) is False  # not running yet
+    lifecycle.claim_run(run.pk, "w1")
+    assert lifecycle.finish_run(run, "succeeded", 0) is True
+    assert lifecycle.finish_run(run, "failed", 1) is False  # already final
     run.refresh_from_db()
     assert (run.status, run.exit_code) == ("succeeded", 0)
 
 
 def test_it_cancels_a_queued_run_at_once(alice):
     run = CommandRun.objects.create(user=alice, source=RunSource.API, command="aws sts get-caller-identity")
-    services.request_cancel(alice, run.pk)
+    lifecycle.request_cancel(alice, run.pk)
     run.refresh_from_db()
     assert (run.status, run.exit_code) == ("cancelled", 130)
-    assert services.claim_run(run.pk, "w1") is None
+    assert lifecycle.claim_run(run.pk, "w1") is None
 
 
 def test_it_audits_an_outcome_whose_event_was_lost(alice):
@@ -157,10 +157,10 @@ def test_it_audits_an_outcome_whose_event_was_lost(alice):
         exit_code=0,
         finished_at=timezone.now(),
     )
-    assert services.audit_missing_outcomes() == 1
+    assert lifecycle.audit_missing_outcomes() == 1
     event = AuditEvent.objects.get(run=run)
     assert (event.action, event.data["status"]) == ("console:run:finished", "succeeded")
-    assert services.audit_missing_outcomes() == 0
+    assert lifecycle.audit_missing_outcomes() == 0
 
 
 async def test_it_stops_a_worker_promptly_while_a_cancelled_call_hangs(stack, blackhole_profile):

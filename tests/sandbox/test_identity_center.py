@@ -38,23 +38,29 @@ BOTOCORE = botocore.session.get_session()
 
 
 @pytest.fixture(scope="module")
-def own_sandbox() -> Iterator[tuple[str, SandboxSeed]]:
+def own_sandbox() -> Iterator[tuple[str, SandboxSeed, str]]:
     with SandboxProcess() as process:
-        seed = seed_demo(process.url, sso_password=PASSWORD)
-        enforce_auth(process.url)
+        secret = process.control_secret
+        seed = seed_demo(process.url, secret=secret, sso_password=PASSWORD)
+        enforce_auth(process.url, secret=secret)
         assert seed.identity_center is not None
         bob = {"bob": demo_assignments(seed.identity_center)}
-        configure_identity_center(process.url, users={"bob": "bobs password"}, assignments=bob)
-        yield process.url, seed
+        configure_identity_center(process.url, secret=secret, users={"bob": "bobs password"}, assignments=bob)
+        yield process.url, seed, secret
 
 
 @pytest.fixture(scope="module")
-def url(own_sandbox: tuple[str, SandboxSeed]) -> str:
+def url(own_sandbox: tuple[str, SandboxSeed, str]) -> str:
     return own_sandbox[0]
 
 
 @pytest.fixture(scope="module")
-def start_url(own_sandbox: tuple[str, SandboxSeed]) -> str:
+def secret(own_sandbox: tuple[str, SandboxSeed, str]) -> str:
+    return own_sandbox[2]
+
+
+@pytest.fixture(scope="module")
+def start_url(own_sandbox: tuple[str, SandboxSeed, str]) -> str:
     assert own_sandbox[1].identity_center is not None
     return own_sandbox[1].identity_center.start_url
 
@@ -70,10 +76,11 @@ def sso(url: str) -> Any:
 
 
 @pytest.fixture
-def lifetimes(url: str) -> Iterator[Any]:
+def lifetimes(url: str, secret: str) -> Iterator[Any]:
     """Shorten lifetimes for one test; AWS's defaults are restored afterwards."""
-    yield lambda **seconds: configure_identity_center(url, lifetimes=seconds)
-    configure_identity_center(url, lifetimes={"device_code": 600, "access_token": 3600, "session": 28800})
+    yield lambda **seconds: configure_identity_center(url, secret=secret, lifetimes=seconds)
+    defaults = {"device_code": 600, "access_token": 3600, "session": 28800}
+    configure_identity_center(url, secret=secret, lifetimes=defaults)
 
 
 def register(oidc: Any, scopes: list[str] | None = None) -> dict[str, Any]:
@@ -422,7 +429,7 @@ def test_it_serves_the_aws_clis_sso_profile_and_token_refresh(
     assert json.loads(cache.read_text())["accessToken"] != token["accessToken"]  # refreshed
 
 
-def test_it_refuses_a_bad_configuration_without_changing_anything(url: str) -> None:
+def test_it_refuses_a_bad_configuration_without_changing_anything(url: str, secret: str) -> None:
     with pytest.raises(SandboxError, match="unknown lifetime"):
-        configure_identity_center(url, users={"eve": "x"}, lifetimes={"forever": 1})
-    assert "eve" not in configure_identity_center(url)["users"]
+        configure_identity_center(url, secret=secret, users={"eve": "x"}, lifetimes={"forever": 1})
+    assert "eve" not in configure_identity_center(url, secret=secret)["users"]

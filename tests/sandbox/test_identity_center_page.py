@@ -27,8 +27,8 @@ DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 @pytest.fixture(scope="module")
 def url() -> Iterator[str]:
     with SandboxProcess() as process:
-        seed_demo(process.url, sso_password=PASSWORD)
-        enforce_auth(process.url)
+        seed_demo(process.url, secret=process.control_secret, sso_password=PASSWORD)
+        enforce_auth(process.url, secret=process.control_secret)
         yield process.url
 
 

@@ -25,23 +25,28 @@ BOTOCORE = botocore.session.get_session()
 
 
 @pytest.fixture(scope="module")
-def own_sandbox() -> Iterator[tuple[str, SandboxSeed]]:
+def own_sandbox() -> Iterator[tuple[str, SandboxSeed, str]]:
     # Its own server, not the suite's shared one: these tests create buckets and
     # must see a freshly seeded account.
     with SandboxProcess() as process:
-        seed = seed_demo(process.url)
-        enforce_auth(process.url)
-        yield process.url, seed
+        seed = seed_demo(process.url, secret=process.control_secret)
+        enforce_auth(process.url, secret=process.control_secret)
+        yield process.url, seed, process.control_secret
 
 
 @pytest.fixture(scope="module")
-def url(own_sandbox: tuple[str, SandboxSeed]) -> str:
+def url(own_sandbox: tuple[str, SandboxSeed, str]) -> str:
     return own_sandbox[0]
 
 
 @pytest.fixture(scope="module")
-def seed(own_sandbox: tuple[str, SandboxSeed]) -> SandboxSeed:
+def seed(own_sandbox: tuple[str, SandboxSeed, str]) -> SandboxSeed:
     return own_sandbox[1]
+
+
+@pytest.fixture(scope="module")
+def secret(own_sandbox: tuple[str, SandboxSeed, str]) -> str:
+    return own_sandbox[2]
 
 
 def client(url: str, service: str, key: str, secret: str, token: str | None = None) -> Any:
@@ -153,9 +158,9 @@ def test_it_reaches_the_second_account_through_the_cross_account_role(url: str, 
     assert names == ["cross-account-demo-bucket"]
 
 
-def test_it_refuses_to_seed_once_auth_is_enforced(url: str) -> None:
+def test_it_refuses_to_seed_once_auth_is_enforced(url: str, secret: str) -> None:
     with pytest.raises(SandboxError, match="InvalidClientTokenId"):
-        seed_demo(url)
+        seed_demo(url, secret=secret)
 
 
 def test_it_redacts_the_secret_key_in_repr(seed: SandboxSeed) -> None:

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
 
 from console.api.tokens import create_token
-from tests.wsclient import open_terminal, receive, send
+from console.asgi import application
+from tests.wsclient import open_terminal, receive, send, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,6 +19,77 @@ async def test_it_refuses_a_foreign_origin(alice):
 async def test_it_refuses_a_missing_origin(alice):
     comm, connected, _ = await open_terminal(alice, origin=None)
     assert connected is False
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        b"http://localhost:9999",  # another port of the same host
+        b"http://localhost",  # the same host on the default port
+        b"https://localhost:8000",  # another scheme, same host and port
+        b"http://localhost.evil.example:8000",  # another host, same port
+        b"null",  # a sandboxed iframe or a file:// page
+    ],
+)
+async def test_it_refuses_another_origin_of_the_same_host(alice, origin):
+    assert settings.CONSOLE_ORIGINS[0] == "http://localhost:8000"
+    comm, connected, _ = await open_terminal(alice, origin=origin)
+    assert connected is False
+
+
+@pytest.mark.parametrize("origin", [b"http://localhost:8000", b"http://127.0.0.1:8000", b"http://[::1]:8000"])
+async def test_it_accepts_the_consoles_own_origins(alice, origin):
+    comm, connected, _ = await open_terminal(alice, origin=origin)
+    assert connected
+    assert (await receive(comm))["user"] == "alice"
+    await comm.disconnect()
+
+
+async def test_it_compares_origins_with_the_configured_ones(alice, settings):
+    settings.CONSOLE_ORIGINS = ["https://console.example.com"]
+    comm, connected, _ = await open_terminal(alice, origin=b"https://console.example.com")
+    assert connected
+    await comm.disconnect()
+    for other in (
+        b"http://console.example.com",
+        b"https://console.example.com:8443",
+        b"http://localhost:8000",
+    ):
+        _, connected, _ = await open_terminal(alice, origin=other)
+        assert connected is False, other
+
+
+async def test_it_does_not_let_another_authorization_scheme_skip_the_origin_check(alice):
+    comm = WebsocketCommunicator(
+        application,
+        "/ws/terminal/",
+        headers=[
+            (b"origin", b"http://localhost:9999"),
+            (b"cookie", f"sessionid={await session_cookie(alice)}".encode()),
+            (b"authorization", b"Basic YWxpY2U6cGFzcw=="),
+        ],
+    )
+    connected, _ = await comm.connect(timeout=5)
+    assert connected is False
+
+
+async def test_it_accepts_a_bearer_token_without_or_with_any_origin(alice):
+    from channels.db import database_sync_to_async
+
+    token = await database_sync_to_async(create_token)(alice)
+    for origin in (None, b"http://localhost", b"https://elsewhere.example"):
+        comm, connected, _ = await open_terminal(None, token=token, origin=origin)
+        assert connected, origin
+        assert (await receive(comm))["user"] == "alice"
+        await comm.disconnect()
+
+
+async def test_it_judges_a_bearer_connection_by_its_token_not_the_cookie(alice):
+    comm, connected, _ = await open_terminal(
+        alice, token="awsc_not-a-real-token", origin=b"https://evil.example"
+    )
+    assert connected
+    assert await comm.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
 
 
 async def test_it_closes_an_anonymous_connection(db):

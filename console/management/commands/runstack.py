@@ -2,13 +2,12 @@
 
 Migrates, starts the sandbox (moto) and seeds it, creates the demo user, then runs a
 Celery worker (with the reaper's beat) and the ASGI server as child processes. Ctrl-C or
-SIGTERM stops everything it started; if any child dies, the rest are stopped too."""
+SIGTERM stops everything it started; if any child dies, the rest are stopped too. A
+second signal during the stop does not cut it short (console/processes.py)."""
 
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import time
 from typing import Any
 
@@ -17,15 +16,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from console import demo
-from console.processes import web_command, worker_command
-from console.runs import queue
+from console.processes import StopSignals, Supervisor, web_command, worker_command
+from console.runs import workers
 from sandbox.errors import SandboxError
 from sandbox.server import SandboxProcess
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    # SIGTERM (docker stop, kill) takes the same orderly path as Ctrl-C.
-    raise KeyboardInterrupt
 
 
 class Command(BaseCommand):
@@ -36,11 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
 
     def handle(self, *args: Any, port: int, host: str, **options: Any) -> None:
-        self.children: list[tuple[str, subprocess.Popen[bytes]]] = []
+        # SIGTERM (make, docker stop, kill) takes the same orderly path as Ctrl-C.
+        self.signals = StopSignals()
+        self.signals.install()
+        self.supervisor = Supervisor(self.signals)
         self.sandbox: SandboxProcess | None = None
-        # Installed explicitly: a shell that starts us in the background ignores SIGINT.
-        signal.signal(signal.SIGINT, _interrupt)
-        signal.signal(signal.SIGTERM, _interrupt)
         try:
             self._check_redis()
             call_command("migrate", interactive=False, verbosity=0)
@@ -51,8 +45,9 @@ class Command(BaseCommand):
                 demo.ensure_demo_user(password)
             settings.LOCAL_DIR.mkdir(parents=True, exist_ok=True)
             schedule = str(settings.LOCAL_DIR / "celerybeat-schedule")
-            self._spawn("worker", worker_command(beat_schedule=schedule))
-            self._spawn("web", web_command(host, port, access_log=str(settings.LOCAL_DIR / "access.log")))
+            self.supervisor.spawn("worker", worker_command(beat_schedule=schedule))
+            access_log = str(settings.LOCAL_DIR / "access.log")
+            self.supervisor.spawn("web", web_command(host, port, access_log=access_log))
             self._announce(host, port, password)
             self._wait()
         except KeyboardInterrupt:
@@ -62,7 +57,7 @@ class Command(BaseCommand):
 
     def _check_redis(self) -> None:
         try:
-            queue.redis_client().ping()
+            workers.redis_client().ping()
         except Exception:
             raise CommandError(
                 f"Redis is not reachable at {settings.REDIS_URL}. Start it (for example "
@@ -72,14 +67,12 @@ class Command(BaseCommand):
     def _start_sandbox(self, password: str) -> None:
         self.sandbox = SandboxProcess(port=settings.SANDBOX_PORT)
         try:
-            self.sandbox.start()
-            demo.setup_sandbox_demo(self.sandbox.url, password)
+            with self.signals.deferred():  # started, or known to stop()
+                self.sandbox.start()
+            demo.setup_sandbox_demo(self.sandbox.url, password, self.sandbox.control_secret)
         except SandboxError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"Sandbox AWS (moto, IAM enforced) at {self.sandbox.url}")
-
-    def _spawn(self, name: str, command: list[str]) -> None:
-        self.children.append((name, subprocess.Popen(command, start_new_session=True)))
 
     def _announce(self, host: str, port: int, password: str) -> None:
         shown = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host  # noqa: S104 - a comparison, not a bind
@@ -93,24 +86,14 @@ class Command(BaseCommand):
 
     def _wait(self) -> None:
         while True:
-            for name, child in self.children:
-                if child.poll() is not None:
-                    raise CommandError(
-                        f"the {name} process exited (code {child.returncode}); stopping the console"
-                    )
+            exited = self.supervisor.exited()
+            if exited is not None:
+                raise CommandError(f"the {exited[0]} process exited (code {exited[1]}); stopping the console")
             if self.sandbox is not None and not self.sandbox.is_running():
                 raise CommandError("the sandbox stopped; stopping the console")
             time.sleep(0.5)
 
     def _stop_all(self) -> None:
-        for _name, child in self.children:
-            if child.poll() is None:
-                os.killpg(child.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 10
-        for _name, child in self.children:
-            try:
-                child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
+        self.supervisor.stop()  # from here on, signals are noted, not raised
         if self.sandbox is not None:
             self.sandbox.stop()

@@ -1,7 +1,8 @@
 """Handing runs to workers. Workers announce themselves in a Redis sorted set every few
 seconds; before publishing, the web side checks that at least one is alive, so a command
 submitted while every worker is down is rejected at once instead of sitting `queued`.
-Publishing never retries: with Redis down the user hears about it within a second or two."""
+Publishing never retries: with Redis down the user hears about it within a second or two.
+The task is published by name, so submitting a run does not import the worker's code."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ import uuid
 from functools import lru_cache
 
 import redis
+from celery import current_app
 from django.conf import settings
 
 log = logging.getLogger(__name__)
 
 WORKER_TTL = 15.0
+EXECUTE_RUN = "console.runs.tasks.execute_run"
 
 
 def key(name: str) -> str:
@@ -58,15 +61,13 @@ def worker_name() -> str:
 
 def enqueue_execution(run_id: uuid.UUID) -> str | None:
     """Publish `execute_run(run_id)`; returns why it could not be queued, or None."""
-    from console.runs.tasks import execute_run
-
     try:
         if live_workers() == 0:
             return (
                 "no worker is running to execute commands "
                 "(start one with `make worker`, or ask an administrator)"
             )
-        execute_run.apply_async((str(run_id),), ignore_result=True, retry=False)
+        current_app.send_task(EXECUTE_RUN, (str(run_id),), ignore_result=True, retry=False)
     except Exception as exc:  # kombu/redis raise many types; all mean "not queued"
         log.warning("could not queue run %s: %s", run_id, type(exc).__name__)
         return "the command queue is unavailable right now (Redis did not answer); try again in a moment"

@@ -6,25 +6,28 @@ CONSOLE_ALLOW_STATIC_KEYS allows them and are never printed again (`get` shows t
 masked, as `list` does); `export-credentials` is refused unless an administrator allows
 it; `credential_process` and `web_identity_token_file` cannot be set (they would run a
 program or read a file on the server); `web_identity_token` stores a token sealed.
-The I/O is two callables, so the same code serves the terminal (prompt frames) and the
-API (stdin)."""
+It talks through the command's context, so the same code serves the terminal (prompt
+frames) and the API (stdin)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 
+from console.commands.context import CommandContext
+from console.commands.failures import report
+from console.commands.sso import SsoCall, run_configure_sso
+from console.errors import ExitCode
 from credentials import broker, conf, services
 from credentials.errors import CredentialError
 from credentials.models import SECRET_KEYS
 from credentials.types import ConfigSource
 
 NOT_SET = "<not set>"
-EXIT_USAGE = 252
 USAGE = (
     "usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]\n"
     "To see help text, you can run:\n\n"
@@ -43,43 +46,42 @@ NOT_HERE = {
 }
 
 Write = Callable[[str, str], None]
-Ask = Callable[[str, bool], "str | None"]
 
 
 @dataclass
 class ConfigureCall:
-    user: Any
-    args: list[str]
-    env: Mapping[str, str]
-    write: Write
-    ask: Ask
+    """One `aws configure` command: its context, its words, and the profile and region it
+    names (global options, or `--profile`/`--region` still among the words)."""
+
+    ctx: CommandContext
+    args: list[str] = field(default_factory=list)
     profile: str | None = None
     region: str | None = None
-    cancelled: Callable[[], bool] = lambda: False
-    endpoint_url: str | None = None
+
+    @property
+    def user(self) -> Any:
+        return self.ctx.user
+
+    @property
+    def env(self) -> Mapping[str, str]:
+        return self.ctx.env
+
+    def write(self, stream: str, text: str) -> None:
+        self.ctx.write(stream, text)
+
+    def ask(self, prompt: str, secret: bool) -> str | None:
+        return self.ctx.ask(prompt, secret)
 
 
 def mask(value: str | None) -> str:
     return "None" if value is None else ("*" * 16) + value[-4:]
 
 
-def run_configure(
-    user: Any,
-    args: tuple[str, ...],
-    env: Mapping[str, str],
-    write: Write,
-    ask: Ask,
-    *,
-    profile: str | None = None,
-    region: str | None = None,
-    cancelled: Callable[[], bool] | None = None,
-    endpoint_url: str | None = None,
-) -> int:
-    """`args` are the words after `aws configure`; --profile/--region may come as keywords
-    (taken out by the interpreter) or still be among the words."""
-    call = ConfigureCall(user, [], env, write, ask, profile, region)
-    call.cancelled = cancelled or (lambda: False)
-    call.endpoint_url = endpoint_url
+def run_configure(ctx: CommandContext, args: tuple[str, ...]) -> int:
+    """`args` are the words after `aws configure`; --profile/--region may come as global
+    options (taken out by the interpreter) or still be among the words."""
+    write = ctx.write
+    call = ConfigureCall(ctx, [], ctx.options.profile, ctx.options.region)
     try:
         call.args = _take_globals(call, list(args))
     except ValueError as exc:
@@ -88,14 +90,14 @@ def run_configure(
     handler = _SUBCOMMANDS.get(sub)
     if sub in NOT_HERE:
         write("stderr", f"{NOT_HERE[sub]}.\n")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     if handler is None:
         return _usage(write, f"argument subcommand: Invalid choice, valid choices are:\n\n{_choices()}")
     try:
         return handler(call, call.args[1:])
     except CredentialError as exc:
-        write("stderr", exc.message.rstrip("\n") + "\n")
-        return exc.exit_code
+        # These commands print the broker's messages without the CLI's blank line.
+        return report(ctx, exc, leading_newline=False)
 
 
 def _take_globals(call: ConfigureCall, args: list[str]) -> list[str]:
@@ -113,7 +115,7 @@ def _take_globals(call: ConfigureCall, args: list[str]) -> list[str]:
 
 def _usage(write: Write, message: str) -> int:
     write("stderr", f"{USAGE}aws: error: {message}\n")
-    return EXIT_USAGE
+    return ExitCode.USAGE
 
 
 def _choices() -> str:
@@ -148,7 +150,7 @@ def _interactive(call: ConfigureCall, args: list[str]) -> int:
         shown = mask(current) if key in SECRET_KEYS else (current or "None")
         answer = call.ask(f"{text} [{shown}]: ", key in SECRET_KEYS)
         if answer is None:
-            return 130
+            return ExitCode.CANCELLED
         if answer.strip():
             services.set_value(call.user, profile, key, answer.strip())
     return 0
@@ -163,7 +165,7 @@ def _set(call: ConfigureCall, args: list[str]) -> int:
     varname, value = args
     profile, key = _scoped(call, varname)
     if key in REFUSED_KEYS:
-        raise CredentialError(f"{key} cannot be set in this console: {REFUSED_KEYS[key]}.", EXIT_USAGE)
+        raise CredentialError(f"{key} cannot be set in this console: {REFUSED_KEYS[key]}.", ExitCode.USAGE)
     services.set_value(call.user, profile, key, value)
     return 0
 
@@ -253,7 +255,7 @@ def _export_credentials(call: ConfigureCall, args: list[str]) -> int:
             "aws configure export-credentials is refused here: it would print your session's "
             "secret keys into the browser, and this console keeps them on the server. An "
             "administrator can allow it (CONSOLE_ALLOW_EXPORT_CREDENTIALS).",
-            EXIT_USAGE,
+            ExitCode.USAGE,
         )
     fmt = "process"
     if args[:1] == ["--format"] and len(args) == 2:
@@ -283,12 +285,7 @@ def _exported(creds: Any, fmt: str) -> str:
 
 
 def _sso(call: ConfigureCall, args: list[str]) -> int:
-    from credentials.ssocommands import SsoCall, run_configure_sso
-
-    sso_call = SsoCall(
-        call.user, call.env, call.write, call.ask, call.cancelled, call.profile, call.endpoint_url
-    )
-    return run_configure_sso(sso_call, args)
+    return run_configure_sso(SsoCall(call.ctx, call.profile, call.ctx.options.endpoint_url), args)
 
 
 _SUBCOMMANDS: dict[str, Callable[[ConfigureCall, list[str]], int]] = {

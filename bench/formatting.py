@@ -2,7 +2,8 @@
 
 `in_memory_pages` builds a real botocore `PageIterator` over canned pages, so merging,
 `--max-items` truncation and resume tokens behave exactly as against AWS; the tests and
-the benchmark use it. `time_formatting` is what `bench/` reports.
+the benchmark use it. `time_formatting` is what `bench/cli.py` reports. It lives here, not
+in `console/output/`, because the console itself never runs it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 import jmespath
 from botocore.paginate import PageIterator
 
-from .paging import stream_pages
+from console.output.paging import stream_pages
 
 
 def in_memory_pages(

@@ -9,23 +9,22 @@ the CLI's endpoint settings (`AWS_ENDPOINT_URL_SSO_OIDC`, `[services]`, `endpoin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from credentials import services, sso, ssologin
+from console.commands import ssologin
+from console.commands.context import CommandContext
+from console.commands.failures import report
+from console.errors import ExitCode
+from credentials import services, sso
 from credentials.errors import CredentialError, ProfileNotFound
 from credentials.models import ConfigSection, SectionKind
 from credentials.profiles import load_sections, profile_choice
 from credentials.sso import SsoError, SsoSession
-from credentials.ssologin import LoginIO
 
-Write = Callable[[str, str], None]
-Ask = Callable[[str, bool], "str | None"]
-EXIT_USAGE = 252
-EXIT_CANCELLED = 130
 NOT_SSO = (
     "Missing the following required SSO configuration values: sso_start_url, sso_region. To make "
     "sure this profile is properly configured to use SSO, please run: `aws configure sso`"
@@ -34,20 +33,31 @@ NOT_SSO = (
 
 @dataclass
 class SsoCall:
-    user: Any
-    env: Mapping[str, str]
-    write: Write
-    ask: Ask
-    cancelled: Callable[[], bool]
+    """One `aws sso` or `aws configure sso` command: its context and the profile and
+    endpoint it names (from the global options, or the words after `configure`)."""
+
+    ctx: CommandContext
     profile: str | None = None
     endpoint_url: str | None = None
 
-    def io(self) -> LoginIO:
-        return LoginIO(self.write, self.cancelled)
+    @property
+    def user(self) -> Any:
+        return self.ctx.user
+
+    @property
+    def env(self) -> Mapping[str, str]:
+        return self.ctx.env
+
+    def write(self, stream: str, text: str) -> None:
+        self.ctx.write(stream, text)
+
+    def ask(self, prompt: str, secret: bool) -> str | None:
+        return self.ctx.ask(prompt, secret)
 
 
-def run_sso(call: SsoCall, args: tuple[str, ...]) -> int:
+def run_sso(ctx: CommandContext, args: tuple[str, ...]) -> int:
     """`aws sso login|logout [--profile p | --sso-session s]`."""
+    call = SsoCall(ctx, ctx.options.profile, ctx.options.endpoint_url)
     words = list(args)
     sub = words.pop(0) if words else ""
     try:
@@ -58,14 +68,14 @@ def run_sso(call: SsoCall, args: tuple[str, ...]) -> int:
             return _logout(call, options)
     except ValueError as exc:
         call.write("stderr", f"aws: error: {exc}\n")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except CredentialError as exc:
-        call.write("stderr", exc.message.rstrip("\n") + "\n")
-        return exc.exit_code
+        # These commands print the broker's messages without the CLI's blank line.
+        return report(call.ctx, exc, leading_newline=False)
     call.write(
         "stderr", "aws: error: argument operation: Invalid choice, valid choices are: login | logout\n"
     )
-    return EXIT_USAGE
+    return ExitCode.USAGE
 
 
 def _options(words: list[str]) -> dict[str, str]:
@@ -85,7 +95,7 @@ def _options(words: list[str]) -> dict[str, str]:
 
 def _login(call: SsoCall, options: dict[str, str]) -> int:
     session = _chosen_session(call, options)
-    return 0 if ssologin.login(call.user.pk, session, call.io()) is not None else EXIT_CANCELLED
+    return ExitCode.OK if ssologin.login(call.user.pk, session, call.ctx) is not None else ExitCode.CANCELLED
 
 
 def _chosen_session(call: SsoCall, options: dict[str, str]) -> SsoSession:
@@ -96,19 +106,19 @@ def _chosen_session(call: SsoCall, options: dict[str, str]) -> SsoSession:
     if name not in profiles:
         if source is not None:
             raise ProfileNotFound(name)
-        raise CredentialError(NOT_SSO, 253)
+        raise CredentialError(NOT_SSO, ExitCode.CONFIG)
     if not sso.is_sso_profile(profiles[name]):
-        raise CredentialError(NOT_SSO, 253)
+        raise CredentialError(NOT_SSO, ExitCode.CONFIG)
     return sso.session_for_profile(call.user, profiles[name], call.env, service_sections)
 
 
 def _logout(call: SsoCall, options: dict[str, str]) -> int:
     if options.get("sso-session") or options.get("profile") or call.profile:
-        ssologin.logout(call.user.pk, [_chosen_session(call, options)])
+        sso.logout(call.user.pk, [_chosen_session(call, options)])
         return 0
     # As the CLI: every session this user signed in to.
-    ssologin.logout(call.user.pk, configured_sessions(call))
-    ssologin.forget_all_tokens(call.user.pk)
+    sso.logout(call.user.pk, configured_sessions(call))
+    sso.forget_all_tokens(call.user.pk)
     return 0
 
 
@@ -142,14 +152,14 @@ class _Stop(Exception):
 def run_configure_sso(call: SsoCall, args: list[str]) -> int:
     if args:
         call.write("stderr", f"aws: error: unrecognized arguments: {' '.join(args)}\n")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     try:
         return _configure_sso(call)
     except _Stop:
-        return EXIT_CANCELLED
+        return ExitCode.CANCELLED
     except CredentialError as exc:
-        call.write("stderr", exc.message.rstrip("\n") + "\n")
-        return exc.exit_code
+        # These commands print the broker's messages without the CLI's blank line.
+        return report(call.ctx, exc, leading_newline=False)
 
 
 def _question(call: SsoCall, text: str, default: str | None = None) -> str:
@@ -178,8 +188,8 @@ def _configure_sso(call: SsoCall) -> int:
         session = sso.session_named(call.user, name, {}, endpoint_url=call.endpoint_url)
     else:
         session = SsoSession(None, start_url, region, (), call.endpoint_url, call.endpoint_url)
-    if ssologin.login(call.user.pk, session, call.io()) is None:
-        return EXIT_CANCELLED
+    if ssologin.login(call.user.pk, session, call.ctx) is None:
+        return ExitCode.CANCELLED
     account = _pick_account(call, session)
     role = _pick_role(call, session, account)
     return _write_profile(call, session, values, account, role)
@@ -190,7 +200,7 @@ def _required(call: SsoCall, text: str, current: str | None) -> str:
         answer = _question(call, text, current or "")
         if answer:
             return answer
-    raise SsoError(f"{text} is required.", EXIT_USAGE)
+    raise SsoError(f"{text} is required.", ExitCode.USAGE)
 
 
 def _portal_list(session: SsoSession, user_id: int, operation: str, key: str, **params: Any) -> list[Any]:
@@ -201,16 +211,16 @@ def _portal_list(session: SsoSession, user_id: int, operation: str, key: str, **
         for page in portal.get_paginator(operation).paginate(accessToken=token, **params):
             items.extend(page.get(key) or [])
     except ClientError as exc:
-        raise SsoError(str(exc), sso.EXIT_SERVICE) from None
+        raise SsoError(str(exc), ExitCode.SERVICE) from None
     except BotoCoreError as exc:
-        raise SsoError(str(exc), sso.EXIT_OTHER) from None
+        raise SsoError(str(exc), ExitCode.OTHER) from None
     return items
 
 
 def _pick_account(call: SsoCall, session: SsoSession) -> str:
     accounts = _portal_list(session, call.user.pk, "list_accounts", "accountList")
     if not accounts:
-        raise SsoError("No AWS accounts are available to you.", 253)
+        raise SsoError("No AWS accounts are available to you.", ExitCode.CONFIG)
     if len(accounts) == 1:
         account = accounts[0]["accountId"]
         call.write("stdout", f"The only AWS account available to you is: {account}\n")
@@ -227,7 +237,7 @@ def _pick_account(call: SsoCall, session: SsoSession) -> str:
 def _pick_role(call: SsoCall, session: SsoSession, account: str) -> str:
     roles = _portal_list(session, call.user.pk, "list_account_roles", "roleList", accountId=account)
     if not roles:
-        raise SsoError(f"No roles are available to you in account {account}.", 253)
+        raise SsoError(f"No roles are available to you in account {account}.", ExitCode.CONFIG)
     if len(roles) == 1:
         role = roles[0]["roleName"]
         call.write("stdout", f"The only role available to you is: {role}\n")
@@ -245,7 +255,7 @@ def _choose(call: SsoCall, labels: list[str], what: str) -> int:
         if answer.isdigit() and 1 <= int(answer) <= len(labels):
             return int(answer) - 1
         call.write("stderr", f"Enter a number from 1 to {len(labels)}.\n")
-    raise SsoError(f"No {what} was chosen.", EXIT_USAGE)
+    raise SsoError(f"No {what} was chosen.", ExitCode.USAGE)
 
 
 def _write_profile(

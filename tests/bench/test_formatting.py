@@ -3,8 +3,8 @@ table must not show in the console's latency."""
 
 from __future__ import annotations
 
+from bench.formatting import in_memory_pages, sample_pages, time_formatting
 from console.output import format_response
-from console.output.benchmark import in_memory_pages, sample_pages, time_formatting
 
 
 def test_it_formats_ten_thousand_items_quickly():

@@ -1,0 +1,140 @@
+"""Console builtins that are not AWS calls (`help`, `whoami`, `clear`, `export`, `unset`,
+`env`) and the entry points of the CLI's hand-written commands (`aws configure`, `aws sso
+login|logout`). They run through the same pipeline as any command, so they are audited
+and replayable like the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from console.commands.configure import run_configure
+from console.commands.context import CommandContext
+from console.commands.environment import NAME, EnvironmentRefused, shown
+from console.commands.sso import run_sso
+from console.errors import ExitCode
+from console.interpreter import Builtin, CommandError
+from console.interpreter.help import render_help
+from credentials.models import ConfigSection, SectionKind
+
+HELP = """This terminal runs AWS CLI commands on the server with your console identity.
+
+  aws <service> <operation> [parameters]   e.g. aws sts get-caller-identity
+  aws s3api list-buckets --output json     global options: --profile --region --output --query
+  aws configure [set|get|list|list-profiles]   your profiles, kept on the server
+  aws configure sso / aws sso login|logout     IAM Identity Center sign-in, run on the server
+  export NAME=value / unset NAME / env     this terminal's environment (AWS_PROFILE, AWS_REGION, ...)
+  whoami                                   your console user and profiles
+  clear                                    clear the screen (or Ctrl-L)
+  help                                     this text
+
+Keys: Up/Down history, Ctrl-C cancels a running command, Ctrl-A/Ctrl-E start/end of line.
+"""
+
+
+def run_builtin(builtin: Builtin, ctx: CommandContext) -> int:
+    """Run a builtin; returns its exit code."""
+    handler = _HANDLERS.get(builtin.name)
+    if handler is None:
+        ctx.write("stderr", f"console: {builtin.name}: not a builtin\n")
+        return ExitCode.NOT_FOUND
+    return handler(builtin, ctx)
+
+
+def _help(builtin: Builtin, ctx: CommandContext) -> int:
+    # `help` is this terminal's; `aws help`, `aws s3api help`, `aws configure set help` are
+    # the CLI's pages, rendered from the models by the interpreter.
+    if not builtin.args and not builtin.redacted_line.lstrip().startswith("aws"):
+        ctx.write("stdout", HELP)
+        return ExitCode.OK
+    try:
+        ctx.write("stdout", render_help(builtin.args, width=ctx.target.width))
+    except CommandError as exc:
+        ctx.write("stderr", exc.message)
+        return exc.exit_code
+    return ExitCode.OK
+
+
+def _whoami(builtin: Builtin, ctx: CommandContext) -> int:
+    names = ConfigSection.objects.filter(owner=ctx.user, team="", kind=SectionKind.PROFILE).values_list(
+        "name", flat=True
+    )
+    profiles = ", ".join(names) or "none"
+    ctx.write("stdout", f"{ctx.user.get_username()}\nprofiles: {profiles}\n")
+    return ExitCode.OK
+
+
+def _clear(builtin: Builtin, ctx: CommandContext) -> int:
+    ctx.write("stdout", "\x1b[H\x1b[2J")
+    return ExitCode.OK
+
+
+def _export(builtin: Builtin, ctx: CommandContext) -> int:
+    args = builtin.args
+    if not ctx.caller.has_terminal:
+        ctx.write(
+            "stderr", "export: only a terminal has an environment; API runs use --profile and --region\n"
+        )
+        return ExitCode.FAILED
+    if not args:
+        return _show_env((), ctx, prefix="declare -x ")
+    assignments = {}
+    for arg in args:
+        name, sep, value = arg.partition("=")
+        if sep:
+            assignments[name] = value
+        elif not NAME.match(name):
+            ctx.write("stderr", f"export: `{name}': not a valid identifier\n")
+            return ExitCode.FAILED
+    try:
+        ctx.environment.export(assignments)
+    except EnvironmentRefused as exc:
+        ctx.write("stderr", f"{exc.message}\n")
+        return exc.exit_code
+    ctx.environment_changed()
+    return ExitCode.OK
+
+
+def _unset(builtin: Builtin, ctx: CommandContext) -> int:
+    args = builtin.args
+    names = [a for a in args if not a.startswith("-")]
+    if ctx.caller.has_terminal and names:
+        ctx.environment.unset(names)
+        ctx.environment_changed()
+    return ExitCode.OK
+
+
+def _env(builtin: Builtin, ctx: CommandContext) -> int:
+    return _show_env(builtin.args, ctx)
+
+
+def _show_env(args: tuple[str, ...], ctx: CommandContext, prefix: str = "") -> int:
+    if args:
+        ctx.write(
+            "stderr", "env: running a command with a changed environment is not supported here; use export\n"
+        )
+        return ExitCode.NOT_RUN
+    values = ctx.env
+    ctx.write("stdout", "".join(f"{prefix}{k}={shown(k, v)}\n" for k, v in sorted(values.items())))
+    return ExitCode.OK
+
+
+def _configure(builtin: Builtin, ctx: CommandContext) -> int:
+    # The interpreter takes the global options out of `args` (wherever they were typed).
+    return run_configure(ctx, builtin.args)
+
+
+def _sso(builtin: Builtin, ctx: CommandContext) -> int:
+    # `aws sso login|logout`: the device flow runs here, in the worker; the token stays here.
+    return run_sso(ctx, builtin.args)
+
+
+_HANDLERS: dict[str, Callable[[Builtin, CommandContext], int]] = {
+    "help": _help,
+    "whoami": _whoami,
+    "clear": _clear,
+    "export": _export,
+    "unset": _unset,
+    "env": _env,
+    "configure": _configure,
+    "sso": _sso,
+}

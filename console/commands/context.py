@@ -1,0 +1,92 @@
+"""`CommandContext`: the one contract of a running command, whatever its kind.
+
+Every command kind (an AWS operation, `aws s3`, `aws configure`, `aws sso`, a console
+builtin) takes one typed object saying who runs it, what they selected and how it talks:
+no thread-locals, no loose callables. The worker builds it from the claimed run
+(console/runs/execution.py); a test builds it from plain values. The fields marked
+"coming" are where the team, guardrail and workspace work plugs in."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from console.engine import Target
+from console.interpreter import GlobalOptions
+
+
+class CommandIO(Protocol):
+    """How a command talks to whoever runs it (a terminal, or an API client)."""
+
+    def write(self, stream: str, text: str) -> None:
+        """Append `text` to "stdout" or "stderr" (stored in order, replayable)."""
+
+    def ask(self, prompt: str, /, *, secret: bool) -> str | None:
+        """A question: a prompt frame in the terminal, the next stdin line over the API.
+        None when there is no answer (cancelled, timed out, stdin used up)."""
+
+    def cancelled(self) -> bool:
+        """True once the user pressed Ctrl-C or the run ended; stop between requests."""
+
+
+class TerminalEnvironment(Protocol):
+    """The terminal's `export`ed variables, kept on the server (console/runs/environment.py)."""
+
+    def load(self) -> dict[str, str]: ...
+
+    def export(self, assignments: Mapping[str, str]) -> dict[str, str]: ...
+
+    def unset(self, names: list[str]) -> dict[str, str]: ...
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who runs the command: the console user, from which terminal, as which run."""
+
+    user: Any
+    run_id: str = ""
+    terminal_id: str = ""
+    source: str = "terminal"  # "terminal" or "api" (console.runs.models.RunSource)
+
+    @property
+    def has_terminal(self) -> bool:
+        return bool(self.terminal_id)
+
+
+@dataclass
+class CommandContext:
+    caller: Caller
+    io: CommandIO
+    environment: TerminalEnvironment
+    # What the user selected on the line (--profile, --region, --endpoint-url, --output, ...).
+    options: GlobalOptions = field(default_factory=GlobalOptions)
+    target: Target = field(default_factory=Target)
+    # Coming: the team whose profile is used, the guardrail decision, the workspace.
+    team: Any = None
+    guardrail: Any = None
+    workspace: Any = None
+    _env: dict[str, str] | None = field(default=None, repr=False)
+
+    @property
+    def user(self) -> Any:
+        return self.caller.user
+
+    @property
+    def env(self) -> Mapping[str, str]:
+        """The terminal's environment as the command started (read once, then kept)."""
+        if self._env is None:
+            self._env = self.environment.load()
+        return self._env
+
+    def environment_changed(self) -> None:
+        self._env = None
+
+    def write(self, stream: str, text: str) -> None:
+        self.io.write(stream, text)
+
+    def ask(self, prompt: str, secret: bool = False) -> str | None:
+        return self.io.ask(prompt, secret=secret)
+
+    def cancelled(self) -> bool:
+        return self.io.cancelled()

@@ -1,0 +1,185 @@
+"""The run state machine. `TRANSITIONS` (models.py) is the rule, and `compare_and_set`
+is the only way a run's status changes: it refuses a move the table does not allow and
+applies a legal one only if the row still has the expected status, so a redelivered
+task, a late worker and the reaper can race without a run ever being executed twice or
+ending twice. Output is written to the DB before anyone is told."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from console.errors import ExitCode
+from console.runs import audit, notify, store
+from console.runs.errors import IllegalTransition
+from console.runs.models import ACTIVE_STATUSES, FINAL_STATUSES, TRANSITIONS, CommandRun, RunStatus
+
+log = logging.getLogger(__name__)
+
+
+def compare_and_set(run_id: uuid.UUID | str, expected: str, status: str, **fields: Any) -> bool:
+    """Move a run from `expected` to `status` (with `fields`) if it still is `expected`."""
+    if status not in TRANSITIONS.get(expected, frozenset()):
+        raise IllegalTransition(f"a run cannot go from {expected} to {status}")
+    return bool(CommandRun.objects.filter(pk=run_id, status=expected).update(status=status, **fields))
+
+
+def end_run(
+    run: CommandRun,
+    expected: str,
+    status: str,
+    exit_code: int | None,
+    reason: str = "",
+    output: Sequence[tuple[str, str]] = (),
+    first_seq: int | None = None,
+) -> bool:
+    """Compare-and-set a run into a final status. The run's last `output` is stored in
+    the same transaction, so whoever sees the final status also sees all of the output.
+    The winner rings the doorbell first and audits the outcome after: the outcome is
+    already durable in the run row, and the user should not wait for its audit copy
+    (`audit_missing_outcomes` repairs the rare event lost to a crash in between)."""
+    with transaction.atomic():
+        changed = compare_and_set(
+            run.pk, expected, status, exit_code=exit_code, reason=reason, finished_at=timezone.now()
+        )
+        if changed:
+            seq = first_seq if first_seq is not None else store.next_seq(run.pk)
+            for stream, data in output:
+                seq = store.append_chunk(run.pk, stream, data, seq=seq)
+    if changed:
+        notify.notify_run(run.pk)
+        audit_outcome(run, status, exit_code, reason)
+    return changed
+
+
+def audit_outcome(run: CommandRun, status: str, exit_code: int | None, reason: str) -> None:
+    data = {"status": status, "exit_code": exit_code, "reason": reason}
+    with transaction.atomic():
+        audit.record(audit.AuditAction.RUN_FINISHED, actor=run.user, run=run, data=data)
+
+
+def reject_queued_run(run: CommandRun, message: str) -> bool:
+    return end_run(
+        run,
+        RunStatus.QUEUED,
+        RunStatus.REJECTED,
+        ExitCode.OTHER,
+        reason=message,
+        output=[("stderr", f"console: {message}\n")],
+    )
+
+
+def claim_run(run_id: uuid.UUID | str, worker: str) -> CommandRun | None:
+    """queued -> running, exactly once however often the task is delivered."""
+    now = timezone.now()
+    if not compare_and_set(
+        run_id, RunStatus.QUEUED, RunStatus.RUNNING, worker=worker[:255], started_at=now, heartbeat_at=now
+    ):
+        return None
+    return _load_run_with_user(run_id)
+
+
+def _load_run_with_user(run_id: uuid.UUID | str) -> CommandRun:
+    """The claimed run and its user: two plain reads (every command's first step in a
+    worker), which cost half of the ORM's compiled join on a busy machine."""
+    key = CommandRun._meta.pk.get_db_prep_value(uuid.UUID(str(run_id)), connection)
+    run = next(
+        iter(CommandRun.objects.raw(f"SELECT * FROM {CommandRun._meta.db_table} WHERE id = %s", [key]))
+    )
+    user_model = CommandRun._meta.get_field("user").related_model
+    run.user = next(
+        iter(
+            user_model.objects.raw(f"SELECT * FROM {user_model._meta.db_table} WHERE id = %s", [run.user_id])
+        )
+    )
+    return run
+
+
+def finish_run(
+    run: CommandRun,
+    status: str,
+    exit_code: int,
+    reason: str = "",
+    output: Sequence[tuple[str, str]] = (),
+    first_seq: int | None = None,
+) -> bool:
+    return end_run(run, RunStatus.RUNNING, status, exit_code, reason, output, first_seq)
+
+
+def mark_lost(run: CommandRun, expected: str, why: str) -> bool:
+    message = f"\nconsole: the command was lost: {why}. Check its effects before running it again.\n"
+    return end_run(run, expected, RunStatus.LOST, ExitCode.OTHER, reason=why, output=[("stderr", message)])
+
+
+def request_cancel(user: Any, run_id: uuid.UUID | str) -> CommandRun | None:
+    """Ctrl-C. A queued run ends at once; a running one is flagged for its worker."""
+    run = get_user_run(user, run_id)
+    if run is None or run.is_final:
+        return run
+    if not end_run(
+        run, RunStatus.QUEUED, RunStatus.CANCELLED, ExitCode.CANCELLED, "cancelled before it started"
+    ):
+        CommandRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(cancel_requested=True)
+    notify.notify_run(run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def is_cancel_requested(run_id: uuid.UUID | str) -> bool:
+    return CommandRun.objects.filter(pk=run_id, cancel_requested=True).exists()
+
+
+def is_active(run_id: uuid.UUID | str) -> bool:
+    """Still queued or running (a terminal runs one command at a time)."""
+    return CommandRun.objects.filter(pk=run_id, status__in=ACTIVE_STATUSES).exists()
+
+
+def heartbeat(run_id: uuid.UUID | str) -> None:
+    CommandRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(heartbeat_at=timezone.now())
+
+
+def get_user_run(user: Any, run_id: uuid.UUID | str) -> CommandRun | None:
+    try:
+        key = uuid.UUID(str(run_id))
+    except ValueError:
+        return None
+    return CommandRun.objects.filter(pk=key, user=user).first()
+
+
+def log_denied(user: Any, run_id: Any, action: str) -> None:
+    """Every refusal is logged and audited (the caller answers "not found" either way)."""
+    log.warning("user %s was refused %s on run %r", user.pk, action, str(run_id)[:64])
+    audit.record(
+        audit.AuditAction.ACCESS_DENIED, actor=user, data={"action": action, "run": str(run_id)[:64]}
+    )
+
+
+def audit_missing_outcomes(within: timedelta = timedelta(hours=1)) -> int:
+    """Record the outcome of recently ended runs whose `finished` event is missing."""
+    since = timezone.now() - within
+    missing = (
+        CommandRun.objects.filter(status__in=FINAL_STATUSES, finished_at__gte=since)
+        .exclude(
+            audit__action__in=[audit.AuditAction.RUN_FINISHED.value, audit.AuditAction.RUN_REJECTED.value]
+        )
+        .select_related("user")
+    )
+    count = 0
+    for run in missing:
+        audit_outcome(run, run.status, run.exit_code, run.reason)
+        count += 1
+    return count
+
+
+def take_stdin(run: CommandRun) -> str | None:
+    """The run's stdin, opened once and then wiped from the row (it may be an MFA code)."""
+    value = run.open_stdin()
+    if value is not None:
+        CommandRun.objects.filter(pk=run.pk).update(sealed_stdin="")
+    return value
