@@ -262,8 +262,7 @@ LINES: list[str] = [
     *each("aws cloudformation list-stacks", ("json", "text", "table", "yaml-stream")),
     *each("aws autoscaling describe-auto-scaling-groups", ("json", "text", "table")),
     *each("aws elbv2 describe-load-balancers", ("json", "text", "table")),
-    "aws eks list-clusters",
-    "aws eks list-clusters --output text",
+    "aws lambda get-function --function-name nope",
     # --- organizations: an error a user meets on a fresh account
     "aws organizations describe-organization",
     # --- the long tail (issue 15, world_wide.py): list and describe in json, text and table,
@@ -297,7 +296,13 @@ LINES: list[str] = [
     "aws acm describe-certificate --certificate-arn $cert_arn --query 'Certificate.SubjectAlternativeNames | sort(@) | join(`, `, @)' --output text",
     "aws acm describe-certificate --certificate-arn arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000",
     "aws acm describe-certificate",
-    *each("aws efs describe-file-systems", EXACT),
+    # Not the whole file system: moto stamps SizeInBytes.Timestamp at each read.
+    *each(
+        "aws efs describe-file-systems --query 'FileSystems[].{Id: FileSystemId, Name: Name, "
+        "Created: CreationTime, State: LifeCycleState, Size: SizeInBytes.{Value: Value, IA: ValueInIA, "
+        "Standard: ValueInStandard}, Mode: PerformanceMode, Encrypted: Encrypted, Tags: Tags}'",
+        EXACT,
+    ),
     "aws efs describe-file-systems --file-system-id $fs_id --query 'FileSystems[0].Tags[?Key==`Name`].Value | [0]' --output text",
     "aws efs describe-file-systems --file-system-id fs-00000000",
     *each("aws sesv2 list-email-identities", EXACT),
@@ -316,6 +321,7 @@ LINES: list[str] = [
     *each("aws iot list-thing-types", EXACT),
     "aws iot list-things --max-items 2",
     "aws iot list-things --max-items 2 --output text",
+    "aws iot list-things --starting-token $iot_token --query 'things[].thingName' --output text",
     "aws iot list-things --query 'max_by(things, &to_number(attributes.\"étage\")).thingName'",
     "aws iot describe-thing --thing-name nope",
     *each("aws elb describe-load-balancers", EXACT),
@@ -351,7 +357,10 @@ LINES: list[str] = [
     *each("aws transfer list-servers", EXACT),
     "aws cognito-idp list-user-pools --max-results 10",
     "aws cognito-idp list-user-pools --max-results 10 --output table",
-    "aws eks list-clusters --output table",
+    *each("aws eks list-clusters", EXACT),
+    *each("aws eks describe-cluster --name compat-cluster", EXACT),
+    "aws eks describe-cluster --name compat-cluster --query 'cluster.logging.clusterLogging[].types[] | sort(@) | join(`,`, @)' --output text",
+    "aws eks describe-cluster --name nope",
     # pagination tokens round-trip: --starting-token as the CLI printed it after --max-items
     "aws iam list-users --path-prefix /compat/ --starting-token $iam_token --max-items 3 --output text",
     "aws ssm get-parameters-by-path --path /compat/app --starting-token $ssm_token --max-items 2",

@@ -267,6 +267,22 @@ def _scheduler(client: Client) -> None:
     )
 
 
+def _eks(client: Client) -> None:
+    # Subnet ids inside the VPC structure and log types inside a list of logging setups:
+    # lists of scalars at two depths.
+    client("eks").create_cluster(
+        name="compat-cluster",
+        version="1.29",
+        roleArn=ROLE,
+        resourcesVpcConfig={
+            "subnetIds": ["subnet-0a1b2c3d", "subnet-4e5f6a7b"],
+            "endpointPublicAccess": True,
+        },
+        logging={"clusterLogging": [{"types": ["api", "audit"], "enabled": True}]},
+        tags={"Équipe": "données", "Env": "test"},
+    )
+
+
 def _transfer(client: Client) -> None:
     client("transfer").create_server(
         Protocols=["SFTP"], IdentityProviderType="SERVICE_MANAGED", Tags=[{"Key": "Env", "Value": "test"}]
@@ -296,6 +312,7 @@ BUILDERS: tuple[Callable[[Client], dict[str, Any] | None], ...] = (
     _swf,
     _guardduty,
     _scheduler,
+    _eks,
     _transfer,
 )
 
@@ -311,6 +328,7 @@ def _tokens(client: Client) -> dict[str, Any]:
 
     return {
         "iam_token": token("iam", "list_users", PathPrefix="/compat/"),
+        "iot_token": token("iot", "list_things"),
         "ssm_token": token("ssm", "get_parameters_by_path", Path="/compat/app"),
     }
 
