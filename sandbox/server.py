@@ -137,8 +137,10 @@ def serve(host: str, port: int, secret: str) -> None:
     )
     from werkzeug.serving import make_server
 
+    from sandbox import signing
     from sandbox.identitycenter.app import IdentityCenterApp
 
+    signing.install()
     # moto builds some URLs it returns (SQS queue URLs, Lambda callbacks) from this.
     os.environ["MOTO_PORT"] = str(port)
     # Identity Center (which moto lacks) is served in front of moto, on the same port.

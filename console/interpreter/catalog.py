@@ -9,8 +9,10 @@ lookups.
 from __future__ import annotations
 
 import functools
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from botocore import xform_name
 from botocore.exceptions import DataNotFoundError
@@ -31,24 +33,60 @@ class Command:
     removed: frozenset[str] = frozenset()
 
 
+T = TypeVar("T")
+
+# One lock for every table: a worker runs several commands at once, and four cold runs of
+# the same service would otherwise each load its model (a second of CPU for ec2, held in
+# long json decodes), starving the threads that heartbeat for the runs.
+_building = threading.RLock()
+
+
+def once(build: Callable[..., T]) -> Callable[..., T]:
+    """functools.cache, but a table is built once even when threads ask for it together."""
+    cached = functools.cache(build)
+
+    @functools.wraps(build)
+    def lookup(*args: Any) -> T:
+        with _building:
+            return cached(*args)
+
+    lookup.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return lookup
+
+
 @functools.cache
 def loader() -> Loader:
     return Loader(extra_search_paths=[Loader.BUILTIN_DATA_PATH], include_default_search_paths=False)
 
 
-@functools.cache
+@once
 def _botocore_services() -> tuple[str, ...]:
     return tuple(loader().list_available_services("service-2"))
 
 
-@functools.cache
+@once
 def service_table() -> dict[str, str | None]:
-    """CLI command name -> botocore service name (None for hand-written top-level commands)."""
-    table: dict[str, str | None] = {cz.SERVICE_RENAMES.get(name, name): name for name in _botocore_services()}
-    table.update(cz.HIDDEN_SERVICE_ALIASES)
-    table.update(dict.fromkeys(cz.CUSTOM_TOP_LEVEL_COMMANDS))
-    table[cz.CONFIGURE_COMMAND] = None
-    return dict(sorted(table.items()))
+    """CLI command name -> botocore service name (None for hand-written top-level commands),
+    in the order of the CLI's own table (see `cz.APPENDED_TOP_LEVEL_ORDER`)."""
+    services = _botocore_services()
+    table: dict[str, str | None] = {name: name for name in services if name not in cz.SERVICE_RENAMES}
+    appended = _appended_commands(services)
+    order = {name: at for at, name in enumerate(cz.APPENDED_TOP_LEVEL_ORDER)}
+    for name in sorted(appended, key=lambda name: (order.get(name, len(order)), name)):
+        table[name] = appended[name]
+    return table
+
+
+def _appended_commands(services: tuple[str, ...]) -> dict[str, str | None]:
+    """What the CLI's handlers add to the generated table: renamed services, the hidden
+    alias, the hand-written commands."""
+    appended: dict[str, str | None] = {
+        cz.SERVICE_RENAMES[name]: name for name in services if name in cz.SERVICE_RENAMES
+    }
+    appended.update(cz.HIDDEN_SERVICE_ALIASES)
+    appended.update(dict.fromkeys(cz.CUSTOM_TOP_LEVEL_COMMANDS))
+    appended[cz.CONFIGURE_COMMAND] = None
+    return appended
 
 
 def visible_services() -> list[str]:
@@ -60,7 +98,7 @@ def visible_services() -> list[str]:
     ]
 
 
-@functools.cache
+@once
 def service_model(botocore_name: str) -> ServiceModel:
     return ServiceModel(loader().load_service_model(botocore_name, "service-2"), botocore_name)
 
@@ -77,7 +115,7 @@ def _optional_model(botocore_name: str, type_name: str) -> dict[str, Any]:
         return {}
 
 
-@functools.cache
+@once
 def _paginators(botocore_name: str) -> dict[str, Any]:
     return _optional_model(botocore_name, "paginators-1").get("pagination", {})
 
@@ -86,12 +124,12 @@ def paginator_config(botocore_name: str, operation: str) -> dict[str, Any] | Non
     return _paginators(botocore_name).get(operation)
 
 
-@functools.cache
+@once
 def has_waiters(botocore_name: str) -> bool:
     return bool(_optional_model(botocore_name, "waiters-2").get("waiters"))
 
 
-@functools.cache
+@once
 def command_table(cli_service: str) -> dict[str, Command]:
     """The CLI's command table for a service, in the CLI's order (model order, then extras)."""
     botocore_name = service_table()[cli_service]

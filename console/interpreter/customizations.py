@@ -44,6 +44,20 @@ CUSTOM_TOP_LEVEL_COMMANDS: dict[str, str] = {
 # AWS CLI v2 are hand-written (`logout` shadows the generated Logout operation). The
 # other `aws sso` commands stay generated operations.
 CONFIGURE_COMMAND = "configure"
+
+# Where the CLI's top-level table puts what its handlers add: botocore's services come
+# first, sorted, then the handlers append (a renamed service leaves its sorted place and is
+# appended under its new name), in the order awscli registers them. The invalid-choice
+# error lists the table in this order, so the console's must be the same.
+APPENDED_TOP_LEVEL_ORDER: tuple[str, ...] = (
+    "s3api",
+    "s3",
+    CONFIGURE_COMMAND,
+    "deploy",
+    "configservice",
+    "runtime.sagemaker",
+    "history",
+)
 SSO_BUILTIN_COMMANDS: frozenset[str] = frozenset({"login", "logout"})
 
 # Operations the CLI removes (deprecated, or streaming APIs it cannot drive), by CLI service.

@@ -56,6 +56,16 @@ class Console:
         self._pool.shutdown(cancel_futures=True)
 
     def _run(self, command: str) -> Result:
+        """A run the reaper declared lost is asked once more: the suite's reaper clock is 3 s
+        (tests/envsetup.py), and on a shared 2-core machine at load 10 a worker thread can
+        miss its 1-s heartbeat that long. The lines are read-only, so a second run is safe;
+        a second loss fails the line."""
+        run = self._post(command)
+        if run["status"] == "lost":
+            run = self._post(command)
+        return Result(run["stdout"], run["stderr"], run["exit_code"])
+
+    def _post(self, command: str) -> dict[str, Any]:
         request = urllib.request.Request(
             f"{self._url}/api/v1/runs",
             data=json.dumps({"command": command, "wait": True}).encode(),
@@ -65,7 +75,7 @@ class Console:
         with urllib.request.urlopen(request, timeout=150) as response:  # noqa: S310 - the test server
             run = json.load(response)
         assert run["status"] not in ("queued", "running"), f"the run did not end: {run}"
-        return Result(run["stdout"], run["stderr"], run["exit_code"])
+        return dict(run)
 
 
 @pytest.fixture(scope="module")

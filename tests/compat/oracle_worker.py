@@ -1,7 +1,7 @@
 """One oracle process: runs many `aws` command lines through awscli's own entry point.
 
 Design decision: a fresh `aws` process costs ~0.6 s of CPU before it does anything (the
-interpreter and awscli's imports); the table has ~300 lines. This process pays that once
+interpreter and awscli's imports); the table has ~470 lines. This process pays that once
 and then, per line, does exactly what `aws` does after its imports: a new CLI driver (a
 new botocore session reading the config files afresh) and `driver.main(argv)`, with
 stdout and stderr captured as bytes through UTF-8 text streams, as a pipe would be. It is

@@ -16,6 +16,8 @@ from typing import Any
 
 import botocore.session
 
+from tests.compat.world_wide import BUILDERS as LONG_TAIL
+
 REGION = "us-east-1"
 BUCKET = "compat-alpha"
 EMPTY_BUCKET = "compat-empty"
@@ -71,6 +73,7 @@ def build_world(url: str, seed: Any) -> dict[str, Any]:
         _stepfunctions,
         _cognito,
         _ses,
+        *LONG_TAIL,
     ):
         facts.update(build(client) or {})
     return facts

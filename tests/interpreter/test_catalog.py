@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import functools
+import json
+import os
 import subprocess
 import sys
+import threading
 import time
 
+import botocore
 import pytest
 
 from console.interpreter import catalog, operation_names, parse_command, service_names
 from console.interpreter.arguments import operation_spec
+from console.interpreter.errors import CommandError
 
 SAMPLE_SERVICES = [
     "s3api",
@@ -51,8 +56,53 @@ def cli_command_table():
     return create_clidriver()._get_command_table()
 
 
-def test_it_knows_every_command_the_cli_knows():
-    assert set(catalog.service_table()) == set(cli_command_table())
+def _separate_cli(code: str) -> str:
+    """Runs `code` in a fresh interpreter that imports awscli first, as `aws` does: from then
+    on `import botocore` is the copy that awscli carries inside it, not the installed one."""
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "not-a-secret"}
+    env.update(
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_CONFIG_FILE="/nonexistent",
+        AWS_SHARED_CREDENTIALS_FILE="/nonexistent",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import awscli, awscli.clidriver, json, sys, botocore\n{code}"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert not result.stdout.startswith("Traceback"), result.stderr
+    return result.stdout + result.stderr
+
+
+def test_it_reads_the_models_the_cli_carries():
+    """awscli carries its own botocore; a newer installed one knows services and response
+    members the CLI does not (and prints them: `INTERFACETYPES` under ec2
+    describe-instance-types), so the console's botocore must be the CLI's."""
+    theirs = _separate_cli("print(botocore.__version__, botocore.__file__)").split()
+    assert "/awscli/botocore/" in theirs[1]
+    assert botocore.__version__ == theirs[0], "pin botocore in requirements.txt to the version awscli carries"
+
+
+def test_it_lists_the_top_level_commands_in_the_cli_order():
+    theirs = _separate_cli(
+        "print(json.dumps(list(awscli.clidriver.create_clidriver()._get_command_table())))"
+    )
+    assert list(catalog.service_table()) == json.loads(theirs)
+
+
+def test_it_refuses_an_unknown_service_with_the_cli_list():
+    """The whole error after the usage banner (v1's banner adds a note about v2)."""
+    theirs = _separate_cli(
+        "sys.argv[:] = ['aws', 'nosuchservice', 'list-things']\n"
+        "try:\n    awscli.clidriver.main()\nexcept SystemExit:\n    pass"
+    )
+    with pytest.raises(CommandError) as refused:
+        parse_command("aws nosuchservice list-things")
+    ours = refused.value.message
+    assert ours[ours.index("aws: error:") :].strip() == theirs[theirs.index("aws: error:") :].strip()
+    assert "maybe you meant" not in ours
 
 
 @pytest.mark.parametrize("cli_service", SAMPLE_SERVICES)
@@ -158,3 +208,23 @@ def test_it_imports_neither_django_nor_awscli():
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_it_builds_a_model_once_when_runs_ask_for_it_together() -> None:
+    """A worker runs several commands at once; four cold `ec2` lines must not each load
+    the model (the duplicated CPU starved the runs' heartbeats in the compat suite)."""
+    catalog.service_model.cache_clear()  # type: ignore[attr-defined]
+    start = threading.Barrier(4)
+    models: list[object] = []
+
+    def ask() -> None:
+        start.wait()
+        models.append(catalog.service_model("ec2"))
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(models) == 4
+    assert all(model is models[0] for model in models)

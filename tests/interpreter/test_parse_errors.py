@@ -235,7 +235,7 @@ def test_it_lists_the_valid_choices_for_an_invalid_one(line, fragment, position)
 @pytest.mark.parametrize(
     "line, suggestions",
     [
-        ("aws ec3 describe-instances", ["ec2"]),
+        ("aws dynamdb scan", ["dynamodb"]),
         ("aws cloudformaton list-stacks", ["cloudformation"]),
         ("aws ec2 describe-instancs", ["describe-instances"]),
     ],

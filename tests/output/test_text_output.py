@@ -41,3 +41,26 @@ def test_it_lays_out_a_list_of_structures_one_tab_separated_line_each():
 
 def test_it_prints_nothing_for_an_empty_response():
     assert format_response({"ResponseMetadata": {"RequestId": "r"}}, "text") == ""
+
+
+def test_it_prints_scalar_lists_nested_in_lists_of_structures_as_the_cli():
+    """Issue 15: a list of scalars inside a list of structures prints one `KEY\tvalue` line
+    per scalar at any depth (awscli's text.py), so an `INTERFACETYPES` line is the CLI's
+    rule, not a divergence; the CLI did not print it because its models lack the member."""
+    network = {
+        "NetworkCards": [
+            {"NetworkCardIndex": 0, "InterfaceTypes": ["interface", "efa"]},
+            {"NetworkCardIndex": 1, "InterfaceTypes": []},
+        ]
+    }
+    response = {
+        "InstanceTypes": [
+            {"InstanceType": "t3.nano", "SupportedUsageClasses": ["spot"], "NetworkInfo": network}
+        ]
+    }
+    expect_same_as_cli("text", response)
+    assert format_response(response, "text") == (
+        "INSTANCETYPES\tt3.nano\n"  # NetworkInfo holds no scalar: no line of its own
+        "NETWORKCARDS\t0\nINTERFACETYPES\tinterface\nINTERFACETYPES\tefa\nNETWORKCARDS\t1\n"
+        "SUPPORTEDUSAGECLASSES\tspot\n"
+    )
