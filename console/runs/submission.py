@@ -97,9 +97,9 @@ def check_run_limit(user: Any) -> None:
     if active >= limit:
         log.warning("user %s was refused a run: %d already queued or running", user.pk, active)
         raise RunLimitReached(
-            f"console: you already have {active} commands queued or running, the most one user "
-            f"may have at once (CONSOLE_MAX_RUNS_PER_USER={limit}). Wait for one to end, or "
-            "cancel one (Ctrl-C in its terminal, or POST /api/v1/runs/<id>/cancel)."
+            f"console: too many commands at once: you have {active} queued or running, and one "
+            f"user may have {limit} (CONSOLE_MAX_RUNS_PER_USER). Wait for one to end, or cancel "
+            "one (Ctrl-C in its terminal, or POST /api/v1/runs/<id>/cancel)."
         )
 
 
