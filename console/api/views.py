@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 # A cancelled run ends within a watch interval of its worker (0.2 s); waiting a little lets
 # the answer show the final status, and a run whose worker is gone answers 202 instead.
-CANCEL_WAIT_SECONDS = 5
+CANCEL_WAIT_SECONDS = 5.0
 
 
 @api_view("POST")
