@@ -92,7 +92,11 @@ def check_run_limit(user: Any) -> None:
     limit = settings.CONSOLE_MAX_RUNS_PER_USER
     if limit <= 0:
         return
-    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+    # FOR NO KEY UPDATE, not FOR UPDATE: a concurrent audit write that names this user holds
+    # the chain head and takes a key-share lock on the user's row (its foreign key), which
+    # FOR UPDATE would block while this transaction waits for the head: a deadlock.
+    users = get_user_model().objects.select_for_update(no_key=True)
+    list(users.filter(pk=user.pk).values_list("pk"))
     active = CommandRun.objects.filter(user=user, status__in=ACTIVE_STATUSES).count()
     if active >= limit:
         log.warning("user %s was refused a run: %d already queued or running", user.pk, active)

@@ -14,9 +14,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from console.api.tokens import create_token
-from console.runs import store, submission
+from console.runs import audit, store, submission
 from console.runs.errors import RunLimitReached
-from console.runs.models import CommandRun, RunSource, RunStatus
+from console.runs.models import AuditEvent, CommandRun, RunSource, RunStatus
 from tests.conftest import _wait_for
 from tests.runs.conftest import api_call, own_worker
 from tests.wsclient import open_terminal, receive, send
@@ -151,6 +151,46 @@ def test_it_counts_concurrent_submissions_of_one_user_one_after_the_other(alice,
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["accepted"] * 3 + ["refused"] * 5
+
+
+def test_it_never_deadlocks_with_an_audit_write_naming_the_same_user(alice):
+    audit.record(audit.AuditAction.RUN_SUBMITTED, actor=alice, data={})  # the chain head exists
+    user_locked, head_held = threading.Event(), threading.Event()
+    errors: list[Exception] = []
+
+    def submitter() -> None:
+        try:
+            with transaction.atomic():
+                submission.check_run_limit(alice)
+                user_locked.set()
+                head_held.wait(5)
+                audit.record(audit.AuditAction.RUN_SUBMITTED, actor=alice, data={})
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def auditor() -> None:  # a worker recording an outcome: head first, then the event
+        try:
+            user_locked.wait(5)
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT 1 FROM runs_auditchainhead FOR UPDATE")
+                head_held.set()
+                audit.record(audit.AuditAction.RUN_FINISHED, actor=alice, data={})
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submitter), threading.Thread(target=auditor)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert errors == []
+    assert AuditEvent.objects.filter(actor=alice).count() == 3
+    assert audit.verify_chain() is None
 
 
 async def test_it_tells_the_terminal_why_a_run_was_refused(alice, settings):
