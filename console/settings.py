@@ -210,9 +210,6 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # this is set; reconnecting to PostgreSQL costs more than the AWS call itself. The task
 # calls close_old_connections(), which honours CONN_MAX_AGE and drops broken connections.
 CELERY_DB_REUSE_MAX = envint("CELERY_DB_REUSE_MAX", 10_000)
-CELERY_BEAT_SCHEDULE = {
-    "reap-stale-runs": {"task": "console.runs.tasks.reap_runs", "schedule": 15.0},
-}
 
 # Runs: limits and the reaper's clock (docs/settings.md).
 CONSOLE_MAX_COMMAND_LENGTH = envint("CONSOLE_MAX_COMMAND_LENGTH", 100_000)
@@ -224,6 +221,13 @@ CONSOLE_HEARTBEAT_SECONDS = envint("CONSOLE_HEARTBEAT_SECONDS", 5)
 CONSOLE_LOST_AFTER = envint("CONSOLE_LOST_AFTER", 30)
 CONSOLE_QUEUE_TIMEOUT = envint("CONSOLE_QUEUE_TIMEOUT", 45)
 CONSOLE_API_WAIT_SECONDS = envint("CONSOLE_API_WAIT_SECONDS", 120)
+# How often each worker's reaper thread settles dead runs (console/runs/tasks.py).
+CONSOLE_REAP_SECONDS = envint("CONSOLE_REAP_SECONDS", 15)
+# Runs one user may have queued or running at once (0: no cap), so one user cannot take
+# every worker slot (console/runs/submission.py).
+CONSOLE_MAX_RUNS_PER_USER = envint("CONSOLE_MAX_RUNS_PER_USER", 4)
+# The most output one run stores, in bytes; past it the run is stopped (execution.py).
+CONSOLE_MAX_RUN_OUTPUT_BYTES = envint("CONSOLE_MAX_RUN_OUTPUT_BYTES", 32 * 1024 * 1024)
 
 # The sandbox (sandbox/): a local moto server. On in the local default, off in production.
 CONSOLE_SANDBOX = envbool("CONSOLE_SANDBOX", LOCAL)

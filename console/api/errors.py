@@ -38,3 +38,8 @@ class MethodNotAllowed(ApiError):
 class PayloadTooLarge(ApiError):
     status = 413
     code = "too_large"
+
+
+class TooManyRequests(ApiError):
+    status = 429
+    code = "too_many_requests"

@@ -15,13 +15,17 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from console.api.auth import api_view, error_response
-from console.api.errors import BadRequest, NotFound
+from console.api.errors import BadRequest, NotFound, TooManyRequests
 from console.api.validation import json_body, parse_after, parse_run_request
 from console.runs import lifecycle, reaper, store, submission
-from console.runs.errors import RunInputError
+from console.runs.errors import RunInputError, RunLimitReached
 from console.runs.models import CommandRun, RunSource
 
 log = logging.getLogger(__name__)
+
+# A cancelled run ends within a watch interval of its worker (0.2 s); waiting a little lets
+# the answer show the final status, and a run whose worker is gone answers 202 instead.
+CANCEL_WAIT_SECONDS = 5.0
 
 
 @api_view("POST")
@@ -33,6 +37,8 @@ def runs(request: HttpRequest) -> JsonResponse:
         )
     except RunInputError as exc:
         raise BadRequest(exc.message, code=exc.code) from None
+    except RunLimitReached as exc:
+        raise TooManyRequests(exc.message, code=exc.code) from None
     status = 201
     if body.wait:
         if not run.is_final:
@@ -56,6 +62,19 @@ def run_output(request: HttpRequest, run_id: uuid.UUID) -> JsonResponse:
     snapshot = store.read_since(run.pk, after)
     chunks = [chunk_json(c) for c in snapshot.chunks]
     return JsonResponse({"id": run.id, "status": snapshot.status, "chunks": chunks})
+
+
+@api_view("POST")
+def run_cancel(request: HttpRequest, run_id: uuid.UUID) -> JsonResponse:
+    """Ctrl-C for a run: a queued one ends at once, a running one when its worker sees the
+    flag. Answers the run: 200 once it has ended, 202 if it had not within a few seconds."""
+    run = lifecycle.request_cancel(request.user, run_id)
+    if run is None:
+        log.info("api: run %s not found for user %s (cancel)", run_id, request.user.pk)
+        raise NotFound("no such run")
+    if not run.is_final:
+        run = reaper.wait_for_final(run.pk, timeout=CANCEL_WAIT_SECONDS)
+    return JsonResponse(run_json(run), status=200 if run.is_final else 202)
 
 
 @csrf_exempt

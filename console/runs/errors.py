@@ -21,5 +21,12 @@ class RunInputError(RunError):
     code = "bad_command"
 
 
+class RunLimitReached(RunError):
+    """The user already has as many runs queued or running as one user may have at once.
+    Nothing was recorded: the user waits for one to end, or cancels one."""
+
+    code = "too_many_runs"
+
+
 class IllegalTransition(RuntimeError):
     """A status change that `TRANSITIONS` does not allow: a bug, never a user's doing."""

@@ -8,7 +8,13 @@ the sink, so the user sees the run end when they asked, not when AWS answers.
 
 The sink is the command's I/O (`CommandIO`): it stores output, asks questions (a prompt
 frame in the terminal; the next line of the run's stdin over the API) and says whether
-the run was cancelled. The command itself is found and run by console.commands."""
+the run was cancelled. The command itself is found and run by console.commands.
+
+A run stores at most CONSOLE_MAX_RUN_OUTPUT_BYTES of output, counted as the sink takes
+it. The write that reaches the limit is cut there and the sink stops as a cancel does:
+later writes are dropped (nothing more is held in memory or stored) and `cancelled()`
+turns true, so the engine stops before its next page; the watcher ends the run `failed`
+with the CLI's exit code for other errors (255) and says why on stderr."""
 
 from __future__ import annotations
 
@@ -26,6 +32,7 @@ from console.commands import Caller, CommandContext, CommandIO, dispatch
 from console.engine import Cancelled, Target
 from console.errors import ExitCode
 from console.interpreter import CommandError, parse_command
+from console.output.errors import OutputLimitExceeded, describe_size
 from console.runs import lifecycle, notify, prompts, store
 from console.runs.environment import RunEnvironment
 from console.runs.models import CommandRun, OutputStream, RunSource, RunStatus
@@ -89,6 +96,9 @@ class RunSink:
         self.run = run
         self.run_id = run.pk
         self.next_seq: int | None = 0
+        self.limit_reached: OutputLimitExceeded | None = None
+        self._limit = settings.CONSOLE_MAX_RUN_OUTPUT_BYTES
+        self._room = self._limit
         self._pending: tuple[str, str, float] | None = None
         self._stopped = threading.Event()
         self._lock = threading.Lock()
@@ -99,12 +109,34 @@ class RunSink:
         with self._lock:
             if self._stopped.is_set():
                 return
+            data = self._within_limit_locked(stream, data)
             flushed = self._flush_locked()
-            self._pending = (stream, data, time.monotonic())
+            if data:
+                self._pending = (stream, data, time.monotonic())
             if stream == OutputStream.PROMPT:
                 flushed = self._flush_locked() or flushed
         if flushed:
             notify.notify_run(self.run_id)
+
+    def _within_limit_locked(self, stream: str, data: str) -> str:
+        """`data`, or the part of it that fits in the run's output limit; reaching the
+        limit stops the sink. A prompt is a JSON document: all of it fits, or none."""
+        size = len(data) if data.isascii() else len(data.encode("utf-8", "surrogatepass"))
+        if size <= self._room:
+            self._room -= size
+            return data
+        self.limit_reached = OutputLimitExceeded(
+            f"console: the command's output reached {describe_size(self._limit)}, the most this "
+            "console keeps for one run, so the command was stopped and the rest was not kept. "
+            "Ask for less: a filter, --query, or --max-items.",
+            self._limit,
+        )
+        self._stopped.set()
+        if stream == OutputStream.PROMPT:
+            return ""
+        kept = data.encode("utf-8", "surrogatepass")[: self._room].decode("utf-8", "ignore")
+        self._room = 0
+        return kept
 
     def flush_if_due(self) -> float | None:
         """Flush a held chunk whose time is up; returns seconds until the next is due."""
@@ -173,7 +205,9 @@ def execute(run: CommandRun) -> None:
     future = _pool.submit(_run_command, run, sink)
     status, code, reason = _watch(run, sink, future)
     output = sink.close()
-    if status == RunStatus.TIMED_OUT:
+    if sink.limit_reached is not None:
+        output.append((OutputStream.STDERR, f"\n{sink.limit_reached.message}\n"))
+    elif status == RunStatus.TIMED_OUT:
         output.append((OutputStream.STDERR, f"\nconsole: {reason}\n"))
     lifecycle.finish_run(run, status, code, reason, output=output, first_seq=sink.next_seq)
 
@@ -184,18 +218,12 @@ def _watch(run: CommandRun, sink: RunSink, future: Future[int]) -> tuple[str, in
     next_check = time.monotonic() + WATCH_INTERVAL
     while True:
         flush_in = sink.flush_if_due()
-        try:
-            code = future.result(timeout=min(WATCH_INTERVAL, flush_in or WATCH_INTERVAL))
-        except TimeoutError:
-            pass
-        except Cancelled:
-            return RunStatus.CANCELLED, ExitCode.CANCELLED, "cancelled"
-        except Exception:
-            log.exception("run %s failed inside the console", run.pk)
-            sink.write("stderr", "\nconsole: the command failed inside the console; the error was logged.\n")
-            return RunStatus.FAILED, ExitCode.OTHER, "internal error"
-        else:
-            return (RunStatus.SUCCEEDED if code == 0 else RunStatus.FAILED), code, ""
+        ended = _outcome(run, sink, future, timeout=min(WATCH_INTERVAL, flush_in or WATCH_INTERVAL))
+        # Checked first: a command stopped by the limit ends as Cancelled, or not at all yet.
+        if sink.limit_reached is not None:
+            return RunStatus.FAILED, ExitCode.OTHER, "output limit reached"
+        if ended is not None:
+            return ended
         now = time.monotonic()
         if now >= next_check:
             next_check = now + WATCH_INTERVAL
@@ -210,6 +238,23 @@ def _watch(run: CommandRun, sink: RunSink, future: Future[int]) -> tuple[str, in
         if now > next_beat:
             lifecycle.heartbeat(run.pk)
             next_beat = now + settings.CONSOLE_HEARTBEAT_SECONDS
+
+
+def _outcome(
+    run: CommandRun, sink: RunSink, future: Future[int], timeout: float
+) -> tuple[str, int, str] | None:
+    """How the command ended, if it ends within `timeout`."""
+    try:
+        code = future.result(timeout=timeout)
+    except TimeoutError:
+        return None
+    except Cancelled:
+        return RunStatus.CANCELLED, ExitCode.CANCELLED, "cancelled"
+    except Exception:
+        log.exception("run %s failed inside the console", run.pk)
+        sink.write("stderr", "\nconsole: the command failed inside the console; the error was logged.\n")
+        return RunStatus.FAILED, ExitCode.OTHER, "internal error"
+    return (RunStatus.SUCCEEDED if code == 0 else RunStatus.FAILED), code, ""
 
 
 def _run_command(run: CommandRun, sink: RunSink) -> int:

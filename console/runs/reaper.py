@@ -1,7 +1,8 @@
 """Settling runs whose worker vanished (`running` with an old heartbeat) or that no worker
 picked up (`queued` too long): they end `lost`, with a line saying to check their effects.
-Celery beat runs `reap_stale_runs` every 15 s (tasks.reap_runs), and every caller waiting
-for its own run reaps that run too, so nobody waits on a dead one."""
+Every worker runs `reap_stale_runs` on a thread of its own every CONSOLE_REAP_SECONDS
+(tasks.py; never behind the commands in a worker slot), and every caller waiting for its
+own run reaps that run too, so nobody waits on a dead one."""
 
 from __future__ import annotations
 

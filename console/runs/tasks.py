@@ -1,5 +1,12 @@
 """Celery tasks: ids in, nothing secret in the message. Each task is a thin adapter over
-console.runs.lifecycle / execution / reaper."""
+console.runs.lifecycle / execution / reaper.
+
+The reaper is not a task. As a Celery beat task it waited on the same queue and the same
+slots as the commands, so the flood it exists to clean up (every slot taken by commands
+that never end) starved it too. Each worker runs it on a background thread of its own,
+beside the announcer: it needs no slot, no queue and no Redis (only the DB), and wherever
+commands run, something settles the runs of workers that died. Several workers reaping at
+once is safe: every ending is a compare-and-set, so a run is settled once."""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ import threading
 
 from celery import shared_task
 from celery.signals import worker_ready, worker_shutdown
+from django.conf import settings
 from django.db import close_old_connections
 
 from console.runs import execution, lifecycle, reaper, workers
@@ -15,7 +23,7 @@ from console.runs import execution, lifecycle, reaper, workers
 log = logging.getLogger(__name__)
 
 WORKER_NAME = workers.worker_name()
-_announcer_stop = threading.Event()
+_stopping = threading.Event()
 
 
 @shared_task(name=workers.EXECUTE_RUN, ignore_result=True)
@@ -28,29 +36,38 @@ def execute_run(run_id: str) -> None:
     execution.execute(run)
 
 
-@shared_task(name="console.runs.tasks.reap_runs", ignore_result=True)
-def reap_runs() -> int:
+def reap_once() -> int:
+    """Settle dead runs and repair missing outcome events; returns how many were reaped."""
     close_old_connections()
     reaped = reaper.reap_stale_runs()
     lifecycle.audit_missing_outcomes()
     return reaped
 
 
+def _reap_forever() -> None:
+    while not _stopping.wait(settings.CONSOLE_REAP_SECONDS):
+        try:
+            reap_once()
+        except Exception:  # the DB may be restarting; the next round tries again
+            log.warning("the reaper's round failed", exc_info=True)
+
+
 def _announce_forever() -> None:
-    while not _announcer_stop.is_set():
+    while not _stopping.is_set():
         try:
             workers.announce_worker(WORKER_NAME)
         except Exception as exc:  # Redis may be restarting; keep trying
             log.warning("worker heartbeat failed: %s", type(exc).__name__)
-        _announcer_stop.wait(3.0)
+        _stopping.wait(3.0)
 
 
 @worker_ready.connect
-def _start_announcing(**_kwargs: object) -> None:
+def _start_background_threads(**_kwargs: object) -> None:
     threading.Thread(target=_announce_forever, name="worker-announce", daemon=True).start()
+    threading.Thread(target=_reap_forever, name="worker-reaper", daemon=True).start()
 
 
 @worker_shutdown.connect
-def _stop_announcing(**_kwargs: object) -> None:
-    _announcer_stop.set()
+def _stop_background_threads(**_kwargs: object) -> None:
+    _stopping.set()
     workers.retire_worker(WORKER_NAME)
