@@ -8,7 +8,7 @@ press Ctrl-C twice; a handler that raises again would abandon the stop half-way 
 leave a worker taking the next console's commands. So the first SIGINT/SIGTERM asks
 for the stop, later ones are only noted, and `Supervisor.stop` terminates each child's
 process group, kills what is left at a deadline, reaps the children and then empties
-their groups (a worker's own children, such as an embedded beat, end too)."""
+their groups (a worker's own children end too)."""
 
 from __future__ import annotations
 
@@ -29,12 +29,10 @@ STOP_GRACE_SECONDS = 10.0
 SWEEP_SECONDS = 5.0
 
 
-def worker_command(*, concurrency: int = 16, beat_schedule: str | None = None) -> list[str]:
-    """A Celery worker with a thread pool (commands wait on AWS, not on the CPU); with
-    `beat_schedule`, it also runs the reaper's beat."""
+def worker_command(*, concurrency: int = 16) -> list[str]:
+    """A Celery worker with a thread pool (commands wait on AWS, not on the CPU). The
+    reaper runs on its own thread in every worker (console/runs/tasks.py): no beat."""
     command = [sys.executable, "-m", "celery", "-A", "console", "--quiet", "worker"]
-    if beat_schedule:
-        command += ["--beat", "--schedule", beat_schedule]
     command += ["--pool", "threads", "--concurrency", str(concurrency), "--loglevel", "WARNING"]
     return command + ["--without-gossip", "--without-mingle"]
 

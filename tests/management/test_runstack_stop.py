@@ -101,7 +101,7 @@ def runstack(tmp_path: Path) -> Any:
 def test_a_second_signal_during_the_stop_leaves_no_process_running(runstack: Any, again: int) -> None:
     process, output = runstack
     output.wait_for("AWS console running", timeout=120)
-    time.sleep(1)  # the worker's embedded beat and pool are up too
+    time.sleep(1)  # the worker's pool and reaper thread are up too
     started = descendants(process.pid)
     assert len(started) >= 3, output.text  # sandbox, worker, web at least
 

@@ -10,7 +10,6 @@ import subprocess
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from console.processes import worker_command
@@ -19,16 +18,12 @@ from tests.conftest import ROOT, Stack, _stop, _wait_for
 
 
 @contextlib.contextmanager
-def own_worker(
-    stack: Stack, *, concurrency: int, beat_schedule: Path | None = None, **env: str
-) -> Iterator[subprocess.Popen[bytes]]:
+def own_worker(stack: Stack, *, concurrency: int, **env: str) -> Iterator[subprocess.Popen[bytes]]:
     """Run the test against a worker with `concurrency` slots and `env` on top of the
-    stack's environment (started as `runstack` starts it when `beat_schedule` is given)."""
+    stack's environment (started as `runstack` starts it)."""
     _replace(stack.worker)
     log = open(stack.log_dir / "own-worker.log", "ab")  # noqa: SIM115 - lives as long as the process
-    command = worker_command(
-        concurrency=concurrency, beat_schedule=str(beat_schedule) if beat_schedule else None
-    )
+    command = worker_command(concurrency=concurrency)
     worker = subprocess.Popen(
         command, cwd=ROOT, env={**stack.env, **env}, stdout=log, stderr=subprocess.STDOUT
     )

@@ -82,8 +82,8 @@ def test_it_refuses_a_flood_past_the_cap_and_keeps_another_users_command_fast(
 
 def test_it_reaps_a_dead_run_while_every_worker_slot_is_busy(stack, blackhole_profile, charlie, tmp_path):
     alice_token = create_token(blackhole_profile)
-    # Started as `make run` starts it (with the beat), with two slots and a quick reaper.
-    with own_worker(stack, concurrency=2, beat_schedule=tmp_path / "beat", CONSOLE_REAP_SECONDS="1"):
+    # Started as `make run` starts it, with two slots and a quick reaper.
+    with own_worker(stack, concurrency=2, CONSOLE_REAP_SECONDS="1"):
         busy = [body["id"] for status, body in _flood(stack, alice_token, 2)]
         try:
             _wait_running(busy)

@@ -1,7 +1,7 @@
 """`manage.py runstack`: the whole console on this machine, in the foreground.
 
 Migrates, starts the sandbox (moto) and seeds it, creates the demo user, then runs a
-Celery worker (with the reaper's beat) and the ASGI server as child processes. Ctrl-C or
+Celery worker (which also runs the reaper) and the ASGI server as child processes. Ctrl-C or
 SIGTERM stops everything it started; if any child dies, the rest are stopped too. A
 second signal during the stop does not cut it short (console/processes.py)."""
 
@@ -44,8 +44,7 @@ class Command(BaseCommand):
             else:
                 demo.ensure_demo_user(password)
             settings.LOCAL_DIR.mkdir(parents=True, exist_ok=True)
-            schedule = str(settings.LOCAL_DIR / "celerybeat-schedule")
-            self.supervisor.spawn("worker", worker_command(beat_schedule=schedule))
+            self.supervisor.spawn("worker", worker_command())
             access_log = str(settings.LOCAL_DIR / "access.log")
             self.supervisor.spawn("web", web_command(host, port, access_log=access_log))
             self._announce(host, port, password)
