@@ -1,7 +1,9 @@
 """The terminal websocket (protocol: docs/protocol.md). A thin adapter: decode and check
 a frame, call a runs service (submission, lifecycle, store), send. Output always comes
 from the DB by `seq`; channel layer messages only say "look again", and a one-second
-poll covers any that are dropped."""
+poll covers any that are dropped. Frames are decoded and checked by frames.py; the
+rights a terminal was opened with are checked again before it acts (rights.py). Parsing
+(submission, completion) runs on pool threads, never on the event loop."""
 
 from __future__ import annotations
 
