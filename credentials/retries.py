@@ -64,10 +64,6 @@ class NotifyingClient:
         paginator._method = functools.partial(paginator._method, **{LISTENER_KEY: self._listener})
         return paginator
 
-    @property
-    def unwrapped(self) -> Any:
-        return self._client
-
 
 def notifying(client: Any, listener: RetryListener) -> NotifyingClient:
     return NotifyingClient(client, listener)

@@ -14,7 +14,7 @@ from typing import Any
 
 from console.commands.aws import run_operation, run_s3
 from console.commands.builtins import run_builtin
-from console.commands.context import Caller, CommandContext, CommandIO, TerminalEnvironment
+from console.commands.context import Caller, CommandContext, CommandIO, EnvironmentStore
 from console.errors import ExitCode
 from console.interpreter import Builtin, Invocation, S3Command, Skeleton
 
@@ -43,4 +43,4 @@ def dispatch(parsed: Parsed, ctx: CommandContext) -> int:
     return REGISTRY[type(parsed)](parsed, ctx)
 
 
-__all__ = ["REGISTRY", "Caller", "CommandContext", "CommandIO", "Parsed", "TerminalEnvironment", "dispatch"]
+__all__ = ["REGISTRY", "Caller", "CommandContext", "CommandIO", "Parsed", "EnvironmentStore", "dispatch"]

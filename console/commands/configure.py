@@ -12,13 +12,13 @@ frames) and the API (stdin)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 
-from console.commands.context import CommandContext
+from console.commands.context import CommandContext, ContextCall
 from console.commands.failures import report
 from console.commands.sso import SsoCall, run_configure_sso
 from console.errors import ExitCode
@@ -49,28 +49,13 @@ Write = Callable[[str, str], None]
 
 
 @dataclass
-class ConfigureCall:
-    """One `aws configure` command: its context, its words, and the profile and region it
-    names (global options, or `--profile`/`--region` still among the words)."""
+class ConfigureCall(ContextCall):
+    """One `aws configure` command: its words, and the profile and region it names
+    (global options, or `--profile`/`--region` still among the words)."""
 
-    ctx: CommandContext
     args: list[str] = field(default_factory=list)
     profile: str | None = None
     region: str | None = None
-
-    @property
-    def user(self) -> Any:
-        return self.ctx.user
-
-    @property
-    def env(self) -> Mapping[str, str]:
-        return self.ctx.env
-
-    def write(self, stream: str, text: str) -> None:
-        self.ctx.write(stream, text)
-
-    def ask(self, prompt: str, secret: bool) -> str | None:
-        return self.ctx.ask(prompt, secret)
 
 
 def mask(value: str | None) -> str:

@@ -30,7 +30,7 @@ class CommandIO(Protocol):
         """True once the user pressed Ctrl-C or the run ended; stop between requests."""
 
 
-class TerminalEnvironment(Protocol):
+class EnvironmentStore(Protocol):
     """The terminal's `export`ed variables, kept on the server (console/runs/environment.py)."""
 
     def load(self) -> dict[str, str]: ...
@@ -58,7 +58,7 @@ class Caller:
 class CommandContext:
     caller: Caller
     io: CommandIO
-    environment: TerminalEnvironment
+    environment: EnvironmentStore
     # What the user selected on the line (--profile, --region, --endpoint-url, --output, ...).
     options: GlobalOptions = field(default_factory=GlobalOptions)
     target: Target = field(default_factory=Target)
@@ -90,3 +90,25 @@ class CommandContext:
 
     def cancelled(self) -> bool:
         return self.io.cancelled()
+
+
+@dataclass
+class ContextCall:
+    """A hand-written CLI command (`aws configure`, `aws sso`) as its handlers see it: the
+    context's user, environment and I/O, plus the names the command itself parsed."""
+
+    ctx: CommandContext
+
+    @property
+    def user(self) -> Any:
+        return self.ctx.user
+
+    @property
+    def env(self) -> Mapping[str, str]:
+        return self.ctx.env
+
+    def write(self, stream: str, text: str) -> None:
+        self.ctx.write(stream, text)
+
+    def ask(self, prompt: str, secret: bool) -> str | None:
+        return self.ctx.ask(prompt, secret=secret)

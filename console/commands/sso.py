@@ -9,14 +9,13 @@ the CLI's endpoint settings (`AWS_ENDPOINT_URL_SSO_OIDC`, `[services]`, `endpoin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from console.commands import ssologin
-from console.commands.context import CommandContext
+from console.commands.context import CommandContext, ContextCall
 from console.commands.failures import report
 from console.errors import ExitCode
 from credentials import services, sso
@@ -32,27 +31,12 @@ NOT_SSO = (
 
 
 @dataclass
-class SsoCall:
-    """One `aws sso` or `aws configure sso` command: its context and the profile and
-    endpoint it names (from the global options, or the words after `configure`)."""
+class SsoCall(ContextCall):
+    """One `aws sso` or `aws configure sso` command: the profile and endpoint it names
+    (from the global options, or the words after `configure`)."""
 
-    ctx: CommandContext
     profile: str | None = None
     endpoint_url: str | None = None
-
-    @property
-    def user(self) -> Any:
-        return self.ctx.user
-
-    @property
-    def env(self) -> Mapping[str, str]:
-        return self.ctx.env
-
-    def write(self, stream: str, text: str) -> None:
-        self.ctx.write(stream, text)
-
-    def ask(self, prompt: str, secret: bool) -> str | None:
-        return self.ctx.ask(prompt, secret)
 
 
 def run_sso(ctx: CommandContext, args: tuple[str, ...]) -> int:
