@@ -213,6 +213,8 @@ CELERY_DB_REUSE_MAX = envint("CELERY_DB_REUSE_MAX", 10_000)
 
 # Runs: limits and the reaper's clock (docs/settings.md).
 CONSOLE_MAX_COMMAND_LENGTH = envint("CONSOLE_MAX_COMMAND_LENGTH", 100_000)
+# Words per command line; the tokenizer stops at the first past it (console/terminal/apps.py).
+CONSOLE_MAX_COMMAND_TOKENS = envint("CONSOLE_MAX_COMMAND_TOKENS", 5_000)
 CONSOLE_MAX_FRAME_BYTES = envint("CONSOLE_MAX_FRAME_BYTES", 256 * 1024)
 CONSOLE_RUN_TIMEOUT = envint("CONSOLE_RUN_TIMEOUT", 600)
 # The most a --query may build for one result, in bytes (console/output/querylimit.py).

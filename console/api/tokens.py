@@ -4,7 +4,8 @@ Tokens look like `awsc_` + 40 URL-safe characters (240 random bits). A token is 
 the SHA-256 of the whole string, so checking one compares hashes in an index instead of
 comparing secrets in Python: the time a lookup takes says nothing about a stored token.
 `last_used_at` is written at most once a minute so a busy script does not turn every
-request into a write."""
+request into a write. Revoking a token also ends the terminals opened with it: they are
+asked to check their rights again once the revocation is committed."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ import secrets
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from console.api.models import ApiToken
+from console.runs.notify import recheck_user_terminals
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -70,7 +73,14 @@ def _touch(token: ApiToken) -> None:
 
 def revoke_token(user: AbstractBaseUser, token_id: int) -> bool:
     """Revoke one of `user`'s tokens. False when they have no such live token."""
-    updated = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    return updated == 1
+    return revoke_tokens(ApiToken.objects.filter(pk=token_id, user=user)) == 1
+
+
+def revoke_tokens(tokens: QuerySet[ApiToken]) -> int:
+    """Revoke the live ones among `tokens` and close the terminals they opened; the count."""
+    live = tokens.filter(revoked_at__isnull=True)
+    user_ids = set(live.values_list("user_id", flat=True))
+    updated = live.update(revoked_at=timezone.now())
+    for user_id in user_ids:
+        transaction.on_commit(lambda user_id=user_id: recheck_user_terminals(user_id))
+    return updated

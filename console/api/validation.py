@@ -17,6 +17,11 @@ from console.api.errors import BadRequest, PayloadTooLarge
 # multiplies it, plus stdin; under Django's own DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MiB).
 MAX_BODY_BYTES = 1024 * 1024
 MAX_COLS = 32767  # what the column holds; submit_run narrows it to a usable width
+MAX_SEQ = 2**63 - 1  # a chunk's seq is a PostgreSQL bigint
+# Valid JSON can carry what text cannot: a lone surrogate ("\ud800") has no UTF-8 form
+# and NUL has no place in PostgreSQL text. Both once reached the database (an HTML 500).
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 RUN_FIELDS = frozenset({"command", "stdin", "wait", "cols"})
 
 
@@ -32,8 +37,13 @@ def json_body(request: HttpRequest) -> Any:
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if (declared.isdigit() and int(declared) > MAX_BODY_BYTES) or len(request.body) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"the request body is larger than {MAX_BODY_BYTES} bytes")
+    return decode_json(request.body)
+
+
+def decode_json(body: bytes) -> Any:
+    """The JSON in `body`; BadRequest for anything else (the fuzz test holds it to that)."""
     try:
-        return json.loads(request.body)
+        return json.loads(body)
     except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise BadRequest("the request body must be a JSON object", code="invalid_json") from None
 
@@ -43,8 +53,7 @@ def parse_run_request(data: Any) -> RunRequest:
         raise BadRequest("the request body must be a JSON object", code="invalid_json")
     problems = [f'unknown field "{name}"' for name in sorted(set(data) - RUN_FIELDS)]
     problems += _command_problems(data.get("command"))
-    if data.get("stdin") is not None and not isinstance(data["stdin"], str):
-        problems.append('"stdin" must be a string')
+    problems += _stdin_problems(data.get("stdin"))
     if not isinstance(data.get("wait", False), bool):
         problems.append('"wait" must be true or false')
     cols = data.get("cols", 80)
@@ -63,6 +72,19 @@ def _command_problems(command: Any) -> list[str]:
         return ['"command" must be a string']
     if len(command) > limit:
         return [f'"command" is longer than {limit} characters']
+    if _UNSTORABLE.search(command):
+        return ['"command" holds a NUL character or a lone surrogate, which a command line cannot carry']
+    return []
+
+
+def _stdin_problems(stdin: Any) -> list[str]:
+    """stdin is sealed, never stored as text, so NUL may stay; a lone surrogate cannot."""
+    if stdin is None:
+        return []
+    if not isinstance(stdin, str):
+        return ['"stdin" must be a string']
+    if _LONE_SURROGATE.search(stdin):
+        return ['"stdin" holds a lone surrogate, which is not text (encode binary data first)']
     return []
 
 
@@ -70,6 +92,7 @@ def parse_after(value: str | None) -> int:
     """`?after=<seq>`: the last chunk the client already has (-1, the default, for none)."""
     if value is None or value == "":
         return -1
-    if not re.fullmatch(r"-1|[0-9]+", value):
-        raise BadRequest('"after" must be a whole number, -1 or more (the last seq you have)')
+    # The length first: int() refuses strings past 4300 digits with a ValueError.
+    if len(value) > 19 or not re.fullmatch(r"-1|[0-9]+", value) or int(value) > MAX_SEQ:
+        raise BadRequest(f'"after" must be a whole number from -1 to {MAX_SEQ} (the last seq you have)')
     return int(value)

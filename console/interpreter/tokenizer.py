@@ -8,6 +8,12 @@ of the source character it came from.
 The console runs no shell: pipes, redirections, command substitution and variables are
 refused with a hint instead of being passed to AWS as literal text. A `#` that starts a
 word begins a comment, as in a shell.
+
+A line has at most `MAX_TOKENS` words. Parsing costs about 15 µs a word, so one 50,000-word
+line held a CPU for a second, and ten of them stalled every other request for seconds;
+the cap stops the tokenizer at the first word past it, before any of that work. The
+package stays Django-free: the web and worker processes set the cap from
+`CONSOLE_MAX_COMMAND_TOKENS` at start-up (`set_max_tokens`).
 """
 
 from __future__ import annotations
@@ -23,6 +29,19 @@ _DQUOTE_ESCAPABLE = '$`"\\'
 # Characters that need no decision, taken a run at a time (a 100 KB argument is one match).
 _PLAIN = re.compile(r"[^ \t\n\r'\"\\|&;<>`$]+")
 _DQUOTED_PLAIN = re.compile(r"[^\"\\`$]+")
+DEFAULT_MAX_TOKENS = 5_000  # a 1,000-item list five times over; long lists belong in JSON
+_limits = {"max_tokens": DEFAULT_MAX_TOKENS}
+
+
+def set_max_tokens(limit: int) -> None:
+    """The most words a line may have (CONSOLE_MAX_COMMAND_TOKENS, set by the Django side)."""
+    if limit < 1:
+        raise ValueError("the token limit must be at least 1")
+    _limits["max_tokens"] = limit
+
+
+def max_tokens() -> int:
+    return _limits["max_tokens"]
 
 
 @dataclass(frozen=True)
@@ -71,7 +90,7 @@ def tokenize(line: str, lenient: bool = False) -> list[Token]:
     the end of the line. Redaction uses that, since it must cope with lines that fail.
     """
     tokens: list[Token] = []
-    i, n = 0, len(line)
+    i, n, limit = 0, len(line), max_tokens()
     while i < n:
         if line[i] in _BLANKS:
             i += 1
@@ -79,6 +98,8 @@ def tokenize(line: str, lenient: bool = False) -> list[Token]:
         if line[i] == "#":
             break
         try:
+            if len(tokens) == limit:
+                raise _too_many_words(limit, i)
             token, i = _read_word(line, i)
         except CommandError:
             if not lenient:
@@ -154,6 +175,14 @@ def _read_escape(line: str, i: int, word: _Word) -> int:
     if line[i + 1] != "\n":  # backslash-newline continues the line and adds nothing
         word.add(line[i + 1], i + 1)
     return i + 2
+
+
+def _too_many_words(limit: int, position: int) -> CommandError:
+    return console_error(
+        f"the command line has more than {limit} words (the limit is {limit}); pass long lists "
+        "as JSON (a quoted JSON list is one word, or --cli-input-json / file:// from your workspace)",
+        position,
+    )
 
 
 def _starts_expansion(line: str, i: int) -> bool:

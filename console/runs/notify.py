@@ -77,3 +77,9 @@ def notify_run(run_id: uuid.UUID | str) -> None:
 
 def close_user_terminals(user_id: int) -> None:
     send_to_group(user_group(user_id), {"type": "terminal.close"})
+
+
+def recheck_user_terminals(user_id: int) -> None:
+    """Ask each open terminal of the user to check its rights again (and close if they
+    are gone): for changes that end some sockets but not others, like one revoked token."""
+    send_to_group(user_group(user_id), {"type": "terminal.recheck"})

@@ -8,4 +8,8 @@ class TerminalConfig(AppConfig):
     label = "terminal"
 
     def ready(self) -> None:
-        from console.terminal import signals  # noqa: F401  (connects the sign-out handler)
+        from console.terminal import signals  # connects the sign-out and rights handlers
+
+        # The interpreter is Django-free, so its limits are handed to it here, in every
+        # process that parses (web and worker both load this app).
+        signals.apply_interpreter_limits()

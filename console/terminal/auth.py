@@ -19,7 +19,7 @@ from channels.middleware import BaseMiddleware
 from channels.security.websocket import WebsocketDenier
 from django.conf import settings
 
-from console.api.tokens import user_for_token
+from console.api.tokens import hash_token, user_for_token
 from console.origins import origin_allowed
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,10 @@ class BearerTokenMiddleware(BaseMiddleware):
             from django.contrib.auth.models import AnonymousUser
 
             user = await database_sync_to_async(user_for_token)(token) if token else None
-            scope = dict(scope, user=user or AnonymousUser(), auth_method="bearer")
+            # The hash, not the token, is kept: it is what the terminal re-checks by.
+            scope = dict(
+                scope, user=user or AnonymousUser(), auth_method="bearer", token_hash=hash_token(token)
+            )
         return await super().__call__(scope, receive, send)
 
 

@@ -1,7 +1,9 @@
 """The terminal websocket (protocol: docs/protocol.md). A thin adapter: decode and check
 a frame, call a runs service (submission, lifecycle, store), send. Output always comes
 from the DB by `seq`; channel layer messages only say "look again", and a one-second
-poll covers any that are dropped."""
+poll covers any that are dropped. Frames are decoded and checked by frames.py; the
+rights a terminal was opened with are checked again before it acts (rights.py). Parsing
+(submission, completion) runs on pool threads, never on the event loop."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import secrets
 import uuid
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -22,12 +25,24 @@ from console.runs import lifecycle, prompts, reaper, store, submission
 from console.runs.errors import RunError
 from console.runs.models import CommandRun, OutputStream, RunSource
 from console.runs.notify import run_group, user_group
+from console.terminal.frames import Frame, FrameError, decode_frame
+from console.terminal.rights import rights_hold, rights_of
 
 log = logging.getLogger(__name__)
 
 TERMINAL_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 POLL_SECONDS = 1.0
 CLOSE_UNAUTHENTICATED = 4401
+# Frames that act as the user, so the rights are checked again first (one query).
+RECHECKED = frozenset({"run", "attach", "answer"})
+SESSION_ENDED = (
+    "your sign-in has ended (signed out, expired, password changed or account deactivated); "
+    "sign in again to run commands"
+)
+# A message about a token, not one:
+TOKEN_ENDED = (
+    "the API token of this connection was revoked or its user deactivated; connect with a live token"  # noqa: S105
+)
 
 
 class TerminalConsumer(AsyncWebsocketConsumer):
@@ -43,6 +58,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.terminal_id = self._terminal_id()
+        self.rights = await database_sync_to_async(rights_of)(self.scope)
         await self.channel_layer.group_add(user_group(self.user.pk), self.channel_name)
         await self.send_json(
             {
@@ -51,6 +67,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
                 "terminal": self.terminal_id,
                 "limits": {
                     "max_command_length": settings.CONSOLE_MAX_COMMAND_LENGTH,
+                    "max_command_tokens": settings.CONSOLE_MAX_COMMAND_TOKENS,
                     "max_frame_bytes": settings.CONSOLE_MAX_FRAME_BYTES,
                 },
             }
@@ -80,34 +97,24 @@ class TerminalConsumer(AsyncWebsocketConsumer):
 
     # ---- frames from the client -------------------------------------------------
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if text_data is None:
-            return await self.error("binary frames are not supported; send JSON text frames", "bad_frame")
-        if len(text_data.encode()) > settings.CONSOLE_MAX_FRAME_BYTES:
-            limit = settings.CONSOLE_MAX_FRAME_BYTES
-            return await self.error(f"frame too large (the limit is {limit} bytes)", "too_large")
         try:
-            frame = json.loads(text_data)
-        except ValueError:
-            return await self.error("malformed frame: not valid JSON", "bad_json")
-        handler = self.HANDLERS.get(str(frame.get("type"))) if isinstance(frame, dict) else None
-        if handler is None:
-            return await self.error("unknown frame type; see docs/protocol.md", "bad_frame")
-        await handler(self, frame)
+            frame = decode_frame(text_data, settings.CONSOLE_MAX_FRAME_BYTES)
+        except FrameError as exc:
+            return await self.error(exc.message, exc.code)
+        if frame.type in RECHECKED and not await self.rights_hold():
+            return await self.end_session()
+        await self.HANDLERS[frame.type](self, frame)
 
-    async def on_run(self, frame: dict[str, Any]) -> None:
-        command = frame.get("command")
-        if not isinstance(command, str):
-            return await self.error("a run frame needs a command string", "bad_frame")
+    async def on_run(self, frame: Frame) -> None:
         if self.run_id and await database_sync_to_async(lifecycle.is_active)(self.run_id):
             return await self.error("a command is already running (Ctrl-C cancels it)", "busy")
-        cols = frame.get("cols")
-        if isinstance(cols, int) and not isinstance(cols, bool):
-            self.cols = cols
+        if frame.cols is not None:
+            self.cols = frame.cols
         # Subscribe before the run exists, so a fast worker's doorbell cannot be missed.
         run_id = uuid.uuid4()
         await self.follow(str(run_id), after=-1, read_now=False)
         try:
-            run = await _submit(self.user, command, self.terminal_id, self.cols, run_id)
+            run = await _submit(self.user, frame.command, self.terminal_id, self.cols, run_id)
         except RunError as exc:
             await self.unfollow()
             return await self.error(exc.message, exc.code)
@@ -115,48 +122,39 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         if run.is_final:  # rejected before it was queued; otherwise its doorbell will ring
             await self.pump()
 
-    async def on_cancel(self, frame: dict[str, Any]) -> None:
-        run_id = frame.get("run_id") or self.run_id
+    async def on_cancel(self, frame: Frame) -> None:
+        run_id = frame.run_id or self.run_id
         if not run_id:
             return await self.error("no command is running", "not_running")
         if await database_sync_to_async(lifecycle.request_cancel)(self.user, run_id) is None:
             return await self._not_found(run_id, "cancel")
         await self.pump()
 
-    async def on_attach(self, frame: dict[str, Any]) -> None:
-        after = frame.get("after", -1)
-        if not isinstance(after, int) or isinstance(after, bool):
-            return await self.error("after must be an integer", "bad_frame")
-        run = await database_sync_to_async(lifecycle.get_user_run)(self.user, frame.get("run_id"))
+    async def on_attach(self, frame: Frame) -> None:
+        run = await database_sync_to_async(lifecycle.get_user_run)(self.user, frame.run_id)
         if run is None:
-            return await self._not_found(frame.get("run_id"), "attach")
-        await self.follow(str(run.pk), after=after)
+            return await self._not_found(frame.run_id, "attach")
+        await self.follow(str(run.pk), after=frame.after)
 
-    async def on_answer(self, frame: dict[str, Any]) -> None:
-        text = frame.get("text")
-        if not isinstance(text, str):
-            return await self.error("an answer frame needs a text string", "bad_frame")
-        run_id = frame.get("run_id") or self.run_id
-        if not await database_sync_to_async(prompts.answer)(self.user, run_id, text):
+    async def on_answer(self, frame: Frame) -> None:
+        run_id = frame.run_id or self.run_id
+        if not await database_sync_to_async(prompts.answer)(self.user, run_id, frame.text):
             return await self._not_found(run_id, "answer")
 
-    async def on_resize(self, frame: dict[str, Any]) -> None:
-        cols = frame.get("cols")
-        if isinstance(cols, int) and not isinstance(cols, bool) and 1 <= cols <= 1000:
-            self.cols = cols
+    async def on_resize(self, frame: Frame) -> None:
+        if frame.cols is not None:
+            self.cols = frame.cols
 
-    async def on_ping(self, frame: dict[str, Any]) -> None:
+    async def on_ping(self, frame: Frame) -> None:
         await self.send_json({"type": "pong"})
 
-    async def on_complete(self, frame: dict[str, Any]) -> None:
-        line, cursor = frame.get("line"), frame.get("cursor")
-        if not isinstance(line, str) or not isinstance(cursor, int) or isinstance(cursor, bool):
-            return await self.error("a complete frame needs a line string and a cursor integer", "bad_frame")
-        if len(line) > settings.CONSOLE_MAX_COMMAND_LENGTH:
+    async def on_complete(self, frame: Frame) -> None:
+        if len(frame.line) > settings.CONSOLE_MAX_COMMAND_LENGTH:
             return await self.error("the line is too long to complete", "too_long")
-        cursor = max(0, min(cursor, len(line)))
-        frame = {"type": "completions", "line": line, "cursor": cursor, "candidates": complete(line, cursor)}
-        await self.send_json(frame)
+        candidates = await _complete(frame.line, frame.cursor)
+        await self.send_json(
+            {"type": "completions", "line": frame.line, "cursor": frame.cursor, "candidates": candidates}
+        )
 
     HANDLERS = {
         "run": on_run,
@@ -167,6 +165,17 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         "ping": on_ping,
         "complete": on_complete,
     }
+
+    # ---- the rights the terminal was opened with ---------------------------------
+    async def rights_hold(self) -> bool:
+        return bool(await database_sync_to_async(rights_hold)(self.rights))
+
+    async def end_session(self) -> None:
+        """Say why in one frame, then close as for a connection that never signed in."""
+        log.info("terminal: closed %r, its rights no longer hold", self.rights)
+        message = TOKEN_ENDED if self.rights.by_token else SESSION_ENDED
+        await self.error(message, "session_ended")
+        await self.close(code=CLOSE_UNAUTHENTICATED)
 
     async def _not_found(self, run_id: Any, action: str) -> None:
         await database_sync_to_async(lifecycle.log_denied)(self.user, run_id, action)
@@ -228,6 +237,10 @@ class TerminalConsumer(AsyncWebsocketConsumer):
     async def terminal_close(self, message: dict[str, Any]) -> None:
         await self.close(code=CLOSE_UNAUTHENTICATED)
 
+    async def terminal_recheck(self, message: dict[str, Any]) -> None:
+        if not await self.rights_hold():
+            await self.end_session()
+
 
 def _chunk_frame(run_id: str, chunk: Any) -> dict[str, Any]:
     if chunk.stream == OutputStream.PROMPT:
@@ -236,8 +249,17 @@ def _chunk_frame(run_id: str, chunk: Any) -> dict[str, Any]:
     return {"type": "output", "run_id": run_id, "seq": chunk.seq, "stream": chunk.stream, "data": chunk.data}
 
 
-@database_sync_to_async
-def _submit(user: Any, command: str, terminal_id: str, cols: int, run_id: uuid.UUID) -> CommandRun:
+# Parsing a line is CPU work: off the event loop, and off the one thread that every
+# terminal's database calls share (thread-sensitive), so a long line delays only itself.
+def _submit_now(user: Any, command: str, terminal_id: str, cols: int, run_id: uuid.UUID) -> CommandRun:
     return submission.submit_run(
         user, command, source=RunSource.TERMINAL, terminal_id=terminal_id, cols=cols, run_id=run_id
     )
+
+
+_submit = database_sync_to_async(_submit_now, thread_sensitive=False)
+
+
+@sync_to_async(thread_sensitive=False)
+def _complete(line: str, cursor: int) -> list[str]:
+    return complete(line, cursor)

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import shlex
+import time
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.interpreter import CommandError
+from console.interpreter import CommandError, parse_command, tokenizer
 from console.interpreter.tokenizer import tokenize
 
 
@@ -78,6 +80,46 @@ def test_it_can_read_a_broken_line_leniently_for_redaction():
     tokens = tokenize("aws x --password 'abc def", lenient=True)
     assert [t.text for t in tokens] == ["aws", "x", "--password", "'abc def"]
     assert (tokens[-1].start, tokens[-1].end) == (17, 25)
+
+
+@pytest.fixture
+def cap_of_three() -> Iterator[None]:
+    before = tokenizer.max_tokens()
+    tokenizer.set_max_tokens(3)
+    yield
+    tokenizer.set_max_tokens(before)
+
+
+def test_it_refuses_a_line_with_more_words_than_the_cap(cap_of_three):
+    assert words("aws s3api list-buckets") == ["aws", "s3api", "list-buckets"]
+    with pytest.raises(CommandError) as caught:
+        tokenize("aws s3api list-buckets --x")
+    assert caught.value.exit_code == 252
+    assert caught.value.position == 23
+    assert "more than 3 words (the limit is 3)" in caught.value.message
+    assert [t.text for t in tokenize("aws s3api list-buckets # a b c d")] == ["aws", "s3api", "list-buckets"]
+
+
+def test_it_keeps_the_words_past_the_cap_as_one_when_lenient(cap_of_three):
+    tokens = tokenize("aws iam x --password hunter2 y", lenient=True)
+    assert [t.text for t in tokens] == ["aws", "iam", "x", "--password hunter2 y"]
+
+
+def test_it_refuses_a_line_of_100k_words_at_once():
+    line = "aws ec2 describe-instances --instance-ids " + "i " * 100_000
+    started = time.perf_counter()
+    with pytest.raises(CommandError) as caught:
+        parse_command(line)
+    elapsed = time.perf_counter() - started
+    assert f"more than {tokenizer.DEFAULT_MAX_TOKENS} words" in caught.value.message
+    assert caught.value.exit_code == 252
+    # Reading all 100k words took about 1.5 s; stopping at the cap takes a few ms.
+    assert elapsed < 0.5, elapsed
+
+
+def test_it_refuses_a_wrong_cap():
+    with pytest.raises(ValueError):
+        tokenizer.set_max_tokens(0)
 
 
 printable = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80)
