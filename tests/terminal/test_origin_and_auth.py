@@ -134,6 +134,7 @@ async def test_it_closes_terminals_when_the_user_signs_out(alice):
     await receive(comm)
     await database_sync_to_async(close_user_terminals)(alice.pk)
     assert await comm.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
+    await comm.disconnect()  # as the browser does, so the consumer leaves its groups
 
 
 @pytest.mark.parametrize(

@@ -45,7 +45,14 @@ async def assert_refused_and_closed(comm: Any, ended: str = "sign-in has ended")
     assert frame["type"] == "error"
     assert frame["code"] == "session_ended"
     assert ended in frame["message"]
+    await assert_closed(comm)
+
+
+async def assert_closed(comm: Any) -> None:
+    """The server closed; say the client saw it, as a browser would, so the consumer ends
+    (a consumer left waiting for that at the end of a test hangs the loop's teardown)."""
     assert await comm.receive_output(timeout=5) == CLOSED
+    await comm.disconnect()
 
 
 async def assert_open(comm: Any) -> None:
@@ -134,7 +141,7 @@ async def test_it_closes_the_terminals_of_a_user_whose_password_changes(alice):
 async def test_it_closes_the_terminals_of_a_deleted_user(alice):
     comm = await signed_in(alice)
     await database_sync_to_async(alice.delete)()
-    assert await comm.receive_output(timeout=5) == CLOSED
+    await assert_closed(comm)
 
 
 async def test_it_keeps_terminals_open_when_a_change_leaves_the_rights(alice, bob):
