@@ -1,7 +1,8 @@
 """Interpreter and formatter benchmark (issue 3): that parsing a command and formatting a
 large result never show in the console's latency.
 
-  parse      a large command line (a 25-item batch-write-item JSON, 1,000 resource ids)
+  parse      a large command line (a 25-item batch-write-item JSON, 1,000 resource ids,
+             a 100 KB argument bare and quoted)
   format     10,000 paginated records as text and as table, in process
   first      time to the first output chunk of a 10,000-item DynamoDB scan through the
              whole console (websocket → worker → sandbox → websocket), text and table
@@ -29,9 +30,12 @@ def large_command_lines() -> dict[str, str]:
     ids = " ".join(f"i-{n:017x}" for n in range(1000))
     items = json.dumps({TABLE: requests})
     tags = json.dumps([{"Key": "team", "Value": "web"}])
+    big = "x" * 100_000
     return {
         "batch-write-item (25 items, JSON)": f"aws dynamodb batch-write-item --request-items '{items}'",
         "create-tags (1,000 ids)": f"aws ec2 create-tags --resources {ids} --tags '{tags}'",
+        "send-message (a 100 KB word)": f"aws sqs send-message --queue-url q --message-body {big}",
+        "send-message (a 100 KB quoted word)": f"aws sqs send-message --queue-url q --message-body '{big}'",
     }
 
 

@@ -121,6 +121,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "started", "run_id": str(run.pk), "command": run.command})
         if run.is_final:  # rejected before it was queued; otherwise its doorbell will ring
             await self.pump()
+        self.start_polling()
 
     async def on_cancel(self, frame: Frame) -> None:
         run_id = frame.run_id or self.run_id
@@ -189,6 +190,11 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(run_group(run_id), self.channel_name)
         if read_now:
             await self.pump()
+            self.start_polling()
+
+    def start_polling(self) -> None:
+        """Poll only a run whose row exists: a poll that finds none forgets the run, which
+        would lose a submission still being read (a long line takes seconds)."""
         if self.run_id and (self.poller is None or self.poller.done()):
             self.poller = asyncio.create_task(self._poll())
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -139,9 +137,10 @@ def test_it_leaves_enums_and_ranges_to_botocore_and_aws_as_the_cli_does():
         lambda big: f"aws {big}",
     ],
 )
-def test_it_handles_a_100_kb_argument_quickly(make_line):
+def test_it_handles_a_100_kb_argument(make_line):
+    """Speed belongs to the benchmarks (bench/cli.py times parsing); this holds the
+    outcome: a clear refusal of bounded size, or a parse."""
     line = make_line("x" * 100_000)
-    start = time.perf_counter()
     try:
         result = parse_command(line)
     except CommandError as error:
@@ -149,7 +148,6 @@ def test_it_handles_a_100_kb_argument_quickly(make_line):
     else:
         assert isinstance(result, (Invocation, Builtin, Skeleton))
     redact_line(line)
-    assert time.perf_counter() - start < 2.0
 
 
 def test_it_refuses_deep_nesting_without_crashing():
