@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django import forms
+
+CODE_ATTRS = {"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false", "autocapitalize": "off"}
+
+
+class CodeForm(forms.Form):
+    """A code from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label="Code", max_length=32, strip=True, widget=forms.TextInput(attrs=CODE_ATTRS)
+    )
+
+
+class FirstCodeForm(forms.Form):
+    """The first code of a new authenticator: six digits, nothing else."""
+
+    code = forms.RegexField(
+        label="Code from the app",
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": "Enter the 6-digit code the app shows now."},
+        widget=forms.TextInput(attrs={**CODE_ATTRS, "inputmode": "numeric", "maxlength": 6}),
+    )
