@@ -275,8 +275,12 @@ CONSOLE_SIGNIN_FAILURES = envint("CONSOLE_SIGNIN_FAILURES", 5)
 CONSOLE_SIGNIN_COOLOFF_MINUTES = envint("CONSOLE_SIGNIN_COOLOFF_MINUTES", 15)
 # Reverse proxies in front of the console whose X-Forwarded-For is trusted (clientip.py).
 CONSOLE_TRUSTED_PROXIES = envint("CONSOLE_TRUSTED_PROXIES", 0)
-for _name in ("CONSOLE_SESSION_IDLE_SECONDS", "CONSOLE_SESSION_MAX_SECONDS", "CONSOLE_SIGNIN_FAILURES",
-              "CONSOLE_SIGNIN_COOLOFF_MINUTES"):
+for _name in (
+    "CONSOLE_SESSION_IDLE_SECONDS",
+    "CONSOLE_SESSION_MAX_SECONDS",
+    "CONSOLE_SIGNIN_FAILURES",
+    "CONSOLE_SIGNIN_COOLOFF_MINUTES",
+):
     if globals()[_name] < 1:
         raise ImproperlyConfiguredEnv(f"{_name} must be at least 1")
 if CONSOLE_TRUSTED_PROXIES < 0:

@@ -2,15 +2,18 @@ from __future__ import annotations
 
 from django import forms
 
-CODE_ATTRS = {"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false", "autocapitalize": "off"}
+CODE_ATTRS = {
+    "autocomplete": "one-time-code",
+    "autofocus": True,
+    "spellcheck": "false",
+    "autocapitalize": "off",
+}
 
 
 class CodeForm(forms.Form):
     """A code from the authenticator app, or a recovery code."""
 
-    code = forms.CharField(
-        label="Code", max_length=32, strip=True, widget=forms.TextInput(attrs=CODE_ATTRS)
-    )
+    code = forms.CharField(label="Code", max_length=32, strip=True, widget=forms.TextInput(attrs=CODE_ATTRS))
 
 
 class FirstCodeForm(forms.Form):

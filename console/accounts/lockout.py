@@ -22,7 +22,9 @@ from console.accounts.clientip import client_ip
 
 
 def minutes_left(username: str, ip: str | None) -> int:
-    last = AccessAttempt.objects.filter(username=username, ip_address=ip).aggregate(at=Max("attempt_time"))["at"]
+    last = AccessAttempt.objects.filter(username=username, ip_address=ip).aggregate(at=Max("attempt_time"))[
+        "at"
+    ]
     if last is None:
         return 1
     seconds = (last + settings.AXES_COOLOFF_TIME - timezone.now()).total_seconds()
@@ -37,7 +39,9 @@ def lockout_message(minutes: int) -> str:
     )
 
 
-def lockout_response(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, original_response: Any = None, credentials: Any = None
+) -> HttpResponse:
     # django-axes passes its arguments differently on its sync and async paths; what it
     # always leaves is the request's own record of the credentials that were locked out.
     candidates = (getattr(request, "axes_credentials", None), credentials, original_response)

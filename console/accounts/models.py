@@ -67,8 +67,13 @@ class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
         """The otpauth:// URI of the Key Uri Format that authenticator apps scan."""
         label = quote(f"{ISSUER}:{self.user.get_username()}")
         query = urlencode(
-            {"secret": self.secret_base32(), "issuer": ISSUER, "algorithm": "SHA1", "digits": DIGITS,
-             "period": STEP_SECONDS},
+            {
+                "secret": self.secret_base32(),
+                "issuer": ISSUER,
+                "algorithm": "SHA1",
+                "digits": DIGITS,
+                "period": STEP_SECONDS,
+            },
             quote_via=quote,
         )
         return f"otpauth://totp/{label}?{query}"

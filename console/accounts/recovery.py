@@ -66,8 +66,9 @@ def replace_codes(user: Any) -> list[str]:
     device, _ = StaticDevice.objects.get_or_create(user=user, defaults={"name": DEVICE_NAME})
     device.token_set.all().delete()
     codes = [_new_code() for _ in range(CODE_COUNT)]
-    device.token_set.bulk_create([device.token_set.model(device=device, token=_digest(c, settings.SECRET_KEY))
-                                  for c in codes])
+    device.token_set.bulk_create(
+        [device.token_set.model(device=device, token=_digest(c, settings.SECRET_KEY)) for c in codes]
+    )
     return codes
 
 

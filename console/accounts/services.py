@@ -41,7 +41,7 @@ class Step(enum.StrEnum):
 
 
 class Method(enum.StrEnum):
-    PASSWORD = "password"
+    PASSWORD = "password"  # noqa: S105 - the name of a sign-in method, not a password
     TOTP = "password+totp"
     RECOVERY_CODE = "password+recovery_code"
     ENROLMENT = "password+totp_enrolment"
@@ -131,7 +131,9 @@ def complete_with_device(request: HttpRequest, device: Device, method: Method) -
     signin_succeeded(request, request.user, method)
     if method is Method.RECOVERY_CODE:
         left = recovery.remaining(request.user)
-        record(AuditAction.RECOVERY_CODE_USED, actor=request.user, data={"remaining": left, **_where(request)})
+        record(
+            AuditAction.RECOVERY_CODE_USED, actor=request.user, data={"remaining": left, **_where(request)}
+        )
 
 
 def code_failed(request: HttpRequest, user: Any) -> None:
@@ -205,7 +207,9 @@ def confirm_current(user: Any, code: str) -> bool:
 
 def replace_recovery_codes(request: HttpRequest) -> list[str]:
     codes = recovery.replace_codes(request.user)
-    record(AuditAction.RECOVERY_CODES_REPLACED, actor=request.user, data={"count": len(codes), **_where(request)})
+    record(
+        AuditAction.RECOVERY_CODES_REPLACED, actor=request.user, data={"count": len(codes), **_where(request)}
+    )
     return codes
 
 

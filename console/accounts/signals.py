@@ -54,8 +54,11 @@ def audit_lockout(sender: Any, request: Any, username: Any, ip_address: Any, **k
     if request is None or getattr(request, "axes_failures_since_start", None) is None:
         return
     user = _known_user(username)
-    data = {"username": user.get_username() if user else "", "ip": ip_address,
-            "failures": request.axes_failures_since_start}
+    data = {
+        "username": user.get_username() if user else "",
+        "ip": ip_address,
+        "failures": request.axes_failures_since_start,
+    }
     record(AuditAction.SIGNIN_LOCKED_OUT, actor=user, data=data)
 
 

@@ -31,7 +31,9 @@ from console.accounts.services import Method, Step
 
 def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
     return target if safe else ""
 
 
@@ -95,7 +97,8 @@ def _check_code(request: HttpRequest, form: CodeForm) -> HttpResponse:
         services.end_session(request, "locked_out")
         return lockout_response(request, credentials={"username": user.get_username()})
     if wait := services.throttle_wait(user, code):
-        form.add_error("code", f"Too many wrong codes in a row: wait {wait} seconds, then try again.")
+        unit = "second" if wait == 1 else "seconds"
+        form.add_error("code", f"Too many wrong codes in a row: wait {wait} {unit}, then try again.")
     else:
         device, method = services.check_code(user, code)
         if device is not None and method is not None:
@@ -149,9 +152,12 @@ def enrol(request: HttpRequest) -> HttpResponse:
         codes = services.confirm_enrolment(request, form.cleaned_data["code"].strip())
         if codes is not None:
             return _show_codes(request, codes, enrolled=True)
-        form.add_error("code", "That code is not valid. Check that the phone's clock is right and try the new code.")
-    # segno writes the SVG from our own otpauth:// URI: markup with no user input in it.
-    qr = mark_safe(segno.make(device.config_url(), error="m").svg_inline(scale=5, svgclass="qr-code", omitsize=True))  # noqa: S308
+        form.add_error(
+            "code", "That code is not valid. Check that the phone's clock is right and try the new code."
+        )
+    # segno draws the SVG itself (paths only, no text from the URI it encodes), so it is safe markup.
+    svg = segno.make(device.config_url(), error="m").svg_inline(scale=5, svgclass="qr-code", omitsize=True)
+    qr = mark_safe(svg)  # noqa: S308
     required = services.second_factor_required(request.user)
     context = {
         "form": form,

@@ -25,7 +25,7 @@ class AuditAction(enum.StrEnum):
     RUN_CANCEL_REQUESTED = "console:run:cancel_requested"
     ACCESS_DENIED = "console:access:denied"
     # Sign-in (console/accounts): who, from where, how; never a password or a code.
-    SIGNIN_PASSWORD_ACCEPTED = "console:signin:password_accepted"
+    SIGNIN_PASSWORD_ACCEPTED = "console:signin:password_accepted"  # noqa: S105 - an event name
     SIGNIN_SUCCEEDED = "console:signin:succeeded"
     SIGNIN_FAILED = "console:signin:failed"
     SIGNIN_LOCKED_OUT = "console:signin:locked_out"
