@@ -95,7 +95,10 @@ INSTALLED_APPS = [
     "console.runs",
     "console.terminal",
     "console.api",
+    "console.teams",
     "credentials",
+    # `{% load rules %}` and `has_perm` in templates.
+    "rules",
 ]
 
 MIDDLEWARE = [
@@ -119,8 +122,11 @@ MIDDLEWARE = [
 ]
 
 # django-axes first: it refuses a locked-out username+address before any password check.
+# Object permissions come from console/teams/rules.py (the `rules` package); the model
+# backend still answers for passwords and Django's own model permissions.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -258,6 +264,9 @@ CONSOLE_SANDBOX_URL = envstr("CONSOLE_SANDBOX_URL", f"http://127.0.0.1:{SANDBOX_
 CONSOLE_SANDBOX_CONTROL_SECRET = envsecret("CONSOLE_SANDBOX_CONTROL_SECRET", "")
 # Static access keys in profiles: only where an administrator allows them.
 CONSOLE_ALLOW_STATIC_KEYS = envbool("CONSOLE_ALLOW_STATIC_KEYS", CONSOLE_SANDBOX)
+# Access keys a team admin enters in a team profile (write-only, sealed; members reach
+# them only as a team profile's source). Off turns option (b) of docs/teams.md off.
+CONSOLE_ALLOW_TEAM_KEYS = envbool("CONSOLE_ALLOW_TEAM_KEYS", True)
 # The host's own instance role (IMDSv2), lent to users only when an administrator says so.
 CONSOLE_ALLOW_INSTANCE_ROLE = envbool("CONSOLE_ALLOW_INSTANCE_ROLE", False)
 CONSOLE_IMDS_ENDPOINT = envstr("CONSOLE_IMDS_ENDPOINT", "http://169.254.169.254")
@@ -269,6 +278,10 @@ CONSOLE_ALLOW_EXPORT_CREDENTIALS = envbool("CONSOLE_ALLOW_EXPORT_CREDENTIALS", F
 # so the demo opens straight into the terminal), console staff and team owners and
 # admins (admins: the production default), or all users.
 CONSOLE_REQUIRE_2FA = envchoice("CONSOLE_REQUIRE_2FA", ("off", "admins", "all"), "off" if LOCAL else "admins")
+# The same rule in the words of console.teams.services.requires_second_factor, which decides
+# who is a manager (owners and admins of any team, and Django staff). Derived, not read: one
+# variable says who must have a second factor.
+CONSOLE_REQUIRE_SECOND_FACTOR = {"off": "off", "admins": "managers", "all": "everyone"}[CONSOLE_REQUIRE_2FA]
 CONSOLE_SESSION_IDLE_SECONDS = envint("CONSOLE_SESSION_IDLE_SECONDS", 30 * 60)
 CONSOLE_SESSION_MAX_SECONDS = envint("CONSOLE_SESSION_MAX_SECONDS", 12 * 3600)
 CONSOLE_SIGNIN_FAILURES = envint("CONSOLE_SIGNIN_FAILURES", 5)

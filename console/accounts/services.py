@@ -30,6 +30,7 @@ from console.accounts import recovery
 from console.accounts.clientip import client_ip
 from console.accounts.models import DIGITS, SealedTOTPDevice
 from console.runs.audit import AuditAction, record
+from console.teams.services import requires_second_factor
 
 log = logging.getLogger(__name__)
 
@@ -48,15 +49,9 @@ class Method(enum.StrEnum):
 
 
 def second_factor_required(user: Any) -> bool:
-    """CONSOLE_REQUIRE_2FA: `all` users; `admins`: console staff and team owners/admins."""
-    mode = settings.CONSOLE_REQUIRE_2FA
-    if mode == "all":
-        return True
-    if mode == "admins":
-        from console.teams.services import requires_second_factor
-
-        return bool(user.is_staff or user.is_superuser or requires_second_factor(user))
-    return False
+    """CONSOLE_REQUIRE_2FA, as console.teams decides it: nobody (off), console staff and
+    the owners and admins of any team (admins), or everyone (all)."""
+    return bool(requires_second_factor(user))
 
 
 def authenticator_of(user: Any, *, confirmed: bool = True) -> SealedTOTPDevice | None:

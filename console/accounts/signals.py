@@ -71,3 +71,11 @@ def _recheck_after_commit(user_id: Any) -> None:
 @receiver(post_delete, sender=StaticDevice)
 def recheck_terminals_on_device_change(sender: Any, instance: Any, **kwargs: Any) -> None:
     _recheck_after_commit(instance.user_id)
+
+
+# A lazy reference: the teams app decides who must have a second factor (owners and
+# admins); a role given or taken changes that for the user's open terminals at once.
+@receiver(post_save, sender="teams.Membership")
+@receiver(post_delete, sender="teams.Membership")
+def recheck_terminals_on_role_change(sender: Any, instance: Any, **kwargs: Any) -> None:
+    _recheck_after_commit(instance.user_id)

@@ -16,7 +16,6 @@ import time
 import uuid
 from typing import Any
 
-from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -28,6 +27,7 @@ from console.runs.models import CommandRun, OutputStream, RunSource
 from console.runs.notify import run_group, user_group
 from console.terminal.frames import Frame, FrameError, decode_frame
 from console.terminal.rights import rights_hold, rights_of, signin_deadline
+from credentials.profiles import profile_names
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +166,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
     async def on_complete(self, frame: Frame) -> None:
         if len(frame.line) > settings.CONSOLE_MAX_COMMAND_LENGTH:
             return await self.error("the line is too long to complete", "too_long")
-        candidates = await _complete(frame.line, frame.cursor)
+        candidates = await _complete(self.user, frame.line, frame.cursor)
         await self.send_json(
             {"type": "completions", "line": frame.line, "cursor": frame.cursor, "candidates": candidates}
         )
@@ -289,6 +289,9 @@ def _submit_now(user: Any, command: str, terminal_id: str, cols: int, run_id: uu
 _submit = database_sync_to_async(_submit_now, thread_sensitive=False)
 
 
-@sync_to_async(thread_sensitive=False)
-def _complete(line: str, cursor: int) -> list[str]:
-    return complete(line, cursor)
+def _complete_now(user: Any, line: str, cursor: int) -> list[str]:
+    # Profile names are read (one query) only when a profile is being completed.
+    return complete(line, cursor, profiles=lambda: profile_names(user))
+
+
+_complete = database_sync_to_async(_complete_now, thread_sensitive=False)

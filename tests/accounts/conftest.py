@@ -74,9 +74,11 @@ def unthrottle(device: Any) -> None:
     type(device).objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)
 
 
-@pytest.fixture
-def require_all(settings: Any) -> None:
-    settings.CONSOLE_REQUIRE_2FA = "all"
+def require_2fa(settings: Any, mode: str) -> None:
+    """CONSOLE_REQUIRE_2FA for a test, and the rule console.teams derives from it
+    (console/settings.py derives it once at start-up)."""
+    settings.CONSOLE_REQUIRE_2FA = mode
+    settings.CONSOLE_REQUIRE_SECOND_FACTOR = {"off": "off", "admins": "managers", "all": "everyone"}[mode]
 
 
 @pytest.fixture

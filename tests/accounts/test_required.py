@@ -13,7 +13,7 @@ from django.test import Client
 
 from console.accounts.services import remove_second_factor
 from console.api.tokens import create_token
-from tests.accounts.conftest import enrol, give_code, next_code, open_terminal_of, sign_in, totp
+from tests.accounts.conftest import enrol, give_code, next_code, open_terminal_of, require_2fa, sign_in, totp
 from tests.wsclient import open_terminal, receive
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,7 +24,7 @@ ENROL = "/accounts/security/enrol/"
 
 @pytest.fixture(autouse=True)
 def require_everyone(settings):
-    settings.CONSOLE_REQUIRE_2FA = "all"
+    require_2fa(settings, "all")
 
 
 def test_it_sends_a_user_without_a_second_factor_to_enrolment_and_nowhere_else(alice):
@@ -108,7 +108,7 @@ def test_a_user_with_an_authenticator_gives_a_code_first(alice):
 
 
 def test_nothing_is_required_in_the_local_default(alice, settings):
-    settings.CONSOLE_REQUIRE_2FA = "off"
+    require_2fa(settings, "off")
     client = Client()
     assert sign_in(client, alice)["Location"] == "/"
     assert client.get("/").status_code == 200
@@ -123,7 +123,8 @@ def test_the_default_is_off_locally_and_admins_in_production(tmp_path):
 
     from tests.credentials.test_keys import ROOT
 
-    script = "import console.settings as s; print(s.CONSOLE_REQUIRE_2FA)"  # the module alone: fast
+    # The settings module alone (fast); both names of the rule.
+    script = "import console.settings as s; print(s.CONSOLE_REQUIRE_2FA, s.CONSOLE_REQUIRE_SECOND_FACTOR)"
     base = {"DJANGO_SETTINGS_MODULE": "console.settings", "PATH": "/usr/bin:/bin"}
     prod = {
         **base,
@@ -142,9 +143,9 @@ def test_the_default_is_off_locally_and_admins_in_production(tmp_path):
             .splitlines()[-1]
         )
 
-    assert setting({**base, "CONSOLE_ENV": "local", "CONSOLE_LOCAL_DIR": str(tmp_path)}) == "off"
-    assert setting(prod) == "admins"
-    assert setting({**prod, "CONSOLE_REQUIRE_2FA": "all"}) == "all"
+    assert setting({**base, "CONSOLE_ENV": "local", "CONSOLE_LOCAL_DIR": str(tmp_path)}) == "off off"
+    assert setting(prod) == "admins managers"
+    assert setting({**prod, "CONSOLE_REQUIRE_2FA": "all"}) == "all everyone"
     refused = subprocess.run(
         [sys.executable, "-c", script],
         env={**prod, "CONSOLE_REQUIRE_2FA": "sometimes"},
