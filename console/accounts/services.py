@@ -16,7 +16,6 @@ import math
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
-from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction

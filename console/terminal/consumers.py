@@ -68,8 +68,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         if not await self.rights_hold():
             return await self.end_session()
         if not await self.rights_hold(second_factor=True):
-            await self.error(SECOND_STEP_OWED, "second_factor_required")
-            return await self.close(code=CLOSE_UNAUTHENTICATED)
+            return await self.owe_second_step()
         await self.channel_layer.group_add(user_group(self.user.pk), self.channel_name)
         if not self.rights.by_token:
             self.signin_watch = asyncio.create_task(self._watch_signin())
@@ -206,6 +205,13 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         await self.error(message, "session_ended")
         await self.close(code=CLOSE_UNAUTHENTICATED)
 
+    async def owe_second_step(self) -> None:
+        """The sign-in holds but now owes its second step (an authenticator removed, a
+        role that requires one): say so, and close; the browser goes back to sign-in."""
+        log.info("terminal: closed %r, its sign-in owes its second step", self.rights)
+        await self.error(SECOND_STEP_OWED, "second_factor_required")
+        await self.close(code=CLOSE_UNAUTHENTICATED)
+
     async def _not_found(self, run_id: Any, action: str) -> None:
         await database_sync_to_async(lifecycle.log_denied)(self.user, run_id, action)
         await self.error("no such run", "not_found")
@@ -267,8 +273,10 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         await self.close(code=CLOSE_UNAUTHENTICATED)
 
     async def terminal_recheck(self, message: dict[str, Any]) -> None:
-        if not await self.rights_hold(second_factor=True):
+        if not await self.rights_hold():
             await self.end_session()
+        elif not await self.rights_hold(second_factor=True):
+            await self.owe_second_step()
 
 
 def _chunk_frame(run_id: str, chunk: Any) -> dict[str, Any]:

@@ -93,7 +93,7 @@ async def test_removing_the_second_factor_closes_the_terminal_and_asks_for_a_new
     await database_sync_to_async(remove_second_factor)(alice, alice)
 
     frame = await receive(comm)
-    assert frame["code"] == "session_ended"
+    assert frame["code"] == "second_factor_required"
     assert await comm.receive_output(timeout=5) == CLOSED
     await comm.disconnect()
     assert (await database_sync_to_async(client.get)("/"))["Location"].startswith(ENROL)
