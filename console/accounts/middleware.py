@@ -63,7 +63,12 @@ class SessionLimitsMiddleware:
         if _is_api(request):
             message = "your sign-in has ended; sign in again"
             return JsonResponse({"error": message, "code": "session_ended"}, status=401)
-        return redirect(_with_next(reverse("login"), request, reason=ending.value))
+        login = reverse("login")
+        if request.path == login:  # already on its way to sign in (a terminal that closed)
+            return redirect(
+                f"{login}?{urlencode({'reason': ending.value, 'next': request.GET.get('next', '')})}"
+            )
+        return redirect(_with_next(login, request, reason=ending.value))
 
 
 class SecondFactorMiddleware:

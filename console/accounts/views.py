@@ -15,7 +15,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
@@ -175,7 +175,11 @@ def _grouped(secret: str) -> str:
 
 
 def _show_codes(request: HttpRequest, codes: list[str], *, enrolled: bool) -> HttpResponse:
-    context = {"codes": codes, "enrolled": enrolled, "next": _next(request) or settings.LOGIN_REDIRECT_URL}
+    context = {
+        "codes": codes,
+        "enrolled": enrolled,
+        "next": _next(request) or resolve_url(settings.LOGIN_REDIRECT_URL),
+    }
     response = render(request, "accounts/recovery_codes.html", context)
     response["Cache-Control"] = "no-store"
     return response

@@ -153,3 +153,11 @@ async def test_an_idle_terminal_is_closed_when_its_session_times_out(alice, sett
     client = await database_sync_to_async(signed_in)(alice)
     comm = await terminal(client)
     await assert_ended(comm)  # no command sent: the terminal's own timer closed it
+
+
+def test_a_terminal_sent_to_sign_in_after_the_timeout_keeps_its_way_back(alice):
+    client = signed_in(alice)
+    move_clock(client, seen_ago=31 * 60)
+    # terminal.js goes to the sign-in page when its socket is closed; the reason is added.
+    response = client.get("/accounts/login/?next=/")
+    assert response["Location"] == "/accounts/login/?reason=idle&next=%2F"
