@@ -24,7 +24,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from console.accounts import recovery, services
-from console.accounts.forms import CodeForm, FirstCodeForm
+from console.accounts.forms import CodeForm, FirstCodeForm, SignInCodeForm
 from console.accounts.lockout import lockout_response
 from console.accounts.services import Method, Step
 
@@ -85,7 +85,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         return redirect(settings.LOGIN_URL)
     if (step := services.next_step(request.user, verified=request.user.is_verified())) is not Step.CODE:
         return _onward(request, step)
-    form = CodeForm(request.POST or None)
+    form = SignInCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         return _check_code(request, form)
     return render(request, "registration/login_code.html", {"form": form, "next": _next(request)})
@@ -121,7 +121,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 # ---- the user's own second factor ---------------------------------------------------
 
 
-def _security_page(request: HttpRequest, status: int = 200, **forms: Any) -> HttpResponse:
+def _security_page(request: HttpRequest, **forms: Any) -> HttpResponse:
     user = request.user
     context = {
         "authenticator": services.authenticator_of(user),
@@ -130,7 +130,7 @@ def _security_page(request: HttpRequest, status: int = 200, **forms: Any) -> Htt
         "codes_form": forms.get("codes_form") or CodeForm(auto_id="codes_%s"),
         "remove_form": forms.get("remove_form") or CodeForm(auto_id="remove_%s"),
     }
-    return render(request, "accounts/security.html", context, status=status)
+    return render(request, "accounts/security.html", context)
 
 
 @login_required
@@ -195,7 +195,7 @@ def replace_recovery_codes(request: HttpRequest) -> HttpResponse:
         return _show_codes(request, services.replace_recovery_codes(request), enrolled=False)
     if form.is_valid():
         form.add_error("code", "That code is not valid; new recovery codes need a current code.")
-    return _security_page(request, status=400, codes_form=form)
+    return _security_page(request, codes_form=form)
 
 
 @login_required
@@ -209,4 +209,4 @@ def remove(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:security")
     if form.is_valid():
         form.add_error("code", "That code is not valid; removing the authenticator needs a current code.")
-    return _security_page(request, status=400, remove_form=form)
+    return _security_page(request, remove_form=form)
