@@ -11,7 +11,6 @@ ask `next_step`, so the three cannot disagree. Every change is audited, without 
 from __future__ import annotations
 
 import enum
-import logging
 import math
 from typing import Any
 
@@ -30,8 +29,6 @@ from console.accounts.clientip import client_ip
 from console.accounts.models import DIGITS, SealedTOTPDevice
 from console.runs.audit import AuditAction, record
 from console.teams.services import requires_second_factor
-
-log = logging.getLogger(__name__)
 
 
 class Step(enum.StrEnum):
