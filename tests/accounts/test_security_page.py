@@ -105,3 +105,13 @@ def test_the_header_link_is_there_for_a_signed_in_user(verified):
         render_to_string("accounts/header_link.html", {"user": AnonymousUser(), "request": request}).strip()
         == ""
     )
+
+
+def test_recovery_codes_survive_a_new_secret_key(verified, settings):
+    _, alice, _, codes = verified
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
+    assert recovery.use_code(alice, codes[1]) is not None  # printed before the rotation
+    settings.SECRET_KEY_FALLBACKS = []
+    unthrottle(recovery.device_of(alice))
+    assert recovery.use_code(alice, codes[2]) is None  # the old key gone: its digests are void
