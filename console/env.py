@@ -57,3 +57,13 @@ def envsecret(name: str, default: str | None = None) -> str:
         except OSError as exc:
             raise ImproperlyConfiguredEnv(f"{name}_FILE={path} cannot be read: {exc}") from None
     return envstr(name, default)
+
+
+def envchoice(name: str, choices: tuple[str, ...], default: str) -> str:
+    """One of a few named values (case-insensitive); anything else stops start-up."""
+    value = os.environ.get(name, "").strip().lower()
+    if value == "":
+        return default
+    if value not in choices:
+        raise ImproperlyConfiguredEnv(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value

@@ -8,12 +8,13 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import csp.constants as csp
 import dj_database_url
 
-from console.env import ImproperlyConfiguredEnv, envbool, envint, envlist, envsecret, envstr
+from console.env import ImproperlyConfiguredEnv, envbool, envchoice, envint, envlist, envsecret, envstr
 from console.origins import OriginError, https_origins, local_origins, normalize_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -86,11 +87,18 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "console",
+    "console.accounts",
     "console.runs",
     "console.terminal",
     "console.api",
+    "console.teams",
     "credentials",
+    # `{% load rules %}` and `has_perm` in templates.
+    "rules",
 ]
 
 MIDDLEWARE = [
@@ -102,8 +110,24 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sign-in (console/accounts/middleware.py): django-otp marks the verified sessions, then
+    # a session past its timeouts is ended and one that owes its second step reaches only it.
+    "django_otp.middleware.OTPMiddleware",
+    "console.accounts.middleware.SessionLimitsMiddleware",
+    "console.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses a locked-out username+address before any password check.
+# Object permissions come from console/teams/rules.py (the `rules` package); the model
+# backend still answers for passwords and Django's own model permissions.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "console.urls"
@@ -240,15 +264,59 @@ CONSOLE_SANDBOX_URL = envstr("CONSOLE_SANDBOX_URL", f"http://127.0.0.1:{SANDBOX_
 CONSOLE_SANDBOX_CONTROL_SECRET = envsecret("CONSOLE_SANDBOX_CONTROL_SECRET", "")
 # Static access keys in profiles: only where an administrator allows them.
 CONSOLE_ALLOW_STATIC_KEYS = envbool("CONSOLE_ALLOW_STATIC_KEYS", CONSOLE_SANDBOX)
+# Access keys a team admin enters in a team profile (write-only, sealed; members reach
+# them only as a team profile's source). Off turns option (b) of docs/teams.md off.
+CONSOLE_ALLOW_TEAM_KEYS = envbool("CONSOLE_ALLOW_TEAM_KEYS", True)
 # The host's own instance role (IMDSv2), lent to users only when an administrator says so.
 CONSOLE_ALLOW_INSTANCE_ROLE = envbool("CONSOLE_ALLOW_INSTANCE_ROLE", False)
 CONSOLE_IMDS_ENDPOINT = envstr("CONSOLE_IMDS_ENDPOINT", "http://169.254.169.254")
 # `aws configure export-credentials` prints live keys into a browser: off unless allowed.
 CONSOLE_ALLOW_EXPORT_CREDENTIALS = envbool("CONSOLE_ALLOW_EXPORT_CREDENTIALS", False)
 
+# Sign-in (console/accounts; docs/settings.md, "Sign-in"). A second factor is offered to
+# everyone; CONSOLE_REQUIRE_2FA says who must have one: nobody (off: the local sandbox,
+# so the demo opens straight into the terminal), console staff and team owners and
+# admins (admins: the production default), or all users.
+CONSOLE_REQUIRE_2FA = envchoice("CONSOLE_REQUIRE_2FA", ("off", "admins", "all"), "off" if LOCAL else "admins")
+# The same rule in the words of console.teams.services.requires_second_factor, which decides
+# who is a manager (owners and admins of any team, and Django staff). Derived, not read: one
+# variable says who must have a second factor.
+CONSOLE_REQUIRE_SECOND_FACTOR = {"off": "off", "admins": "managers", "all": "everyone"}[CONSOLE_REQUIRE_2FA]
+CONSOLE_SESSION_IDLE_SECONDS = envint("CONSOLE_SESSION_IDLE_SECONDS", 30 * 60)
+CONSOLE_SESSION_MAX_SECONDS = envint("CONSOLE_SESSION_MAX_SECONDS", 12 * 3600)
+CONSOLE_SIGNIN_FAILURES = envint("CONSOLE_SIGNIN_FAILURES", 5)
+CONSOLE_SIGNIN_COOLOFF_MINUTES = envint("CONSOLE_SIGNIN_COOLOFF_MINUTES", 15)
+# Reverse proxies in front of the console whose X-Forwarded-For is trusted (clientip.py).
+CONSOLE_TRUSTED_PROXIES = envint("CONSOLE_TRUSTED_PROXIES", 0)
+for _name in (
+    "CONSOLE_SESSION_IDLE_SECONDS",
+    "CONSOLE_SESSION_MAX_SECONDS",
+    "CONSOLE_SIGNIN_FAILURES",
+    "CONSOLE_SIGNIN_COOLOFF_MINUTES",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfiguredEnv(f"{_name} must be at least 1")
+if CONSOLE_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfiguredEnv("CONSOLE_TRUSTED_PROXIES must be 0 or more")
+
+# django-axes: failures counted per username *and* client address, so someone guessing
+# cannot lock the real user out from elsewhere, while one address cannot guess on at one
+# account. Wrong codes at the second step count too (console/accounts/services.py), and
+# failures are forgiven only when the whole sign-in succeeds, never at the password alone.
+AXES_FAILURE_LIMIT = CONSOLE_SIGNIN_FAILURES
+AXES_COOLOFF_TIME = timedelta(minutes=CONSOLE_SIGNIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the time the message names holds
+AXES_CLIENT_IP_CALLABLE = "console.accounts.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "console.accounts.lockout.lockout_response"
+# Masked in what axes stores and logs of a failed request (the code is the second step's).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
+# Signed-in sessions get their own expiry at sign-in (console/accounts/sessionclock.py).
+SESSION_COOKIE_AGE = CONSOLE_SESSION_MAX_SECONDS + CONSOLE_SESSION_IDLE_SECONDS
 if not LOCAL:
     SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", True)

@@ -42,7 +42,7 @@ from credentials.errors import (
     SsoTokenMissing,
 )
 from credentials.models import CachedSession, ConfigSection, SectionKind, SsoSecret, SsoSecretKind
-from credentials.profiles import Profile, configured_endpoint
+from credentials.profiles import Profile, Sections, configured_endpoint, load_sections, qualify
 from credentials.types import AwsCredentials
 
 REFRESH_WINDOW = timedelta(minutes=15)
@@ -124,17 +124,26 @@ def is_sso_profile(profile: Profile) -> bool:
     return bool(profile.settings.get("sso_session") or profile.settings.get("sso_start_url"))
 
 
-def load_session_section(user: Any, name: str) -> dict[str, Any] | None:
+def load_session_section(user: Any, name: str, sections: Sections | None = None) -> dict[str, Any] | None:
+    """An sso-session's values: the user's own, or (`<team>/<name>`) a team's, among the
+    teams in which the user may use a profile."""
+    if "/" in name:
+        return (sections or load_sections(user)).sso_sessions.get(name)
     section = ConfigSection.objects.filter(
-        owner=user, team="", kind=SectionKind.SSO_SESSION, name=name
+        owner=user, team__isnull=True, kind=SectionKind.SSO_SESSION, name=name
     ).first()
     return dict(section.settings) if section is not None else None
 
 
 def session_named(
-    user: Any, name: str, env: Mapping[str, str], *, endpoint_url: str | None = None
+    user: Any,
+    name: str,
+    env: Mapping[str, str],
+    *,
+    endpoint_url: str | None = None,
+    sections: Sections | None = None,
 ) -> SsoSession:
-    values = load_session_section(user, name)
+    values = load_session_section(user, name, sections)
     if values is None:
         raise CredentialError(f'The specified sso-session does not exist: "{name}"', EXIT_CONFIG)
     missing = [k for k in ("sso_start_url", "sso_region") if not values.get(k)]
@@ -150,11 +159,15 @@ def session_named(
 
 
 def session_for_profile(
-    user: Any, profile: Profile, env: Mapping[str, str], services: dict[str, dict[str, Any]]
+    user: Any, profile: Profile, env: Mapping[str, str], sections: Sections
 ) -> SsoSession:
+    """The sign-in a profile uses. A team profile's `sso_session` is its team's: each member
+    signs in to it as themselves and keeps their own token (keyed by user and session)."""
     settings = profile.settings
+    services = sections.services
     if settings.get("sso_session"):
-        session = session_named(user, str(settings["sso_session"]), env)
+        name = profile.reference("sso_session") or str(settings["sso_session"])
+        session = session_named(user, name, env, sections=sections)
     else:
         missing = [k for k in ("sso_start_url", "sso_region") if not settings.get(k)]
         if missing:
@@ -490,3 +503,60 @@ def forget_all_tokens(user_id: int) -> int:
     deleted, _ = SsoSecret.objects.filter(user_id=user_id, kind=SsoSecretKind.TOKEN).delete()
     CachedSession.objects.filter(user_id=user_id, label__startswith="sso:").delete()
     return deleted
+
+
+# --- team sections ---------------------------------------------------------------------
+
+
+def team_session_key(address: str, start_url: str) -> str:
+    """The key of a team sso-session `<team>/<name>` (each member's own token under it)."""
+    return SsoSession(address, start_url, "").key
+
+
+def _team_sections(team_id: int) -> list[tuple[str, str, dict[str, Any]]]:
+    rows = ConfigSection.objects.filter(team_id=team_id).values_list("kind", "name", "settings")
+    return [(kind, name, dict(values)) for kind, name, values in rows]
+
+
+def _team_profile_key(slug: str, values: dict[str, Any], sessions: dict[str, dict[str, Any]]) -> str | None:
+    if values.get("sso_session"):
+        address = qualify(slug, str(values["sso_session"]))
+        session = sessions.get(address or "")
+        if address is None or session is None or not session.get("sso_start_url"):
+            return None
+        return team_session_key(address, str(session["sso_start_url"]))
+    if values.get("sso_start_url"):
+        return SsoSession(None, str(values["sso_start_url"]), "").key
+    return None
+
+
+def team_role_labels(slug: str, team_id: int, section: ConfigSection | None = None) -> list[str]:
+    """The cache labels of role credentials got through the team's SSO profiles: all of
+    them, those of one profile, or those of the profiles using one sso-session."""
+    rows = _team_sections(team_id)
+    sessions = {f"{slug}/{name}": values for kind, name, values in rows if kind == SectionKind.SSO_SESSION}
+    labels = []
+    for kind, name, values in rows:
+        if kind != SectionKind.PROFILE or not _selected(slug, name, values, section):
+            continue
+        key = _team_profile_key(slug, values, sessions)
+        if key and values.get("sso_account_id") and values.get("sso_role_name"):
+            labels.append(f"sso:{key}:{values['sso_account_id']}/{values['sso_role_name']}")
+    return labels
+
+
+def _selected(slug: str, name: str, values: dict[str, Any], section: ConfigSection | None) -> bool:
+    if section is None:
+        return True
+    if section.kind == SectionKind.SSO_SESSION:
+        return qualify(slug, str(values.get("sso_session") or "")) == f"{slug}/{section.name}"
+    return name == section.name
+
+
+def team_session_prefixes(slug: str, team_id: int) -> list[str]:
+    """The label prefixes of everything got with a team sso-session's tokens."""
+    return [
+        f"sso:{team_session_key(f'{slug}/{name}', str(values['sso_start_url']))}:"
+        for kind, name, values in _team_sections(team_id)
+        if kind == SectionKind.SSO_SESSION and values.get("sso_start_url")
+    ]

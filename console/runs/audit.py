@@ -24,6 +24,28 @@ class AuditAction(enum.StrEnum):
     RUN_FINISHED = "console:run:finished"
     RUN_CANCEL_REQUESTED = "console:run:cancel_requested"
     ACCESS_DENIED = "console:access:denied"
+    # Sign-in (console/accounts): who, from where, how; never a password or a code.
+    SIGNIN_PASSWORD_ACCEPTED = "console:signin:password_accepted"  # noqa: S105 - an event name
+    SIGNIN_SUCCEEDED = "console:signin:succeeded"
+    SIGNIN_FAILED = "console:signin:failed"
+    SIGNIN_LOCKED_OUT = "console:signin:locked_out"
+    SIGNIN_ENDED = "console:signin:ended"
+    SIGNOUT_SUCCEEDED = "console:signout:succeeded"
+    TOTP_ENROLLED = "console:totp:enrolled"
+    TOTP_REMOVED = "console:totp:removed"
+    RECOVERY_CODE_USED = "console:recovery_code:used"
+    RECOVERY_CODES_REPLACED = "console:recovery_codes:replaced"
+    TEAM_CREATED = "team:team:created"
+    TEAM_RENAMED = "team:team:renamed"
+    TEAM_DELETED = "team:team:deleted"
+    MEMBER_ADDED = "team:member:added"
+    MEMBER_ROLE_CHANGED = "team:member:role_changed"
+    MEMBER_REMOVED = "team:member:removed"
+    PROFILE_CREATED = "team:profile:created"
+    PROFILE_UPDATED = "team:profile:updated"
+    PROFILE_DELETED = "team:profile:deleted"
+    GRANT_CREATED = "team:grant:created"
+    GRANT_REVOKED = "team:grant:revoked"
 
 
 def _digest(prev_hash: str, action: str, actor_name: str, data: dict[str, Any]) -> str:

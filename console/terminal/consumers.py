@@ -12,10 +12,10 @@ import json
 import logging
 import re
 import secrets
+import time
 import uuid
 from typing import Any
 
-from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -26,7 +26,8 @@ from console.runs.errors import RunError
 from console.runs.models import CommandRun, OutputStream, RunSource
 from console.runs.notify import run_group, user_group
 from console.terminal.frames import Frame, FrameError, decode_frame
-from console.terminal.rights import rights_hold, rights_of
+from console.terminal.rights import rights_hold, rights_of, signin_deadline
+from credentials.profiles import profile_names
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,10 @@ RECHECKED = frozenset({"run", "attach", "answer"})
 SESSION_ENDED = (
     "your sign-in has ended (signed out, expired, password changed or account deactivated); "
     "sign in again to run commands"
+)
+SECOND_STEP_OWED = (
+    "finish signing in first: this account's sign-in needs its second step (a code from the "
+    "authenticator app, or setting one up) in the browser"
 )
 # A message about a token, not one:
 TOKEN_ENDED = (
@@ -53,13 +58,20 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         self.cols = 80
         self.pump_lock = asyncio.Lock()
         self.poller: asyncio.Task[None] | None = None
+        self.signin_watch: asyncio.Task[None] | None = None
         await self.accept()
         if self.user is None or not self.user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.terminal_id = self._terminal_id()
         self.rights = await database_sync_to_async(rights_of)(self.scope)
+        if not await self.rights_hold():
+            return await self.end_session()
+        if not await self.rights_hold(second_factor=True):
+            return await self.owe_second_step()
         await self.channel_layer.group_add(user_group(self.user.pk), self.channel_name)
+        if not self.rights.by_token:
+            self.signin_watch = asyncio.create_task(self._watch_signin())
         await self.send_json(
             {
                 "type": "hello",
@@ -84,6 +96,8 @@ class TerminalConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if self.poller:
             self.poller.cancel()
+        if getattr(self, "signin_watch", None):
+            self.signin_watch.cancel()  # type: ignore[union-attr]
         if getattr(self, "user", None) is not None and self.user.is_authenticated:
             await self.channel_layer.group_discard(user_group(self.user.pk), self.channel_name)
         if self.run_id:
@@ -101,7 +115,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
             frame = decode_frame(text_data, settings.CONSOLE_MAX_FRAME_BYTES)
         except FrameError as exc:
             return await self.error(exc.message, exc.code)
-        if frame.type in RECHECKED and not await self.rights_hold():
+        if frame.type in RECHECKED and not await self.rights_hold(activity=True):
             return await self.end_session()
         await self.HANDLERS[frame.type](self, frame)
 
@@ -152,7 +166,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
     async def on_complete(self, frame: Frame) -> None:
         if len(frame.line) > settings.CONSOLE_MAX_COMMAND_LENGTH:
             return await self.error("the line is too long to complete", "too_long")
-        candidates = await _complete(frame.line, frame.cursor)
+        candidates = await _complete(self.user, frame.line, frame.cursor)
         await self.send_json(
             {"type": "completions", "line": frame.line, "cursor": frame.cursor, "candidates": candidates}
         )
@@ -168,14 +182,35 @@ class TerminalConsumer(AsyncWebsocketConsumer):
     }
 
     # ---- the rights the terminal was opened with ---------------------------------
-    async def rights_hold(self) -> bool:
-        return bool(await database_sync_to_async(rights_hold)(self.rights))
+    async def rights_hold(self, *, activity: bool = False, second_factor: bool = False) -> bool:
+        check = database_sync_to_async(rights_hold)
+        return bool(await check(self.rights, activity=activity, second_factor=second_factor))
+
+    async def _watch_signin(self) -> None:
+        """Close the terminal when its session times out, even if no command comes: sleep
+        until the sign-in's deadline, then look again (activity elsewhere, another tab or
+        this terminal's commands, moves the deadline on)."""
+        while True:
+            deadline = await database_sync_to_async(signin_deadline)(self.rights)
+            if deadline is not None and deadline > time.time():
+                await asyncio.sleep(deadline - time.time() + 0.5)
+                continue
+            if not await self.rights_hold():
+                return await self.end_session()
+            await asyncio.sleep(1)  # holds past its deadline: a clock step; look again shortly
 
     async def end_session(self) -> None:
         """Say why in one frame, then close as for a connection that never signed in."""
         log.info("terminal: closed %r, its rights no longer hold", self.rights)
         message = TOKEN_ENDED if self.rights.by_token else SESSION_ENDED
         await self.error(message, "session_ended")
+        await self.close(code=CLOSE_UNAUTHENTICATED)
+
+    async def owe_second_step(self) -> None:
+        """The sign-in holds but now owes its second step (an authenticator removed, a
+        role that requires one): say so, and close; the browser goes back to sign-in."""
+        log.info("terminal: closed %r, its sign-in owes its second step", self.rights)
+        await self.error(SECOND_STEP_OWED, "second_factor_required")
         await self.close(code=CLOSE_UNAUTHENTICATED)
 
     async def _not_found(self, run_id: Any, action: str) -> None:
@@ -246,6 +281,8 @@ class TerminalConsumer(AsyncWebsocketConsumer):
     async def terminal_recheck(self, message: dict[str, Any]) -> None:
         if not await self.rights_hold():
             await self.end_session()
+        elif not await self.rights_hold(second_factor=True):
+            await self.owe_second_step()
 
 
 def _chunk_frame(run_id: str, chunk: Any) -> dict[str, Any]:
@@ -266,6 +303,9 @@ def _submit_now(user: Any, command: str, terminal_id: str, cols: int, run_id: uu
 _submit = database_sync_to_async(_submit_now, thread_sensitive=False)
 
 
-@sync_to_async(thread_sensitive=False)
-def _complete(line: str, cursor: int) -> list[str]:
-    return complete(line, cursor)
+def _complete_now(user: Any, line: str, cursor: int) -> list[str]:
+    # Profile names are read (one query) only when a profile is being completed.
+    return complete(line, cursor, profiles=lambda: profile_names(user))
+
+
+_complete = database_sync_to_async(_complete_now, thread_sensitive=False)

@@ -8,7 +8,15 @@ check is one indexed query, so it costs less than the command's own audit write.
 For a session, "holds" means what Django's own `get_user` means on each HTTP request: the
 session still exists and has not expired, the user is active, and the hash of their
 password stored in the session at sign-in still matches (a new password ends every other
-session). For a bearer connection it means the token is not revoked and its user active."""
+session); and what the sign-in middleware means (console/accounts): the session is within
+its idle timeout and its lifetime. A command is activity, so it refreshes the idle clock
+(at most one session write a minute). Whether the sign-in has done its second step (a
+code, or an enrolment the settings require) is checked when the terminal opens and when a
+signal asks (a device removed, a team role changed), not on every command: it costs more
+queries, and nothing but those changes can undo it.
+
+For a bearer connection it means the token is not revoked and its user active; tokens are
+credentials of their own, without the session's timeouts or second factor."""
 
 from __future__ import annotations
 
@@ -19,10 +27,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
-from django.db.models import Exists
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
+from console.accounts import sessionclock
+from console.accounts.services import Step, next_step, verified_in_session
 from console.api.models import ApiToken
 
 
@@ -52,10 +62,31 @@ def rights_of(scope: dict[str, Any]) -> Rights:
     return Rights(user_id, session_key=session.session_key, session_hash=session.get(HASH_SESSION_KEY, ""))
 
 
-def rights_hold(rights: Rights) -> bool:
+def rights_hold(rights: Rights, *, activity: bool = False, second_factor: bool = False) -> bool:
+    """`activity`: the check is for a command, which keeps the session from going idle.
+    `second_factor`: also check that the sign-in has done its second step."""
     if rights.by_token:
         return _token_holds(rights)
-    return _session_holds(rights)
+    found = _session_of(rights)
+    if found is None:
+        return False
+    user, data = found
+    if sessionclock.ending(data) is not None:
+        return False
+    if second_factor and next_step(user, verified=verified_in_session(user, data)) is not Step.DONE:
+        return False
+    if activity and sessionclock.needs_touch(data):
+        sessionclock.touch_stored(str(rights.session_key))
+    return True
+
+
+def signin_deadline(rights: Rights) -> float | None:
+    """When the terminal's sign-in ends unless there is activity first (epoch seconds);
+    None for a token, which has no such end, or a session that is already gone."""
+    if rights.by_token:
+        return None
+    found = _session_of(rights)
+    return sessionclock.deadline(found[1]) if found else None
 
 
 def _token_holds(rights: Rights) -> bool:
@@ -64,20 +95,26 @@ def _token_holds(rights: Rights) -> bool:
     ).exists()
 
 
-def _session_holds(rights: Rights) -> bool:
+def _session_of(rights: Rights) -> tuple[Any, dict[str, Any]] | None:
+    """The user and the session's data, while the session lives, the user is active and
+    their password is the one the session was signed in with."""
     if not rights.session_key or not rights.session_hash:
-        return False
+        return None
     users = get_user_model()._default_manager.filter(pk=rights.user_id, is_active=True)
     store_class = import_module(settings.SESSION_ENGINE).SessionStore
     if issubclass(store_class, DbSessionStore):  # one query: the session is a subquery
         live = store_class.get_model_class().objects.filter(
             session_key=rights.session_key, expire_date__gt=timezone.now()
         )
-        user = users.annotate(session_live=Exists(live)).only("pk", "password").first()
-        return user is not None and bool(user.session_live) and _hash_matches(user, rights.session_hash)
-    user = users.only("pk", "password").first()
-    live_elsewhere = bool(store_class(rights.session_key).load())
-    return user is not None and live_elsewhere and _hash_matches(user, rights.session_hash)
+        users = users.annotate(session_data=Subquery(live.values("session_data")[:1]))
+        user = users.first()
+        data = store_class().decode(user.session_data) if user is not None and user.session_data else None
+    else:
+        user = users.first()
+        data = store_class(rights.session_key).load() or None
+    if user is None or data is None or not _hash_matches(user, rights.session_hash):
+        return None
+    return user, data
 
 
 def _hash_matches(user: Any, session_hash: str) -> bool:

@@ -15,6 +15,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from console.accounts.models import SealedTOTPDevice
 from console.runs import environment, lifecycle, submission
 from console.runs.models import CommandRun, RunSource, TerminalEnvironment
 from credentials import broker, cache, crypto
@@ -70,10 +71,11 @@ SEALED = [
     (CommandRun, "sealed_command"),
     (CommandRun, "sealed_stdin"),
     (TerminalEnvironment, "sealed_values"),
+    (SealedTOTPDevice, "sealed_key"),
 ]
 
 
-def test_it_registers_exactly_the_six_sealed_columns():
+def test_it_registers_exactly_the_seven_sealed_columns():
     assert sorted(crypto.sealed_columns(), key=str) == sorted(SEALED, key=str)
     # A column named as sealed but not declared would be skipped by rotation.
     named = {
@@ -100,6 +102,7 @@ def _one_row_of_each(user: Any) -> None:
     run.seal_stdin("123456")
     run.save()
     environment.export(user, "t1", {"AWS_SECRET_ACCESS_KEY": "x" * 40})
+    SealedTOTPDevice.create_unconfirmed(user)
 
 
 def _tamper(model: Any, column: str) -> Any:

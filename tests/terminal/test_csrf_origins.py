@@ -5,6 +5,7 @@ the bearer-token API is exempt from CSRF."""
 from __future__ import annotations
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -15,7 +16,8 @@ HOST = "localhost:8000"  # the local console's own origin is http://localhost:80
 
 def signed_in_client(user) -> tuple[Client, str]:
     client = Client(enforce_csrf_checks=True, HTTP_HOST=HOST)
-    client.login(username=user.get_username(), password=PASSWORD)
+    # django-axes checks every authenticate() against its lockouts, which needs a request.
+    client.login(request=HttpRequest(), username=user.get_username(), password=PASSWORD)
     client.get("/", HTTP_HOST=HOST)  # the terminal page sets the CSRF cookie
     return client, client.cookies["csrftoken"].value
 
