@@ -243,3 +243,44 @@ def test_a_trust_policy_without_set_source_identity_says_what_to_add(platform, a
     assert 'Add "sts:SetSourceIdentity" beside "sts:AssumeRole"' in hint
     assert "arn:aws:iam::123456789012:role/Legacy does not allow that" in hint
     assert caught.value.exit_code == 254
+
+
+def test_the_demo_team_is_the_same_after_a_restart(platform, alice, sandbox):
+    again = install_team_demo(alice, sandbox.seed, sandbox.url)
+    assert [(s.username, s.role) for s in again] == [("bob", "member"), ("carol", "auditor")]
+    assert Grant.objects.filter(team=platform).count() == 1
+    assert _user("bob").check_password(again[0].password)
+    assert _arn(broker.resolve_session(_user("bob"), profile="platform/readonly")).endswith("/bob")
+
+
+def test_a_team_role_over_the_servers_instance_role_only_where_enabled(
+    platform, alice, sandbox, settings, assume_role_requests
+):
+    from tests.credentials.imds_server import ImdsServer
+
+    services.save_team_profile(
+        alice,
+        platform,
+        "host",
+        {
+            "role_arn": sandbox.seed.readonly_role_arn,
+            "credential_source": "Ec2InstanceMetadata",
+            "region": "us-east-1",
+            "endpoint_url": sandbox.url,
+        },
+    )
+    services.grant(alice, ConfigSection.objects.get(team=platform, name="host"), user="bob")
+    with pytest.raises(CredentialError, match="CONSOLE_ALLOW_INSTANCE_ROLE"):
+        broker.resolve_session(_user("bob"), profile="platform/host")
+    server = ImdsServer()
+    settings.CONSOLE_ALLOW_INSTANCE_ROLE, settings.CONSOLE_IMDS_ENDPOINT = True, server.url
+    try:
+        # The metadata server's keys are not the sandbox's, so AWS refuses them; what
+        # matters is that the team role was asked for with them, in bob's name.
+        with pytest.raises(CredentialError, match="InvalidClientTokenId"):
+            broker.resolve_session(_user("bob"), profile="platform/host")
+    finally:
+        server.close()
+    assert server.requests[0][:2] == ("PUT", "/latest/api/token")
+    (request,) = assume_role_requests
+    assert request["RoleSessionName"] == request["SourceIdentity"] == ["bob"]
