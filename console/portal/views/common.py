@@ -1,0 +1,87 @@
+"""What every portal view shares: the TeamError-to-form plumbing and the team page's context
+(the page many forms post back to: on a refusal it is drawn again with the form's message
+and what was typed; on success the view redirects to it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from console.portal import forms
+from console.portal.access import may_see_section
+from console.portal.sections import describe
+from console.teams import services as teams
+from console.teams.models import Grant, Role, Team
+from credentials.models import ConfigSection
+
+
+def refuse(form: forms.PortalForm, exc: Exception) -> None:
+    """Show a service's refusal (TeamError and the like) on the form that asked for it."""
+    form.add_error(None, getattr(exc, "message", str(exc)))
+
+
+def team_sections(team: Team) -> list[ConfigSection]:
+    return list(ConfigSection.objects.filter(team=team).order_by("kind", "name"))
+
+
+def profile_choices(team: Team) -> list[tuple[str, str]]:
+    return [(str(s.pk), f"{team.slug}/{s.name}") for s in team_sections(team) if s.kind == "profile"]
+
+
+def role_choices_for(user: Any, team: Team) -> list[tuple[str, str]]:
+    """The roles this user may hand out: admins cannot make owners."""
+    mine = teams.membership_of(user, team)
+    owner = mine is not None and mine.role == Role.OWNER
+    return [choice for choice in forms.ROLE_CHOICES if owner or choice[0] != Role.OWNER]
+
+
+def team_page(request: HttpRequest, team: Team, status: int = 200, **bound: Any) -> HttpResponse:
+    """The team page; `bound` replaces a default form with the one that failed."""
+    user = request.user
+    can = {
+        "members": user.has_perm("teams.manage_members", team),
+        "profiles": user.has_perm("teams.manage_profiles", team),
+        "grants": user.has_perm("teams.manage_grants", team),
+        "change": user.has_perm("teams.change_team", team),
+        "delete": user.has_perm("teams.delete_team", team),
+        "run": user.has_perm("teams.run_commands", team),
+    }
+    mine = teams.membership_of(user, team)
+    memberships = list(team.memberships.select_related("user", "added_by").order_by("user__username"))
+    sections = [s for s in team_sections(team) if may_see_section(user, team, s)]
+    role_choices = role_choices_for(user, team)
+    context = {
+        "team": team,
+        "mine": mine,
+        "can": can,
+        "memberships": memberships,
+        "profiles": [describe(s, with_secrets=can["profiles"]) for s in sections],
+        "grants": _grants(team) if can["grants"] else [],
+        "now": timezone.now(),
+        "add_member_form": bound.get("add_member_form") or forms.AddMemberForm(),
+        "role_choices": role_choices,
+        "grant_form": bound.get("grant_form") or forms.GrantForm(profiles=profile_choices(team)),
+        "rename_form": bound.get("rename_form") or forms.RenameTeamForm(initial={"name": team.name}),
+        "hand_on_form": bound.get("hand_on_form") or hand_on_form(team),
+    }
+    context["add_member_form"].fields["role"].choices = role_choices
+    return render(request, "portal/team.html", context, status=status)
+
+
+def _grants(team: Team) -> list[Grant]:
+    return list(
+        Grant.objects.filter(team=team)
+        .select_related("profile", "user", "created_by")
+        .order_by("profile__name", "role", "user__username")
+    )
+
+
+def hand_on_form(team: Team, data: Any = None) -> forms.HandOnForm:
+    candidates = [
+        (m.pk, f"{m.user.get_username()} ({m.role})")
+        for m in team.memberships.select_related("user").exclude(role=Role.OWNER).order_by("user__username")
+    ]
+    return forms.HandOnForm(data, candidates=candidates)
