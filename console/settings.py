@@ -90,7 +90,17 @@ INSTALLED_APPS = [
     "console.runs",
     "console.terminal",
     "console.api",
+    "console.teams",
     "credentials",
+    # `{% load rules %}` and `has_perm` in templates.
+    "rules",
+]
+
+# Object permissions come from console/teams/rules.py (the `rules` package); the model
+# backend still answers for passwords and Django's own model permissions.
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +248,17 @@ CONSOLE_SANDBOX_URL = envstr("CONSOLE_SANDBOX_URL", f"http://127.0.0.1:{SANDBOX_
 CONSOLE_SANDBOX_CONTROL_SECRET = envsecret("CONSOLE_SANDBOX_CONTROL_SECRET", "")
 # Static access keys in profiles: only where an administrator allows them.
 CONSOLE_ALLOW_STATIC_KEYS = envbool("CONSOLE_ALLOW_STATIC_KEYS", CONSOLE_SANDBOX)
+# Access keys a team admin enters in a team profile (write-only, sealed; members reach
+# them only as a team profile's source). Off turns option (b) of docs/teams.md off.
+CONSOLE_ALLOW_TEAM_KEYS = envbool("CONSOLE_ALLOW_TEAM_KEYS", True)
+# Who must sign in with a second factor: off, managers (owners and admins of any team),
+# or everyone. Offered to all, required by default only for managers in production.
+CONSOLE_REQUIRE_SECOND_FACTOR = envstr("CONSOLE_REQUIRE_SECOND_FACTOR", "off" if LOCAL else "managers")
+if CONSOLE_REQUIRE_SECOND_FACTOR not in {"off", "managers", "everyone"}:
+    raise ImproperlyConfiguredEnv(
+        "CONSOLE_REQUIRE_SECOND_FACTOR must be off, managers or everyone, "
+        f"not {CONSOLE_REQUIRE_SECOND_FACTOR!r}"
+    )
 # The host's own instance role (IMDSv2), lent to users only when an administrator says so.
 CONSOLE_ALLOW_INSTANCE_ROLE = envbool("CONSOLE_ALLOW_INSTANCE_ROLE", False)
 CONSOLE_IMDS_ENDPOINT = envstr("CONSOLE_IMDS_ENDPOINT", "http://169.254.169.254")

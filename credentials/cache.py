@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from credentials import crypto
 from credentials.models import CachedSession
@@ -53,3 +54,40 @@ def store(user_id: int, key: str, label: str, creds: AwsCredentials) -> None:
 def forget(user_id: int) -> int:
     deleted, _ = CachedSession.objects.filter(user_id=user_id).delete()
     return deleted
+
+
+# A label is the chain of profile names a session was built through, this hop first:
+# "platform/admin <- platform/keys". Team names carry their team ("<team>/<name>") and
+# personal names never contain "/", so these match exactly the sessions built through a
+# team's section.
+SEPARATOR = " <- "
+
+
+def label_for(names: list[str]) -> str:
+    return SEPARATOR.join(names)
+
+
+def naming(address: str) -> Q:
+    """Sessions whose chain goes through the section `address`."""
+    return (
+        Q(label=address)
+        | Q(label__startswith=f"{address}{SEPARATOR}")
+        | Q(label__endswith=f"{SEPARATOR}{address}")
+        | Q(label__contains=f"{SEPARATOR}{address}{SEPARATOR}")
+    )
+
+
+def naming_team(slug: str) -> Q:
+    """Sessions whose chain goes through any section of the team `slug`."""
+    return Q(label__startswith=f"{slug}/") | Q(label__contains=f"{SEPARATOR}{slug}/")
+
+
+def labelled(labels: list[str]) -> Q:
+    return Q(label__in=labels) if labels else Q(pk__in=[])
+
+
+def labelled_prefix(prefixes: list[str]) -> Q:
+    query = Q(pk__in=[])
+    for prefix in prefixes:
+        query |= Q(label__startswith=prefix)
+    return query

@@ -19,3 +19,14 @@ def imds_endpoint() -> str:
 def allow_export_credentials() -> bool:
     """CONSOLE_ALLOW_EXPORT_CREDENTIALS: let `aws configure export-credentials` print keys."""
     return bool(settings.CONSOLE_ALLOW_EXPORT_CREDENTIALS)
+
+
+def allow_static_keys() -> bool:
+    """CONSOLE_ALLOW_STATIC_KEYS: let people store access keys in their own profiles."""
+    return bool(settings.CONSOLE_ALLOW_STATIC_KEYS)
+
+
+def allow_team_keys() -> bool:
+    """CONSOLE_ALLOW_TEAM_KEYS: let team admins enter access keys in a team profile
+    (write-only, sealed; members use them only through the team's profiles)."""
+    return bool(settings.CONSOLE_ALLOW_TEAM_KEYS)

@@ -3,9 +3,11 @@
 `settings` as plain JSON; secret keys (access keys, session tokens, a web identity token)
 are sealed together in `sealed_secrets`, bound to the section's id and owner.
 
-A section is owned by exactly one user or one team. Teams arrive with the admin portal;
-until then a team is named by a slug (`team`), which the portal will turn into a foreign
-key. Only user-owned sections are resolved today (see docs/credentials.md).
+A section is owned by exactly one user or one team (`team`, a foreign key to
+console.teams' Team, named by its label so this package never imports the console).
+Which team sections a user may resolve is the console's decision, asked through
+credentials/access.py; personal section names never contain "/", so `<team>/<name>`
+always means a team's section (see docs/teams.md).
 
 Temporary credentials the broker obtains are cached in `CachedSession`, sealed and bound
 to the user and the cache key, so every worker shares one warm cache and sign-out or a
@@ -37,6 +39,12 @@ SECRET_KEYS = frozenset(
 )
 
 
+def team_secret_context(section_id: Any, team_id: int) -> str:
+    """The sealing context of a team section: its id and the team's (the slug was used
+    before teams were rows; migration 0004 resealed those)."""
+    return f"config-section:{section_id}:team:{team_id}:secrets"
+
+
 class ConfigSection(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(
@@ -46,7 +54,9 @@ class ConfigSection(models.Model):
         on_delete=models.CASCADE,
         related_name="config_sections",
     )
-    team = models.SlugField(max_length=64, blank=True, default="", db_index=True)
+    team = models.ForeignKey(
+        "teams.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="sections"
+    )
     kind = models.CharField(max_length=16, choices=SectionKind.choices, default=SectionKind.PROFILE)
     name = models.CharField(max_length=128)
     settings = models.JSONField(default=dict, blank=True)
@@ -60,13 +70,18 @@ class ConfigSection(models.Model):
         ordering = ["kind", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["owner", "kind", "name"], condition=Q(team=""), name="section_owner_kind_name"
+                fields=["owner", "kind", "name"],
+                condition=Q(team__isnull=True),
+                name="section_owner_kind_name",
             ),
             models.UniqueConstraint(
-                fields=["team", "kind", "name"], condition=~Q(team=""), name="section_team_kind_name"
+                fields=["team", "kind", "name"],
+                condition=Q(team__isnull=False),
+                name="section_team_kind_name",
             ),
             models.CheckConstraint(
-                condition=(Q(owner__isnull=False) & Q(team="")) | (Q(owner__isnull=True) & ~Q(team="")),
+                condition=(Q(owner__isnull=False) & Q(team__isnull=True))
+                | (Q(owner__isnull=True) & Q(team__isnull=False)),
                 name="section_one_owner",
             ),
         ]
@@ -75,11 +90,11 @@ class ConfigSection(models.Model):
         return f"[{self.kind} {self.name}]"
 
     def owner_label(self) -> str:
-        return f"team:{self.team}" if self.team else f"owner:{self.owner_id}"
+        return f"team:{self.team_id}" if self.team_id else f"owner:{self.owner_id}"
 
     def secret_context(self, column: str = "sealed_secrets") -> str:
-        if self.team:
-            return f"config-section:{self.pk}:team:{self.team}:secrets"
+        if self.team_id:
+            return team_secret_context(self.pk, self.team_id)
         return f"config-section:{self.pk}:owner:{self.owner_id}:secrets"
 
     def seal_secrets(self, secrets: dict[str, str]) -> None:

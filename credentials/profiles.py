@@ -27,7 +27,7 @@ class Profile:
 # The table name is the model's own; every value is a query parameter.
 _SECTIONS_SQL = (
     f"SELECT * FROM {ConfigSection._meta.db_table} "  # noqa: S608
-    "WHERE owner_id = %s AND team = '' AND kind IN (%s, %s)"
+    "WHERE owner_id = %s AND team_id IS NULL AND kind IN (%s, %s)"
 )
 
 
@@ -44,6 +44,18 @@ def load_sections(user: Any) -> tuple[dict[str, Profile], dict[str, dict[str, An
         else:
             profiles[s.name] = Profile(s.name, dict(s.settings), s.open_secrets(), s.updated_at.isoformat())
     return profiles, services
+
+
+def qualify(team: str | None, ref: str) -> str | None:
+    """The address a section's reference (source_profile, sso_session, services) names.
+    A personal section's references are as written (a team address stays one). Inside a
+    team, a bare name or `<team>/<name>` names that team's own section; another team's
+    address names nothing (None)."""
+    if team is None:
+        return ref
+    if "/" in ref:
+        return ref if ref.startswith(f"{team}/") else None
+    return f"{team}/{ref}"
 
 
 def load_profiles(user: Any) -> dict[str, Profile]:

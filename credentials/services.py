@@ -1,20 +1,21 @@
 """Writing and reading profiles. Secret keys are split off and sealed before anything is
 stored; a change to any profile drops the owner's cached sessions (they may have been
-built from the old settings), as a changed ~/.aws/config would for the CLI."""
+built from the old settings), as a changed ~/.aws/config would for the CLI. A team
+section's change drops every user's sessions that were built through it
+(`end_team_sessions`), which is also how a revoked grant or a removed member loses them."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 
-from credentials import cache, configfiles
+from credentials import cache, conf, configfiles, keys, sso
 from credentials.errors import EXIT_USAGE, CredentialError
-from credentials.models import SECRET_KEYS, ConfigSection, SectionKind
-
-STATIC_KEY_NAMES = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
+from credentials.keys import STATIC_KEY_NAMES
+from credentials.models import SECRET_KEYS, CachedSession, ConfigSection, SectionKind, SsoSecret
 
 
 def _write(section: ConfigSection, plain: dict[str, Any], secret: dict[str, str]) -> ConfigSection:
@@ -25,26 +26,35 @@ def _write(section: ConfigSection, plain: dict[str, Any], secret: dict[str, str]
 
 
 def save_profile(
-    owner: Any, name: str, values: dict[str, Any], kind: str = SectionKind.PROFILE, *, team: str = ""
+    owner: Any, name: str, values: dict[str, Any], kind: str = SectionKind.PROFILE, *, team: Any = None
 ) -> ConfigSection:
-    """Replace a section's values (a user's, or a team's when `team` is given)."""
+    """Replace a section's values (a user's, or a team's when `team` is given). Values
+    are the caller's to check (keys.check_values); the name is checked here."""
+    keys.check_name(name, team=team is not None)
     with transaction.atomic():
         section = _find(owner, kind, name, team) or _new(owner, kind, name, team)
         plain = {k: v for k, v in values.items() if k not in SECRET_KEYS}
         secret = {k: str(v) for k, v in values.items() if k in SECRET_KEYS}
         _write(section, plain, secret)
-    _sections_changed(owner)
+    if team is not None:
+        end_team_sessions(team.slug, team.pk, profile=section)
+    else:
+        _sections_changed(owner)
     return section
 
 
-def _find(owner: Any, kind: str, name: str, team: str = "") -> ConfigSection | None:
-    if team:
+def _find(owner: Any, kind: str, name: str, team: Any = None) -> ConfigSection | None:
+    if team is not None:
         return ConfigSection.objects.filter(team=team, kind=kind, name=name).first()
-    return ConfigSection.objects.filter(owner=owner, team="", kind=kind, name=name).first()
+    return ConfigSection.objects.filter(owner=owner, team__isnull=True, kind=kind, name=name).first()
 
 
-def _new(owner: Any, kind: str, name: str, team: str = "") -> ConfigSection:
-    return ConfigSection(owner=None if team else owner, team=team, kind=kind, name=name)
+def _new(owner: Any, kind: str, name: str, team: Any = None) -> ConfigSection:
+    return ConfigSection(owner=None if team is not None else owner, team=team, kind=kind, name=name)
+
+
+def find_team_section(team: Any, name: str, kind: str = SectionKind.PROFILE) -> ConfigSection | None:
+    return _find(None, kind, name, team)
 
 
 def _sections_changed(owner: Any) -> None:
@@ -53,17 +63,14 @@ def _sections_changed(owner: Any) -> None:
 
 
 def check_static_key_allowed(key: str) -> None:
-    if key in STATIC_KEY_NAMES and not settings.CONSOLE_ALLOW_STATIC_KEYS:
-        raise CredentialError(
-            f"{key} cannot be stored: this console does not accept access keys "
-            "(CONSOLE_ALLOW_STATIC_KEYS is off). Use a role or IAM Identity Center instead.",
-            EXIT_USAGE,
-        )
+    if key in STATIC_KEY_NAMES and not conf.allow_static_keys():
+        raise CredentialError(keys.static_keys_refusal(key, team=False), EXIT_USAGE)
 
 
 def set_value(owner: Any, profile: str, key: str, value: str, kind: str = SectionKind.PROFILE) -> None:
     """`aws configure set`: one key, creating the section if needed."""
     check_static_key_allowed(key)
+    keys.check_name(profile, team=False)
     with transaction.atomic():
         section = _find(owner, kind, profile) or _new(owner, kind, profile)
         plain = dict(section.settings) if not section._state.adding else {}
@@ -105,7 +112,7 @@ def secrets_of(owner: Any, profile: str) -> dict[str, str]:
 
 def profile_names(owner: Any) -> list[str]:
     return list(
-        ConfigSection.objects.filter(owner=owner, team="", kind=SectionKind.PROFILE).values_list(
+        ConfigSection.objects.filter(owner=owner, team__isnull=True, kind=SectionKind.PROFILE).values_list(
             "name", flat=True
         )
     )
@@ -138,7 +145,12 @@ def import_files(owner: Any, config_text: str = "", credentials_text: str = "") 
 def _import_section(
     owner: Any, kind: str, name: str, values: dict[str, Any], label: str, result: ImportResult
 ) -> None:
-    refused = [k for k in values if k in STATIC_KEY_NAMES and not settings.CONSOLE_ALLOW_STATIC_KEYS]
+    try:
+        keys.check_name(name, team=False)
+    except CredentialError as exc:
+        result.refused.append(f"{label}: {exc.message}")
+        return
+    refused = [k for k in values if k in STATIC_KEY_NAMES and not conf.allow_static_keys()]
     result.refused.extend(f"{label}: {k}" for k in refused)
     values = {k: v for k, v in values.items() if k not in refused}
     if not values:
@@ -154,8 +166,35 @@ def _import_section(
 
 def export_config(owner: Any) -> str:
     """The owner's config file, without any secret (they are never shown again)."""
-    sections = ConfigSection.objects.filter(owner=owner, team="").order_by("kind", "name")
+    sections = ConfigSection.objects.filter(owner=owner, team__isnull=True).order_by("kind", "name")
     ordered = sorted(
         sections, key=lambda s: (s.kind != SectionKind.PROFILE, s.name != "default", s.kind, s.name)
     )
     return configfiles.render_config([(s.kind, s.name, dict(s.settings)) for s in ordered])
+
+
+def end_team_sessions(
+    slug: str,
+    team_id: int,
+    *,
+    user_ids: Collection[int] | None = None,
+    profile: ConfigSection | None = None,
+    tokens: bool = False,
+) -> int:
+    """End cached sessions built through a team's sections, at once and for every worker:
+    those of `profile` only, or of the whole team; of `user_ids` only, or of everyone.
+    `tokens` also drops the users' IAM Identity Center tokens for the team's sso-sessions
+    (a member removed from the team). A command already running keeps what it holds."""
+    rows = CachedSession.objects.all()
+    if user_ids is not None:
+        rows = rows.filter(user_id__in=list(user_ids))
+    named = cache.naming(f"{slug}/{profile.name}") if profile is not None else cache.naming_team(slug)
+    labels = sso.team_role_labels(slug, team_id, profile)
+    deleted, _ = rows.filter(named | cache.labelled(labels)).delete()
+    if tokens:
+        sessions = SsoSecret.objects.filter(label__startswith=f"{slug}/")
+        if user_ids is not None:
+            sessions = sessions.filter(user_id__in=list(user_ids))
+        sessions.delete()
+        deleted += rows.filter(cache.labelled_prefix(sso.team_session_prefixes(slug, team_id))).delete()[0]
+    return deleted

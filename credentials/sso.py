@@ -42,7 +42,7 @@ from credentials.errors import (
     SsoTokenMissing,
 )
 from credentials.models import CachedSession, ConfigSection, SectionKind, SsoSecret, SsoSecretKind
-from credentials.profiles import Profile, configured_endpoint
+from credentials.profiles import Profile, configured_endpoint, qualify
 from credentials.types import AwsCredentials
 
 REFRESH_WINDOW = timedelta(minutes=15)
@@ -126,7 +126,7 @@ def is_sso_profile(profile: Profile) -> bool:
 
 def load_session_section(user: Any, name: str) -> dict[str, Any] | None:
     section = ConfigSection.objects.filter(
-        owner=user, team="", kind=SectionKind.SSO_SESSION, name=name
+        owner=user, team__isnull=True, kind=SectionKind.SSO_SESSION, name=name
     ).first()
     return dict(section.settings) if section is not None else None
 
@@ -490,3 +490,60 @@ def forget_all_tokens(user_id: int) -> int:
     deleted, _ = SsoSecret.objects.filter(user_id=user_id, kind=SsoSecretKind.TOKEN).delete()
     CachedSession.objects.filter(user_id=user_id, label__startswith="sso:").delete()
     return deleted
+
+
+# --- team sections ---------------------------------------------------------------------
+
+
+def team_session_key(address: str, start_url: str) -> str:
+    """The key of a team sso-session `<team>/<name>` (each member's own token under it)."""
+    return SsoSession(address, start_url, "").key
+
+
+def _team_sections(team_id: int) -> list[tuple[str, str, dict[str, Any]]]:
+    rows = ConfigSection.objects.filter(team_id=team_id).values_list("kind", "name", "settings")
+    return [(kind, name, dict(values)) for kind, name, values in rows]
+
+
+def _team_profile_key(slug: str, values: dict[str, Any], sessions: dict[str, dict[str, Any]]) -> str | None:
+    if values.get("sso_session"):
+        address = qualify(slug, str(values["sso_session"]))
+        session = sessions.get(address or "")
+        if address is None or session is None or not session.get("sso_start_url"):
+            return None
+        return team_session_key(address, str(session["sso_start_url"]))
+    if values.get("sso_start_url"):
+        return SsoSession(None, str(values["sso_start_url"]), "").key
+    return None
+
+
+def team_role_labels(slug: str, team_id: int, section: ConfigSection | None = None) -> list[str]:
+    """The cache labels of role credentials got through the team's SSO profiles: all of
+    them, those of one profile, or those of the profiles using one sso-session."""
+    rows = _team_sections(team_id)
+    sessions = {f"{slug}/{name}": values for kind, name, values in rows if kind == SectionKind.SSO_SESSION}
+    labels = []
+    for kind, name, values in rows:
+        if kind != SectionKind.PROFILE or not _selected(slug, name, values, section):
+            continue
+        key = _team_profile_key(slug, values, sessions)
+        if key and values.get("sso_account_id") and values.get("sso_role_name"):
+            labels.append(f"sso:{key}:{values['sso_account_id']}/{values['sso_role_name']}")
+    return labels
+
+
+def _selected(slug: str, name: str, values: dict[str, Any], section: ConfigSection | None) -> bool:
+    if section is None:
+        return True
+    if section.kind == SectionKind.SSO_SESSION:
+        return qualify(slug, str(values.get("sso_session") or "")) == f"{slug}/{section.name}"
+    return name == section.name
+
+
+def team_session_prefixes(slug: str, team_id: int) -> list[str]:
+    """The label prefixes of everything got with a team sso-session's tokens."""
+    return [
+        f"sso:{team_session_key(f'{slug}/{name}', str(values['sso_start_url']))}:"
+        for kind, name, values in _team_sections(team_id)
+        if kind == SectionKind.SSO_SESSION and values.get("sso_start_url")
+    ]

@@ -55,9 +55,8 @@ def _help(builtin: Builtin, ctx: CommandContext) -> int:
 
 
 def _whoami(builtin: Builtin, ctx: CommandContext) -> int:
-    names = ConfigSection.objects.filter(owner=ctx.user, team="", kind=SectionKind.PROFILE).values_list(
-        "name", flat=True
-    )
+    personal = ConfigSection.objects.filter(owner=ctx.user, team__isnull=True, kind=SectionKind.PROFILE)
+    names = personal.values_list("name", flat=True)
     profiles = ", ".join(names) or "none"
     ctx.write("stdout", f"{ctx.user.get_username()}\nprofiles: {profiles}\n")
     return ExitCode.OK

@@ -24,6 +24,7 @@ from console.commands.sso import SsoCall, run_configure_sso
 from console.errors import ExitCode
 from credentials import broker, conf, services
 from credentials.errors import CredentialError
+from credentials.keys import REFUSED_KEYS
 from credentials.models import SECRET_KEYS
 from credentials.types import ConfigSource
 
@@ -33,12 +34,6 @@ USAGE = (
     "To see help text, you can run:\n\n"
     "  aws help\n  aws <command> help\n  aws <command> <subcommand> help\n\n"
 )
-REFUSED_KEYS = {
-    "credential_process": "it would run a program on the shared server",
-    "web_identity_token_file": (
-        "commands never read the server's files; set web_identity_token to the token itself"
-    ),
-}
 NOT_HERE = {
     "sso-session": "aws configure sso-session is not available in this console yet",
     "import": "aws configure import reads a local file; upload your files on the profiles page instead",

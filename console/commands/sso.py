@@ -108,7 +108,7 @@ def _logout(call: SsoCall, options: dict[str, str]) -> int:
 
 def configured_sessions(call: SsoCall) -> list[SsoSession]:
     found: dict[str, SsoSession] = {}
-    names = ConfigSection.objects.filter(owner=call.user, team="", kind=SectionKind.SSO_SESSION)
+    names = ConfigSection.objects.filter(owner=call.user, team__isnull=True, kind=SectionKind.SSO_SESSION)
     for section in names:
         try:
             session = sso.session_named(call.user, section.name, call.env)

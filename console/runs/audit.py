@@ -24,6 +24,17 @@ class AuditAction(enum.StrEnum):
     RUN_FINISHED = "console:run:finished"
     RUN_CANCEL_REQUESTED = "console:run:cancel_requested"
     ACCESS_DENIED = "console:access:denied"
+    TEAM_CREATED = "team:team:created"
+    TEAM_RENAMED = "team:team:renamed"
+    TEAM_DELETED = "team:team:deleted"
+    MEMBER_ADDED = "team:member:added"
+    MEMBER_ROLE_CHANGED = "team:member:role_changed"
+    MEMBER_REMOVED = "team:member:removed"
+    PROFILE_CREATED = "team:profile:created"
+    PROFILE_UPDATED = "team:profile:updated"
+    PROFILE_DELETED = "team:profile:deleted"
+    GRANT_CREATED = "team:grant:created"
+    GRANT_REVOKED = "team:grant:revoked"
 
 
 def _digest(prev_hash: str, action: str, actor_name: str, data: dict[str, Any]) -> str:

@@ -105,8 +105,10 @@ def test_anonymous_users_are_sent_to_sign_in(client):
 
 
 def test_a_team_can_own_a_profile(alice):
-    section = save_profile(
-        None, "shared", {"role_arn": "arn:aws:iam::123456789012:role/Team"}, team="platform"
-    )
-    assert (section.owner, section.team) == (None, "platform")
-    assert "shared" not in broker.load_profiles(alice)  # team profiles resolve with the portal's grants
+    from console.teams.models import Team
+
+    team = Team.objects.create(slug="platform", name="Platform")
+    section = save_profile(None, "shared", {"role_arn": "arn:aws:iam::123456789012:role/Team"}, team=team)
+    assert (section.owner, section.team) == (None, team)
+    # Alice is no member: the team's profile is not hers to resolve (tests/teams for members).
+    assert "platform/shared" not in broker.load_profiles(alice)

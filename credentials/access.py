@@ -1,0 +1,35 @@
+"""The seam through which the console tells the broker which team sections a user may use.
+
+The broker never imports the console, yet it must know, on every command, which team
+profiles the user may name now (roles, grants and their expiry live in console.teams).
+A provider registered here at start-up (console/teams/apps.py) answers with a SQL
+subquery rather than a list: the broker composes it into the one query that reads the
+user's profiles (credentials/profiles.py), so a command still costs one round trip for
+its configuration, and the answer is as fresh as that query. Without a provider no team
+section is ever resolved.
+
+The subquery selects one column, `id`: the ids of the team-owned sections the user may
+use. It may use two named parameters: `%(user)s` (the user's id) and `%(now)s` (the
+current time, adapted for the database)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class TeamAccess(Protocol):
+    def usable_sections_sql(self) -> str:
+        """SQL selecting `id` of every team section user `%(user)s` may use at `%(now)s`."""
+
+
+_provider: TeamAccess | None = None
+
+
+def register(provider: TeamAccess) -> None:
+    global _provider
+    _provider = provider
+
+
+def usable_sections_sql() -> str | None:
+    """The registered provider's subquery, or None when there is none (no teams)."""
+    return _provider.usable_sections_sql() if _provider is not None else None
