@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "console.terminal",
     "console.api",
     "console.teams",
+    "console.portal",
     "credentials",
     # `{% load rules %}` and `has_perm` in templates.
     "rules",

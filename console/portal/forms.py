@@ -1,13 +1,13 @@
-"""The portal's forms. They check the shape of what people type (a slug, a role, an ARN,
-a region, `key = value` lines) and turn it into the plain values the services take; the
-services decide who may do it and what the stored result is.
+"""The portal's forms. They turn what people type into the plain values the services take,
+and show every problem on the field it is about; the services decide who may do it (and
+check the values again, so the API gets the same answers).
 
 Profile forms follow `aws configure`: any key `aws configure set` would write is accepted
 (the known ones have fields, the rest go in "other settings" as `key = value` or dotted
-`s3.max_concurrent_requests = 20` lines), except the keys this console refuses
-(`credential_process`, `web_identity_token_file`) and, where an administrator has not
-allowed them, access keys. Secret fields are write-only: they are never filled in when a
-page is drawn, and left empty they keep what is stored."""
+`s3.max_concurrent_requests = 20` lines), checked by credentials/keys.py, the one check
+every way in shares (refused keys, access keys where they are not allowed, value shapes).
+Secret fields are write-only: never filled in when a page is drawn, and left empty they
+keep what is stored."""
 
 from __future__ import annotations
 
@@ -15,27 +15,16 @@ import re
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 
-from console.commands.configure import REFUSED_KEYS
 from console.teams.models import Role
+from credentials import keys
+from credentials.errors import CredentialError
 from credentials.forms import ImportFilesForm
 from credentials.models import SECRET_KEYS
 
-# botocore.utils.validate_region_name: a region is a host label.
-REGION = re.compile(r"^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{1,63}(?<!-)$")
-ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$")
-MFA_SERIAL = re.compile(r"^(arn:aws[a-z-]*:iam::[0-9]{12}:(mfa|u2f)/[\w+=,.@/-]+|[A-Z0-9]{9,256})$")
-ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
-# A config key as `aws configure set` takes it: a name, optionally one dotted sub-key.
-KEY = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)?$")
-# A personal profile's name: what the CLI allows in a [profile …] header, but never a "/",
-# which names a team's profile (`<team>/<profile>`).
-PROFILE_NAME = re.compile(r"^[A-Za-z0-9_.@+=,:-]{1,128}$")
 OUTPUTS = ("json", "text", "table", "yaml", "yaml-stream")
 CREDENTIAL_SOURCES = ("Environment", "Ec2InstanceMetadata", "EcsContainer")
-STATIC_KEYS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
 SECRET_LABELS = {
     "aws_access_key_id": "Access key ID",
     "aws_secret_access_key": "Secret access key",
@@ -45,8 +34,35 @@ SECRET_LABELS = {
 ROLE_CHOICES = [(role.value, role.label) for role in Role]
 
 
+SECRET_LINE = re.compile(
+    r"^(\s*(?:" + "|".join(sorted(SECRET_KEYS)) + r")(?:\.[A-Za-z0-9_]+)?\s*=).*$",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+def without_secret_values(text: str) -> str:
+    """The text with the value of every secret key's line cut off, for drawing it again."""
+    return SECRET_LINE.sub(r"\1 ", text)
+
+
+class ConfigTextarea(forms.Textarea):
+    """A textarea of config lines that, drawn again after an error, never shows a secret
+    value someone typed into it (the page would carry it back to the browser)."""
+
+    def format_value(self, value: Any) -> str | None:
+        text = super().format_value(value)
+        return without_secret_values(text) if text else text
+
+
 class PortalForm(forms.Form):
-    """Marks invalid fields for assistive technology and the stylesheet."""
+    """Marks invalid fields for assistive technology and the stylesheet. Forms that share
+    a page name their element ids apart (AUTO_ID)."""
+
+    AUTO_ID = "id_%s"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", self.AUTO_ID)
+        super().__init__(*args, **kwargs)
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -62,7 +78,8 @@ class PortalForm(forms.Form):
 
 
 class TeamForm(PortalForm):
-    slug = forms.SlugField(
+    # The services check the slug (their message says what a short name may be).
+    slug = forms.CharField(
         max_length=64,
         label="Short name",
         help_text="Lower-case letters, digits and dashes. Members address the team's profiles as "
@@ -74,14 +91,16 @@ class TeamForm(PortalForm):
     )
 
     def clean_slug(self) -> str:
-        return str(self.cleaned_data["slug"]).lower()
+        return str(self.cleaned_data["slug"]).strip()
 
 
 class RenameTeamForm(PortalForm):
+    AUTO_ID = "rename_%s"
     name = forms.CharField(max_length=128, label="Display name")
 
 
 class AddMemberForm(PortalForm):
+    AUTO_ID = "member_%s"
     username = forms.CharField(
         max_length=150, widget=forms.TextInput(attrs={"placeholder": "username", "autocomplete": "off"})
     )
@@ -94,6 +113,8 @@ class RoleForm(PortalForm):
 
 class HandOnForm(PortalForm):
     """Make another member an owner, and optionally step down to admin oneself."""
+
+    AUTO_ID = "handon_%s"
 
     membership = forms.TypedChoiceField(coerce=int, label="New owner", choices=())
     step_down = forms.BooleanField(required=False, initial=True, label="Make me an admin afterwards")
@@ -122,17 +143,17 @@ class ConfirmDeleteForm(PortalForm):
 
 # ---- grants -----------------------------------------------------------------------------
 
+EVERY_MEMBER = "role:member"
+
 
 class GrantForm(PortalForm):
-    """To one member (by username) or to everyone with a role, optionally until a time."""
+    """To one member, or to everyone with the member role, optionally until a time.
+    (Owners and admins use every profile already; auditors never run commands.)"""
+
+    AUTO_ID = "grant_%s"
 
     profile = forms.ChoiceField(choices=())
-    grantee = forms.CharField(
-        max_length=160,
-        label="To",
-        help_text="A username, or role:member / role:admin / role:auditor for everyone with that role.",
-        widget=forms.TextInput(attrs={"placeholder": "bob  or  role:member", "autocomplete": "off"}),
-    )
+    grantee = forms.ChoiceField(label="To", choices=())
     expires_at = forms.DateTimeField(
         required=False,
         label="Until (UTC, optional)",
@@ -140,25 +161,25 @@ class GrantForm(PortalForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
-    def __init__(self, *args: Any, profiles: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, profiles: list[tuple[str, str]], members: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["profile"].choices = profiles
-
-    def clean_grantee(self) -> tuple[str, str]:
-        """("role", "member") or ("user", "bob")."""
-        value = str(self.cleaned_data["grantee"]).strip()
-        if value.startswith("role:"):
-            role = value.removeprefix("role:").strip()
-            if role not in Role.values:
-                raise forms.ValidationError(f"There is no role {role!r}: use one of {', '.join(Role.values)}.")
-            return ("role", role)
-        return ("user", value)
+        self.fields["grantee"].choices = [(EVERY_MEMBER, "every member"), *members]
 
     def clean_expires_at(self) -> Any:
         value = self.cleaned_data.get("expires_at")
         if value is not None and value <= timezone.now():
             raise forms.ValidationError("That time has passed: a grant must end in the future.")
         return value
+
+    def grantee_kwargs(self) -> dict[str, str]:
+        """The service's keyword: {"role": "member"} or {"user": <username>}."""
+        value = self.cleaned_data["grantee"]
+        if value == EVERY_MEMBER:
+            return {"role": Role.MEMBER.value}
+        return {"user": value.removeprefix("user:")}
 
 
 # ---- profiles ---------------------------------------------------------------------------
@@ -173,7 +194,7 @@ def _text(label: str, placeholder: str = "", help_text: str = "") -> forms.CharF
 
 def _secret(key: str) -> forms.CharField:
     # render_value=False: a secret never travels back to the browser, not even masked.
-    attrs = {"autocomplete": "off", "spellcheck": "false"}
+    attrs = {"autocomplete": "new-password", "spellcheck": "false"}
     return forms.CharField(
         required=False, label=SECRET_LABELS[key], widget=forms.PasswordInput(render_value=False, attrs=attrs)
     )
@@ -188,7 +209,7 @@ def parse_other_settings(text: str) -> tuple[dict[str, Any], list[str]]:
         if not line or line.startswith(("#", ";")):
             continue
         key, sep, value = (part.strip() for part in line.partition("="))
-        if not sep or not KEY.match(key):
+        if not sep or not key:
             problems.append(f"line {number}: write key = value (for example endpoint_url = https://…)")
             continue
         head, _, sub = key.partition(".")
@@ -213,25 +234,16 @@ def render_other_settings(values: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def key_problem(key: str) -> str | None:
-    """Why `aws configure set <key>` would be refused here, or None."""
-    if key in REFUSED_KEYS:
-        return f"{key} cannot be set in this console: {REFUSED_KEYS[key]}."
-    if key in STATIC_KEYS and not settings.CONSOLE_ALLOW_STATIC_KEYS:
-        return (
-            f"{key} cannot be stored: this console does not accept access keys "
-            "(CONSOLE_ALLOW_STATIC_KEYS is off). Use a role or IAM Identity Center instead."
-        )
-    return None
-
-
 class SectionForm(PortalForm):
     """What profile and sso-session forms share: the name, the write-only secret fields
-    (with a "forget it" box each when editing), and "other settings"."""
+    (with a "forget it" box each when editing), and "other settings". Every key and value
+    is checked by credentials/keys.py, the one check `aws configure set`, imports and the
+    team services use; its message is shown on the field it is about."""
 
     KIND = "profile"
     FIELDS: tuple[str, ...] = ()  # keys with a field of their own, in order
     SECRETS: tuple[str, ...] = ()
+    FIELDSETS: tuple[tuple[str, tuple[str, ...], str], ...] = ()
 
     name = forms.CharField(max_length=128, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     other = forms.CharField(
@@ -239,18 +251,23 @@ class SectionForm(PortalForm):
         label="Other settings",
         help_text="One key = value a line, as aws configure set takes them; dotted keys for nested "
         "settings (s3.max_concurrent_requests = 20).",
-        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "placeholder": "endpoint_url = …"}),
+        widget=ConfigTextarea(
+            attrs={"rows": 4, "spellcheck": "false", "placeholder": "endpoint_url = https://…"}
+        ),
     )
 
     def __init__(
         self,
         *args: Any,
+        team: bool,
         section: Any = None,
         stored_secrets: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
-        """`section` is the stored section when editing; `stored_secrets` its secrets,
-        already masked (`****************ABCD`), shown beside the empty fields."""
+        """`team`: the section is a team's (its stricter rules apply). `section` is the
+        stored section when editing; `stored_secrets` its secrets, already masked
+        (`****************ABCD`), shown beside the empty fields."""
+        self.team = team
         self.section = section
         self.masked = stored_secrets or {}
         if section is not None and "initial" not in kwargs:
@@ -260,7 +277,9 @@ class SectionForm(PortalForm):
             self.fields[key] = _secret(key)
             if key in self.masked:
                 self.fields[key].help_text = f"Stored: {self.masked[key]}. Leave empty to keep it."
-                self.fields[f"forget_{key}"] = forms.BooleanField(required=False, label="Forget the stored value")
+                self.fields[f"forget_{key}"] = forms.BooleanField(
+                    required=False, label="Forget the stored value"
+                )
         if section is not None:
             # A section keeps its name; a new name is a new section.
             self.fields["name"].disabled = True
@@ -278,15 +297,18 @@ class SectionForm(PortalForm):
         initial["other"] = render_other_settings(stored)
         return initial
 
+    def fieldsets(self) -> list[tuple[str, list[Any], str]]:
+        return [(title, [self[name] for name in names], note) for title, names, note in self.FIELDSETS]
+
     def secret_fields(self) -> list[tuple[Any, Any]]:
         return [(self[key], self[f"forget_{key}"] if key in self.masked else None) for key in self.SECRETS]
 
     def clean_name(self) -> str:
-        name = str(self.cleaned_data["name"]).strip()
-        if not PROFILE_NAME.match(name):
-            raise forms.ValidationError(
-                "A name is letters, digits and _ . @ + = , : - (at most 128, no spaces and no /)."
-            )
+        name = str(self.cleaned_data["name"])
+        try:
+            keys.check_name(name, team=self.team)
+        except CredentialError as exc:
+            raise forms.ValidationError(exc.message) from None
         return name
 
     def clean_other(self) -> dict[str, Any]:
@@ -296,24 +318,25 @@ class SectionForm(PortalForm):
                 problems.append(f"{key} is a secret: enter it in its own field, where it stays write-only.")
             elif key in self.FIELDS:
                 problems.append(f"{key} has a field of its own above.")
-            elif problem := key_problem(key):
-                problems.append(problem)
+        problems += keys.problems(values, team=self.team)
         if problems:
             raise forms.ValidationError(problems)
         return values
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        for key in self.SECRETS:
-            if cleaned.get(key) and (problem := key_problem(key)):
-                self.add_error(key, problem)
+        for key in (*self.FIELDS, *self.SECRETS):
+            value = cleaned.get(key)
+            if value not in (None, "") and key not in self.errors:
+                for problem in keys.problems({key: value}, team=self.team):
+                    self.add_error(key, problem)
         return cleaned
 
     def values(self) -> dict[str, Any]:
         """The section's values for the service. A secret left empty is sent as "" (keep
         the stored one); a forgotten one is left out (removed)."""
         data = self.cleaned_data
-        values: dict[str, Any] = {key: data[key] for key in self.FIELDS if data.get(key)}
+        values: dict[str, Any] = {key: data[key] for key in self.FIELDS if data.get(key) not in (None, "")}
         values.update(data.get("other") or {})
         for key in self.SECRETS:
             if data.get(f"forget_{key}") and not data.get(key):
@@ -321,6 +344,11 @@ class SectionForm(PortalForm):
             if data.get(key) or key in self.masked:
                 values[key] = data.get(key) or ""
         return values
+
+    def keeps(self, key: str) -> bool:
+        """Whether the section will have `key` once saved (typed now, or stored and kept)."""
+        data = self.cleaned_data
+        return bool(data.get(key) or (key in self.masked and not data.get(f"forget_{key}")))
 
 
 class ProfileForm(SectionForm):
@@ -339,10 +367,30 @@ class ProfileForm(SectionForm):
         "sso_role_name",
     )
     SECRETS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token", "web_identity_token")
+    FIELDSETS = (
+        ("General", ("region", "output"), ""),
+        (
+            "Assume a role",
+            (
+                "role_arn",
+                "source_profile",
+                "credential_source",
+                "external_id",
+                "mfa_serial",
+                "duration_seconds",
+            ),
+            "AWS sees the person who runs the command as RoleSessionName and SourceIdentity.",
+        ),
+        (
+            "IAM Identity Center",
+            ("sso_session", "sso_account_id", "sso_role_name"),
+            "Each person signs in as themselves with aws sso login.",
+        ),
+    )
 
     region = _text("Region", "eu-west-1")
     output = forms.ChoiceField(
-        required=False, choices=[("", "(the default: json)")] + [(o, o) for o in OUTPUTS]
+        required=False, choices=[("", "(json, the default)")] + [(o, o) for o in OUTPUTS]
     )
     role_arn = _text("Role ARN", "arn:aws:iam::123456789012:role/ReadOnly")
     source_profile = _text("Source profile", "a profile with credentials")
@@ -354,51 +402,10 @@ class ProfileForm(SectionForm):
     )
     external_id = _text("External ID")
     mfa_serial = _text("MFA device (mfa_serial)", "arn:aws:iam::123456789012:mfa/alice")
-    duration_seconds = forms.IntegerField(
-        required=False,
-        min_value=900,
-        max_value=43200,
-        label="Session length (seconds)",
-        widget=forms.NumberInput(attrs={"placeholder": "3600"}),
-    )
+    duration_seconds = _text("Session length (seconds)", "3600")
     sso_session = _text("SSO session", "an [sso-session] name")
     sso_account_id = _text("Account ID", "123456789012")
     sso_role_name = _text("Permission set (role name)", "ReadOnlyAccess")
-
-    FIELDSETS = (
-        ("General", ("region", "output"), ""),
-        (
-            "Assume a role",
-            ("role_arn", "source_profile", "credential_source", "external_id", "mfa_serial", "duration_seconds"),
-            "AWS sees the person who runs the command as RoleSessionName and SourceIdentity.",
-        ),
-        (
-            "IAM Identity Center",
-            ("sso_session", "sso_account_id", "sso_role_name"),
-            "Each person signs in as themselves with aws sso login.",
-        ),
-    )
-
-    def fieldsets(self) -> list[tuple[str, list[Any], str]]:
-        return [(title, [self[name] for name in names], note) for title, names, note in self.FIELDSETS]
-
-    def clean_region(self) -> str:
-        return _matching(self.cleaned_data.get("region"), REGION, "That is not a region name (eu-west-1).")
-
-    def clean_role_arn(self) -> str:
-        message = "A role ARN looks like arn:aws:iam::123456789012:role/Name."
-        return _matching(self.cleaned_data.get("role_arn"), ROLE_ARN, message)
-
-    def clean_mfa_serial(self) -> str:
-        message = "An MFA device is an ARN (arn:aws:iam::123456789012:mfa/name) or a hardware serial."
-        return _matching(self.cleaned_data.get("mfa_serial"), MFA_SERIAL, message)
-
-    def clean_sso_account_id(self) -> str:
-        return _matching(self.cleaned_data.get("sso_account_id"), ACCOUNT_ID, "An account ID is 12 digits.")
-
-    def clean_duration_seconds(self) -> str:
-        value = self.cleaned_data.get("duration_seconds")
-        return "" if value is None else str(value)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -407,68 +414,58 @@ class ProfileForm(SectionForm):
         role_fields = ("source_profile", "credential_source", "external_id", "mfa_serial", "duration_seconds")
         if not cleaned.get("role_arn") and any(cleaned.get(key) for key in role_fields):
             self.add_error("role_arn", "These settings assume a role: say which (role_arn).")
-        has_token = cleaned.get("web_identity_token") or "web_identity_token" in self.masked
         if (
             cleaned.get("role_arn")
             and not (cleaned.get("source_profile") or cleaned.get("credential_source"))
-            and not has_token
+            and not self.keeps("web_identity_token")
         ):
             self.add_error(
                 "source_profile",
                 "A role needs a source of credentials: a source profile, a credential source or a web "
                 "identity token.",
             )
-        self._check_key_pair(cleaned)
-        return cleaned
-
-    def _check_key_pair(self, cleaned: dict[str, Any]) -> None:
-        """Both halves of an access key, or neither (the CLI would find only half)."""
         halves = ("aws_access_key_id", "aws_secret_access_key")
-        present = [
-            bool(cleaned.get(k) or (k in self.masked and not cleaned.get(f"forget_{k}"))) for k in halves
-        ]
-        if present[0] != present[1]:
-            missing = halves[present.index(False)]
-            self.add_error(missing, "An access key needs both its ID and its secret.")
+        if self.keeps(halves[0]) != self.keeps(halves[1]):
+            # Both halves of an access key or neither: the CLI would find only half.
+            self.add_error(
+                halves[1] if self.keeps(halves[0]) else halves[0],
+                "An access key needs both its ID and its secret.",
+            )
+        return cleaned
 
 
 class SsoSessionForm(SectionForm):
     KIND = "sso-session"
     FIELDS = ("sso_start_url", "sso_region", "sso_registration_scopes")
     SECRETS = ()
-
-    sso_start_url = forms.URLField(
-        label="Start URL", widget=forms.URLInput(attrs={"placeholder": "https://example.awsapps.com/start"})
-    )
-    sso_region = _text("SSO region", "us-east-1")
-    sso_registration_scopes = _text("Registration scopes", "sso:account:access")
-
     FIELDSETS = (("IAM Identity Center", FIELDS, "Profiles name this session with sso_session."),)
 
-    def fieldsets(self) -> list[tuple[str, list[Any], str]]:
-        return [(title, [self[name] for name in names], note) for title, names, note in self.FIELDSETS]
-
-    def clean_sso_region(self) -> str:
-        value = _matching(self.cleaned_data.get("sso_region"), REGION, "That is not a region name (us-east-1).")
-        if not value:
-            raise forms.ValidationError("An sso-session needs its region.")
-        return value
-
-
-SECTION_FORMS: dict[str, type[SectionForm]] = {"profile": ProfileForm, "sso-session": SsoSessionForm}
+    sso_start_url = forms.CharField(
+        label="Start URL", widget=forms.TextInput(attrs={"placeholder": "https://example.awsapps.com/start"})
+    )
+    sso_region = forms.CharField(
+        label="SSO region", widget=forms.TextInput(attrs={"placeholder": "us-east-1"})
+    )
+    sso_registration_scopes = _text("Registration scopes", "sso:account:access")
 
 
-def _matching(value: Any, pattern: re.Pattern[str], message: str) -> str:
-    text = str(value or "").strip()
-    if text and not pattern.match(text):
-        raise forms.ValidationError(message)
-    return text
+class ServicesForm(SectionForm):
+    """A [services …] section: per-service settings, all nested (dynamodb.endpoint_url = …)."""
+
+    KIND = "services"
+
+
+SECTION_FORMS: dict[str, type[SectionForm]] = {
+    "profile": ProfileForm,
+    "sso-session": SsoSessionForm,
+    "services": ServicesForm,
+}
 
 
 class PasteSectionForm(PortalForm):
     text = forms.CharField(
         label="A [profile …] or [sso-session …] section",
-        widget=forms.Textarea(
+        widget=ConfigTextarea(
             attrs={
                 "rows": 9,
                 "spellcheck": "false",

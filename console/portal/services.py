@@ -62,9 +62,10 @@ def save_personal_profile(
     """Create (`section` None) or replace one of the user's sections. A secret sent as ""
     keeps the stored one; a secret left out is removed."""
     with transaction.atomic():
-        if section is None and ConfigSection.objects.filter(
-            owner=user, team__isnull=True, kind=kind, name=name
-        ).exists():
+        if (
+            section is None
+            and ConfigSection.objects.filter(owner=user, team__isnull=True, kind=kind, name=name).exists()
+        ):
             raise ProfileExists(f"You already have a {kind} named {name}: edit it instead.")
         stored = section.open_secrets() if section is not None else {}
         kept = {key: stored[key] for key, value in values.items() if value == "" and key in stored}

@@ -24,11 +24,21 @@ def refuse(form: forms.PortalForm, exc: Exception) -> None:
 
 
 def team_sections(team: Team) -> list[ConfigSection]:
-    return list(ConfigSection.objects.filter(team=team).order_by("kind", "name"))
+    return list(ConfigSection.objects.filter(team=team).select_related("team").order_by("kind", "name"))
 
 
 def profile_choices(team: Team) -> list[tuple[str, str]]:
     return [(str(s.pk), f"{team.slug}/{s.name}") for s in team_sections(team) if s.kind == "profile"]
+
+
+def grantee_choices(team: Team) -> list[tuple[str, str]]:
+    """Members who run commands by grant (owners and admins need none; auditors never run)."""
+    members = team.memberships.filter(role=Role.MEMBER).select_related("user").order_by("user__username")
+    return [(f"user:{m.user.get_username()}", m.user.get_username()) for m in members]
+
+
+def grant_form(team: Team, data: Any = None) -> forms.GrantForm:
+    return forms.GrantForm(data, profiles=profile_choices(team), members=grantee_choices(team))
 
 
 def role_choices_for(user: Any, team: Team) -> list[tuple[str, str]]:
@@ -50,25 +60,37 @@ def team_page(request: HttpRequest, team: Team, status: int = 200, **bound: Any)
         "run": user.has_perm("teams.run_commands", team),
     }
     mine = teams.membership_of(user, team)
-    memberships = list(team.memberships.select_related("user", "added_by").order_by("user__username"))
+    memberships = team.memberships.select_related("user", "added_by").order_by("user__username")
     sections = [s for s in team_sections(team) if may_see_section(user, team, s)]
     role_choices = role_choices_for(user, team)
     context = {
         "team": team,
         "mine": mine,
         "can": can,
-        "memberships": memberships,
+        "members": [_member_row(user, m, mine, can["members"]) for m in memberships],
         "profiles": [describe(s, with_secrets=can["profiles"]) for s in sections],
         "grants": _grants(team) if can["grants"] else [],
         "now": timezone.now(),
         "add_member_form": bound.get("add_member_form") or forms.AddMemberForm(),
         "role_choices": role_choices,
-        "grant_form": bound.get("grant_form") or forms.GrantForm(profiles=profile_choices(team)),
+        "grant_form": bound.get("grant_form") or grant_form(team),
         "rename_form": bound.get("rename_form") or forms.RenameTeamForm(initial={"name": team.name}),
         "hand_on_form": bound.get("hand_on_form") or hand_on_form(team),
     }
     context["add_member_form"].fields["role"].choices = role_choices
     return render(request, "portal/team.html", context, status=status)
+
+
+def _member_row(user: Any, membership: Any, mine: Any, manages: bool) -> dict[str, Any]:
+    """A member and what this user may do to them: admins manage members but not owners."""
+    owner = mine is not None and mine.role == Role.OWNER
+    touchable = manages and (owner or membership.role != Role.OWNER)
+    return {
+        "m": membership,
+        "editable": touchable,
+        "removable": touchable or membership.user_id == user.pk,
+        "me": membership.user_id == user.pk,
+    }
 
 
 def _grants(team: Team) -> list[Grant]:

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from console.portal import forms
@@ -25,6 +24,7 @@ from console.teams import rules
 from console.teams import services as teams
 from console.teams.models import Grant, Team
 from console.teams.services import TeamError
+from credentials import configfiles
 from credentials.models import ConfigSection
 
 
@@ -34,7 +34,7 @@ def profile_new(request: HttpRequest, slug: str) -> HttpResponse:
     team = team_for(request, slug)
     rules.require(request.user, "teams.manage_profiles", team)
     form_class = forms.SECTION_FORMS.get(request.GET.get("kind", "profile"), forms.ProfileForm)
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, team=True)
     if request.method == "POST" and form.is_valid():
         if section := _save(request, team, form):
             messages.success(request, f"Profile {team_address(section)} saved.")
@@ -49,7 +49,9 @@ def profile_edit(request: HttpRequest, slug: str, section_id: uuid.UUID) -> Http
     section = team_section(request, team, section_id)
     rules.require(request.user, "teams.manage_profiles", team)
     form_class = forms.SECTION_FORMS.get(section.kind, forms.ProfileForm)
-    form = form_class(request.POST or None, section=section, stored_secrets=masked_secrets(section))
+    form = form_class(
+        request.POST or None, team=True, section=section, stored_secrets=masked_secrets(section)
+    )
     if request.method == "POST" and form.is_valid():
         if _save(request, team, form):
             messages.success(request, f"Profile {team_address(section)} saved.")
@@ -82,12 +84,15 @@ def profile_paste(request: HttpRequest, slug: str) -> HttpResponse:
     form = forms.PasteSectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            section = teams.import_team_section(request.user, team, form.cleaned_data["text"])
+            saved = teams.import_team_section(request.user, team, form.cleaned_data["text"])
         except TeamError as exc:
             refuse(form, exc)
         else:
-            messages.success(request, f"Profile {team_address(section)} saved.")
-            return redirect("portal:team-profile", slug=team.slug, section_id=section.pk)
+            names = ", ".join(f"[{configfiles.section_header(s.kind, s.name)}]" for s in saved)
+            messages.success(request, f"Saved {names} in {team.slug}.")
+            if len(saved) == 1 and saved[0].kind == "profile":
+                return redirect("portal:team-profile", slug=team.slug, section_id=saved[0].pk)
+            return redirect("portal:team", slug=team.slug)
     status = 400 if form.errors else 200
     return render(request, "portal/team_profile_paste.html", {"team": team, "form": form}, status=status)
 
@@ -109,7 +114,6 @@ def _detail_page(
         "manages": manages,
         "can_use": request.user.has_perm("teams.use_profile", section),
         "grants": Grant.objects.filter(profile=section).select_related("user") if manages else [],
-        "terminal_url": f"{reverse('terminal')}?profile={team_address(section)}",
         "test_command": test_command(section),
         **extra,
     }
@@ -145,5 +149,10 @@ def profile_delete(request: HttpRequest, slug: str, section_id: uuid.UUID) -> Ht
         else:
             messages.success(request, f"Profile {team_address(section)} deleted, with its grants.")
             return redirect("portal:team", slug=team.slug)
-    context = {"team": team, "section": section, "address": team_address(section), "grants": section.grants.count()}
+    context = {
+        "team": team,
+        "section": section,
+        "address": team_address(section),
+        "grants": section.grants.count(),
+    }
     return render(request, "portal/team_profile_delete.html", context)

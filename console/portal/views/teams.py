@@ -3,8 +3,11 @@ ownership on and deleting. Function views: load, authorize, call one service, re
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +18,9 @@ from console.portal.services import hand_on as hand_on_ownership
 from console.portal.views.common import hand_on_form, refuse, team_page
 from console.teams import rules
 from console.teams import services as teams
+from console.teams.models import Membership
 from console.teams.services import TeamError
+from credentials.models import ConfigSection, SectionKind
 
 
 @login_required
@@ -30,11 +35,32 @@ def team_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Team {team.slug} created: you are its owner.")
             return redirect("portal:team", slug=team.slug)
-    memberships = [
-        (team, teams.membership_of(request.user, team)) for team in teams.teams_of(request.user)
-    ]
     status = 400 if form.errors else 200
-    return render(request, "portal/teams.html", {"memberships": memberships, "form": form}, status=status)
+    return render(
+        request, "portal/teams.html", {"rows": _team_rows(request.user), "form": form}, status=status
+    )
+
+
+def _team_rows(user: Any) -> list[dict[str, Any]]:
+    """My teams, each with my role and its numbers of members and profiles."""
+    mine = list(teams.teams_of(user))
+    ids = [team.pk for team in mine]
+    roles = dict(Membership.objects.filter(user_id=user.pk, team_id__in=ids).values_list("team_id", "role"))
+    members = _counts(Membership.objects.filter(team_id__in=ids))
+    profiles = _counts(ConfigSection.objects.filter(team_id__in=ids, kind=SectionKind.PROFILE))
+    return [
+        {
+            "team": t,
+            "role": roles.get(t.pk),
+            "members": members.get(t.pk, 0),
+            "profiles": profiles.get(t.pk, 0),
+        }
+        for t in mine
+    ]
+
+
+def _counts(rows: QuerySet[Any]) -> dict[int, int]:
+    return dict(rows.values("team_id").annotate(n=Count("pk")).values_list("team_id", "n"))
 
 
 @login_required
@@ -89,5 +115,10 @@ def team_delete(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, f"Team {slug} deleted, with its profiles and grants.")
             return redirect("portal:teams")
-    context = {"team": team, "form": form, "profiles": team.sections.count(), "members": team.memberships.count()}
+    context = {
+        "team": team,
+        "form": form,
+        "profiles": team.sections.count(),
+        "members": team.memberships.count(),
+    }
     return render(request, "portal/team_delete.html", context, status=400 if form.errors else 200)
