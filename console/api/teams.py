@@ -304,7 +304,7 @@ def _fields(data: Any, *, required: set[str], optional: Collection[str] = ()) ->
     """The body as an object with exactly these fields; every problem reported at once."""
     if not isinstance(data, dict):
         raise BadRequest("the request body must be a JSON object", code="invalid_json")
-    problems = [f'unknown field "{name}"' for name in sorted(set(data) - required - optional)]
+    problems = [f'unknown field "{name}"' for name in sorted(set(data) - required - set(optional))]
     problems += [f'"{name}" is required' for name in sorted(required - set(data))]
     if problems:
         raise BadRequest("; ".join(problems))
