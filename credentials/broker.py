@@ -11,8 +11,13 @@ the AWS CLI's documented order, adapted to a server that serves many users:
 Every temporary credential is cached sealed in the DB (credentials/cache.py) per user and
 per hop of the chain, and reused until botocore's advisory refresh window, so a warm
 command costs no STS call. The console username is the role session name and the
-SourceIdentity, so CloudTrail names the person behind a shared role. Nothing here reads
-the server's own files or environment."""
+SourceIdentity, so CloudTrail names the person behind a shared role; on a team profile
+the username is used whatever the profile says, since the person who wrote the profile
+is not the one using it. Nothing here reads the server's own files or environment.
+
+Team profiles (`<team>/<name>`) resolve like the user's own, with the team's sections
+as their sources; a team profile the user may not use now is reported exactly as one
+that does not exist (credentials/profiles.py, credentials/access.py)."""
 
 from __future__ import annotations
 
@@ -44,11 +49,13 @@ from credentials.errors import (
 from credentials.imds import fetch_instance_credentials
 from credentials.profiles import (
     Profile,
+    Sections,
     configured_endpoint,
     load_profiles,
     load_sections,
     profile_choice,
     profile_location,
+    profile_names,
     region_choice,
     retry_settings,
 )
@@ -66,8 +73,7 @@ Ask = Callable[[str, bool], "str | None"]
 @dataclass
 class _Context:
     user: Any
-    profiles: dict[str, Profile]
-    services: dict[str, dict[str, Any]]
+    sections: Sections
     env: Mapping[str, str]
     region: str | None
     sts_endpoint: str | None
@@ -90,11 +96,13 @@ def resolve_session(
     ask: Ask | None = None,
 ) -> ResolvedSession:
     env = env or {}
-    profiles, services = load_sections(user)
+    sections = load_sections(user)
+    services = sections.services
     name, source = profile_choice(profile, env)
-    if name not in profiles and source is not None:
+    found = sections.named(name)
+    if found is None and source is not None:
         raise ProfileNotFound(name)
-    chosen = profiles.get(name) or Profile(name, {}, {}, "")
+    chosen = found or Profile(name, {}, {}, "")
     resolved_region = region_choice(region, env, chosen)[0]
     endpoint = endpoint_url or configured_endpoint(service, env, chosen, services)
     if endpoint:
@@ -103,7 +111,7 @@ def resolve_session(
     if sts_endpoint and sts_endpoint != endpoint:
         check_endpoint(sts_endpoint)
     retry_mode, max_attempts = retry_settings(env, chosen)
-    context = _Context(user, profiles, services, env, resolved_region, sts_endpoint, ask)
+    context = _Context(user, sections, env, resolved_region, sts_endpoint, ask)
     access_token = None
     if service == "sso":
         credentials, access_token = _portal_access(context, chosen, explicit=source == "manual")
@@ -119,7 +127,21 @@ def resolve_session(
         retry_mode=retry_mode,
         max_attempts=max_attempts,
         access_token=access_token,
+        team_id=_team_on_chain(sections, found),
     )
+
+
+def _team_on_chain(sections: Sections, profile: Profile | None) -> int | None:
+    """The team whose profile the command acts through: the chosen profile's team, or
+    that of the first team profile its sources lead to (a personal role over a team's)."""
+    seen: set[str] = set()
+    while profile is not None and profile.name not in seen:
+        if profile.team_id is not None:
+            return profile.team_id
+        seen.add(profile.name)
+        source = sections.source(profile) if profile.settings.get("role_arn") else None
+        profile = sections.profiles.get(source) if source else None
+    return None
 
 
 def _portal_access(
@@ -129,7 +151,7 @@ def _portal_access(
     so no role credentials are fetched; `--access-token session` gets the token of the
     profile's sso-session, looked up only when the call is made."""
     if sso.is_sso_profile(chosen):
-        session = sso.session_for_profile(ctx.user, chosen, ctx.env, ctx.services)
+        session = sso.session_for_profile(ctx.user, chosen, ctx.env, ctx.sections)
         return PORTAL_ONLY, lambda: sso.access_token(ctx.user.pk, session)
     try:
         return _top_credentials(ctx, chosen.name, explicit=explicit), None
@@ -145,7 +167,7 @@ def _sso_credentials(ctx: _Context, profile: Profile) -> AwsCredentials:
             f"configuration: {', '.join(missing)}",
             EXIT_CONFIG,
         )
-    session = sso.session_for_profile(ctx.user, profile, ctx.env, ctx.services)
+    session = sso.session_for_profile(ctx.user, profile, ctx.env, ctx.sections)
     return sso.role_credentials(
         ctx.user.pk, session, str(profile.settings["sso_account_id"]), str(profile.settings["sso_role_name"])
     )
@@ -170,7 +192,7 @@ def _top_credentials(ctx: _Context, name: str, *, explicit: bool) -> AwsCredenti
                 "instead: aws configure set web_identity_token <token> (with role_arn), see "
                 "docs/credentials.md."
             )
-    if name in ctx.profiles:
+    if ctx.sections.named(name) is not None:
         found = _credentials_for(ctx, name, ())
         if found is not None:
             return found
@@ -204,9 +226,9 @@ def _credentials_for(ctx: _Context, name: str, chain: tuple[str, ...]) -> AwsCre
         raise CredentialError(
             f"Infinite loop in credential configuration detected: {' -> '.join((*chain, name))}", EXIT_OTHER
         )
-    if name not in ctx.profiles:
+    profile = ctx.sections.profiles.get(name)
+    if profile is None:
         raise ProfileNotFound(name)
-    profile = ctx.profiles[name]
     _refuse_unsupported(profile)
     if profile.settings.get("role_arn"):
         return _assumed_role(ctx, profile, (*chain, name))
@@ -239,7 +261,9 @@ def _refuse_unsupported(profile: Profile) -> None:
 
 
 def _static(profile: Profile) -> AwsCredentials:
-    if not settings.CONSOLE_ALLOW_STATIC_KEYS:
+    if profile.team is not None and not conf.allow_team_keys():
+        raise StaticKeysNotAllowed(profile.name, "CONSOLE_ALLOW_TEAM_KEYS")
+    if profile.team is None and not conf.allow_static_keys():
         raise StaticKeysNotAllowed(profile.name)
     return AwsCredentials(
         profile.secrets["aws_access_key_id"],
@@ -252,13 +276,13 @@ def _static(profile: Profile) -> AwsCredentials:
 
 def _lineage(ctx: _Context, name: str, seen: tuple[str, ...] = ()) -> list[Any]:
     """What a hop's credentials depend on: its profile and, recursively, its sources."""
-    profile = ctx.profiles.get(name)
+    profile = ctx.sections.profiles.get(name)
     if profile is None or name in seen or len(seen) >= MAX_CHAIN:
         return [name, None]
     described: list[Any] = [name, profile.settings, profile.version, _secrets_digest(profile)]
-    source = profile.settings.get("source_profile")
+    source = ctx.sections.source(profile)
     if source and source != name and profile.settings.get("role_arn"):
-        described.append(_lineage(ctx, str(source), (*seen, name)))
+        described.append(_lineage(ctx, source, (*seen, name)))
     elif profile.settings.get("credential_source") == "Environment":
         described.append(
             hashlib.sha256(
@@ -268,12 +292,21 @@ def _lineage(ctx: _Context, name: str, seen: tuple[str, ...] = ()) -> list[Any]:
     return described
 
 
+def _chain_names(lineage: list[Any]) -> list[str]:
+    """The profile names of a lineage, this hop first: the cache row's label."""
+    names = [str(lineage[0])]
+    if len(lineage) > 4 and isinstance(lineage[4], list):
+        names.extend(_chain_names(lineage[4]))
+    return names
+
+
 def _secrets_digest(profile: Profile) -> str:
     return hashlib.sha256(json.dumps(profile.secrets, sort_keys=True).encode()).hexdigest()
 
 
 def _assumed_role(ctx: _Context, profile: Profile, chain: tuple[str, ...]) -> AwsCredentials:
-    key = cache.cache_key("role", _lineage(ctx, profile.name), ctx.region, ctx.sts_endpoint)
+    lineage = _lineage(ctx, profile.name)
+    key = cache.cache_key("role", lineage, ctx.region, ctx.sts_endpoint)
     cached = cache.load(ctx.user.pk, key)
     if cached is not None and not cached.needs_refresh():
         return cached
@@ -284,7 +317,9 @@ def _assumed_role(ctx: _Context, profile: Profile, chain: tuple[str, ...]) -> Aw
         if cached is not None and not cached.must_refresh():
             return cached
         raise
-    cache.store(ctx.user.pk, key, " <- ".join(chain), fresh)
+    # Labelled by the chain it was built through, so ending a team profile's sessions
+    # finds every session over it (credentials/cache.py).
+    cache.store(ctx.user.pk, key, cache.label_for(_chain_names(lineage)), fresh)
     return fresh
 
 
@@ -318,9 +353,11 @@ def _fetch_role(ctx: _Context, profile: Profile, chain: tuple[str, ...]) -> AwsC
 
 def _assume_role_params(ctx: _Context, profile: Profile) -> dict[str, Any]:
     name = session_name_for(ctx.user.get_username())
+    # A team profile is written by one person and used by many: AWS must see the user.
+    own_name = profile.settings.get("role_session_name") if profile.team is None else None
     params: dict[str, Any] = {
         "RoleArn": profile.settings["role_arn"],
-        "RoleSessionName": profile.settings.get("role_session_name") or name,
+        "RoleSessionName": own_name or name,
         "SourceIdentity": name,
     }
     if profile.settings.get("external_id"):
@@ -341,7 +378,7 @@ def _assume_role_params(ctx: _Context, profile: Profile) -> dict[str, Any]:
 def _source_credentials(
     ctx: _Context, profile: Profile, chain: tuple[str, ...], source_name: str, credential_source: str
 ) -> AwsCredentials:
-    if source_name == profile.name:
+    if source_name and ctx.sections.source(profile) == profile.name:
         # botocore: a profile naming itself as source uses its own static keys.
         if profile.secrets.get("aws_access_key_id"):
             return _static(profile)
@@ -350,7 +387,10 @@ def _source_credentials(
             EXIT_OTHER,
         )
     if source_name:
-        found = _credentials_for(ctx, source_name, chain)
+        address = ctx.sections.source(profile)
+        if address is None:
+            raise ProfileNotFound(source_name)
+        found = _credentials_for(ctx, address, chain)
         assert found is not None  # a source profile without credentials raised already
         return found
     if credential_source == "Environment":
@@ -429,6 +469,7 @@ __all__ = [
     "load_sections",
     "profile_choice",
     "profile_location",
+    "profile_names",
     "region_choice",
     "require_region",
     "resolve_session",

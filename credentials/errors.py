@@ -70,10 +70,10 @@ class EndpointHasPath(EndpointNotAllowed):
 
 
 class StaticKeysNotAllowed(CredentialError):
-    def __init__(self, profile: str) -> None:
+    def __init__(self, profile: str, setting: str = "CONSOLE_ALLOW_STATIC_KEYS") -> None:
         super().__init__(
             f"The profile ({profile}) holds static access keys, which this console does not "
-            "accept (CONSOLE_ALLOW_STATIC_KEYS is off). Use a role or IAM Identity Center instead."
+            f"accept ({setting} is off). Use a role or IAM Identity Center instead."
         )
 
 
@@ -131,4 +131,24 @@ class SsoSessionExpired(CredentialError):
             "The SSO session associated with this profile has expired or is otherwise invalid. "
             "To refresh this SSO session run aws sso login with the corresponding profile.\n"
             f"({login})"
+        )
+
+
+class SourceIdentityRefused(CredentialError):
+    """AssumeRole refused because setting the SourceIdentity is not allowed: the console
+    always sets it (the member's username, for CloudTrail), so say what to change."""
+
+    def __init__(self, aws_message: str, profile: str) -> None:
+        role = (
+            aws_message.rsplit("on resource: ", 1)[-1].strip()
+            if "on resource: " in aws_message
+            else "the role"
+        )
+        super().__init__(
+            f"{aws_message}\nThis console names you to AWS as the SourceIdentity of every role it "
+            f"assumes for you (profile {profile}), and {role} does not allow that. Add "
+            '"sts:SetSourceIdentity" beside "sts:AssumeRole" in the Action of the trust policy '
+            "statement that lets the calling principal assume the role (and, when that principal "
+            "is itself a role or a user, to its permissions policy too). See docs/teams.md.",
+            EXIT_SERVICE,
         )

@@ -1,7 +1,11 @@
 """Profiles as the broker reads them, and the non-credential settings of a command: which
 profile, region, endpoint and retry settings apply, and where each came from (what
 `aws configure list` shows). The order is the AWS CLI's: command option, the terminal's
-environment, the profile."""
+environment, the profile.
+
+Team profiles sit beside the user's own under their address `<team>/<name>` (personal
+names never contain "/", so neither can shadow the other). Which of them the user may
+name is decided by the console, asked in the same query (credentials/access.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +14,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from django.db import connection
+from django.utils import timezone
+
+from credentials import access
 from credentials.errors import EXIT_USAGE, CredentialError
 from credentials.models import ConfigSection, SectionKind
 
@@ -18,32 +26,102 @@ RETRY_MODES = ("legacy", "standard", "adaptive")
 
 @dataclass(frozen=True)
 class Profile:
+    # The address: a personal profile's name, or `<team>/<name>` for a team's.
     name: str
     settings: dict[str, Any]
     secrets: dict[str, str] = field(repr=False)
     version: str
+    team: str | None = None  # the owning team's slug
+    team_id: int | None = None
+
+    def reference(self, key: str) -> str | None:
+        """The address this profile's `key` (source_profile, sso_session, services) names."""
+        ref = self.settings.get(key)
+        return qualify(self.team, str(ref)) if ref else None
 
 
-# The table name is the model's own; every value is a query parameter.
-_SECTIONS_SQL = (
-    f"SELECT * FROM {ConfigSection._meta.db_table} "  # noqa: S608
-    "WHERE owner_id = %s AND team_id IS NULL AND kind IN (%s, %s)"
-)
+@dataclass(frozen=True)
+class Sections:
+    """A user's configuration for one command: their own profiles and services sections,
+    and every section of each team in which they may use at least one profile (a team
+    profile's source, sso-session or services section need not be granted itself)."""
+
+    profiles: dict[str, Profile]
+    services: dict[str, dict[str, Any]]
+    sso_sessions: dict[str, dict[str, Any]]  # the teams' sso-sessions, by address
+    usable: frozenset[str]  # the team profiles the user may name
+
+    def named(self, name: str) -> Profile | None:
+        """A profile the user may name (--profile, AWS_PROFILE, their own source_profile):
+        their own, or a team profile they may use now. Any other team section is as
+        absent as one that does not exist."""
+        if "/" in name and name not in self.usable:
+            return None
+        return self.profiles.get(name)
+
+    def source(self, profile: Profile, key: str = "source_profile") -> str | None:
+        """The address `profile` refers to by `key`, if it may refer to it: a team's
+        sections reach their own team's; a personal one reaches what its owner may name."""
+        address = profile.reference(key)
+        if address is None or (profile.team is None and "/" in address and address not in self.usable):
+            return None
+        return address
+
+    def names(self) -> list[str]:
+        """Every profile the user may name: their own, then the team profiles."""
+        own = [n for n, p in self.profiles.items() if p.team is None]
+        return own + sorted(self.usable & self.profiles.keys())
 
 
-def load_sections(user: Any) -> tuple[dict[str, Profile], dict[str, dict[str, Any]]]:
-    # Read on every command: one plain query, which skips the ORM's compile step.
-    sections = ConfigSection.objects.raw(
-        _SECTIONS_SQL, [user.pk, str(SectionKind.PROFILE), str(SectionKind.SERVICES)]
+def _sections_sql(usable: str | None) -> str:
+    # Table names are the models' own; every value is a named query parameter.
+    sections = ConfigSection._meta.db_table
+    own = "(s.owner_id = %(user)s AND s.team_id IS NULL AND s.kind IN (%(profile)s, %(services)s))"
+    if usable is None:
+        return f"SELECT s.*, NULL AS team_slug, 0 AS usable FROM {sections} s WHERE {own}"  # noqa: S608
+    teams = ConfigSection._meta.get_field("team").related_model._meta.db_table  # type: ignore[union-attr]
+    return (
+        f"WITH usable AS ({usable}) "  # noqa: S608
+        "SELECT s.*, t.slug AS team_slug, "
+        "CASE WHEN s.id IN (SELECT id FROM usable) THEN 1 ELSE 0 END AS usable "
+        f"FROM {sections} s LEFT JOIN {teams} t ON t.id = s.team_id "
+        f"WHERE {own} OR s.team_id IN (SELECT u.team_id FROM {sections} u JOIN usable ON usable.id = u.id)"
     )
+
+
+def load_sections(user: Any) -> Sections:
+    """Read on every command: one plain query (which skips the ORM's compile step) for the
+    user's own sections and those of the teams they may use a profile of, the grants
+    checked by the subquery the console registered (credentials/access.py)."""
+    params = {
+        "user": user.pk,
+        "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "profile": str(SectionKind.PROFILE),
+        "services": str(SectionKind.SERVICES),
+    }
+    rows = ConfigSection.objects.raw(_sections_sql(access.usable_sections_sql()), params)
     profiles: dict[str, Profile] = {}
     services: dict[str, dict[str, Any]] = {}
-    for s in sections:
-        if s.kind == SectionKind.SERVICES:
-            services[s.name] = dict(s.settings)
+    sessions: dict[str, dict[str, Any]] = {}
+    usable: set[str] = set()
+    for row in rows:
+        address = f"{row.team_slug}/{row.name}" if row.team_id else row.name
+        if row.kind == SectionKind.SERVICES:
+            services[address] = dict(row.settings)
+        elif row.kind == SectionKind.SSO_SESSION:
+            sessions[address] = dict(row.settings)
         else:
-            profiles[s.name] = Profile(s.name, dict(s.settings), s.open_secrets(), s.updated_at.isoformat())
-    return profiles, services
+            profiles[address] = _profile(row, address)
+            if row.team_id and row.usable:
+                usable.add(address)
+    return Sections(profiles, services, sessions, frozenset(usable))
+
+
+def _profile(row: ConfigSection, address: str) -> Profile:
+    team = getattr(row, "team_slug", None) if row.team_id else None
+    return Profile(
+        address, dict(row.settings), row.open_secrets(), row.updated_at.isoformat(), team, row.team_id
+    )
 
 
 def qualify(team: str | None, ref: str) -> str | None:
@@ -59,7 +137,14 @@ def qualify(team: str | None, ref: str) -> str | None:
 
 
 def load_profiles(user: Any) -> dict[str, Profile]:
-    return load_sections(user)[0]
+    """The profiles the user may name, by address."""
+    sections = load_sections(user)
+    return {name: sections.profiles[name] for name in sections.names()}
+
+
+def profile_names(user: Any) -> list[str]:
+    """What `aws configure list-profiles` and completion offer: own, then team profiles."""
+    return load_sections(user).names()
 
 
 def profile_choice(profile: str | None, env: Mapping[str, str]) -> tuple[str, str | None]:
@@ -111,7 +196,7 @@ def configured_endpoint(
         return env[f"AWS_ENDPOINT_URL_{sid.upper()}"]
     if env.get("AWS_ENDPOINT_URL"):
         return env["AWS_ENDPOINT_URL"]
-    section = services.get(str(chosen.settings.get("services") or ""), {})
+    section = services.get(chosen.reference("services") or "", {})
     scoped = section.get(sid or "") if sid else None
     if isinstance(scoped, dict) and scoped.get("endpoint_url"):
         return str(scoped["endpoint_url"])

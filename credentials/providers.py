@@ -21,6 +21,7 @@ from credentials.errors import (
     EXIT_SERVICE,
     ChainedSessionTooLong,
     CredentialError,
+    SourceIdentityRefused,
 )
 from credentials.types import AwsCredentials
 
@@ -57,9 +58,18 @@ def _call(call: Any, profile: str, duration: int | None) -> dict[str, Any]:
     except ClientError as exc:
         if "1 hour session limit" in str(exc) and duration:
             raise ChainedSessionTooLong(profile, int(duration)) from None
+        if _refused_source_identity(exc):
+            raise SourceIdentityRefused(str(exc), profile) from None
         raise CredentialError(str(exc), EXIT_SERVICE) from None
     except (BotoCoreError, ResponseParserError) as exc:  # the parser's error is no BotoCoreError
         raise CredentialError(str(exc), EXIT_OTHER) from None
+
+
+def _refused_source_identity(exc: ClientError) -> bool:
+    # AWS's words when the caller or the role's trust policy lacks the permission: "User:
+    # <arn> is not authorized to perform: sts:SetSourceIdentity on resource: <role arn>".
+    error = exc.response.get("Error", {})
+    return error.get("Code") == "AccessDenied" and "sts:SetSourceIdentity" in str(error.get("Message", ""))
 
 
 def _credentials(answer: dict[str, Any], method: str) -> AwsCredentials:

@@ -42,7 +42,7 @@ from credentials.errors import (
     SsoTokenMissing,
 )
 from credentials.models import CachedSession, ConfigSection, SectionKind, SsoSecret, SsoSecretKind
-from credentials.profiles import Profile, configured_endpoint, qualify
+from credentials.profiles import Profile, Sections, configured_endpoint, load_sections, qualify
 from credentials.types import AwsCredentials
 
 REFRESH_WINDOW = timedelta(minutes=15)
@@ -124,7 +124,11 @@ def is_sso_profile(profile: Profile) -> bool:
     return bool(profile.settings.get("sso_session") or profile.settings.get("sso_start_url"))
 
 
-def load_session_section(user: Any, name: str) -> dict[str, Any] | None:
+def load_session_section(user: Any, name: str, sections: Sections | None = None) -> dict[str, Any] | None:
+    """An sso-session's values: the user's own, or (`<team>/<name>`) a team's, among the
+    teams in which the user may use a profile."""
+    if "/" in name:
+        return (sections or load_sections(user)).sso_sessions.get(name)
     section = ConfigSection.objects.filter(
         owner=user, team__isnull=True, kind=SectionKind.SSO_SESSION, name=name
     ).first()
@@ -132,9 +136,14 @@ def load_session_section(user: Any, name: str) -> dict[str, Any] | None:
 
 
 def session_named(
-    user: Any, name: str, env: Mapping[str, str], *, endpoint_url: str | None = None
+    user: Any,
+    name: str,
+    env: Mapping[str, str],
+    *,
+    endpoint_url: str | None = None,
+    sections: Sections | None = None,
 ) -> SsoSession:
-    values = load_session_section(user, name)
+    values = load_session_section(user, name, sections)
     if values is None:
         raise CredentialError(f'The specified sso-session does not exist: "{name}"', EXIT_CONFIG)
     missing = [k for k in ("sso_start_url", "sso_region") if not values.get(k)]
@@ -150,11 +159,15 @@ def session_named(
 
 
 def session_for_profile(
-    user: Any, profile: Profile, env: Mapping[str, str], services: dict[str, dict[str, Any]]
+    user: Any, profile: Profile, env: Mapping[str, str], sections: Sections
 ) -> SsoSession:
+    """The sign-in a profile uses. A team profile's `sso_session` is its team's: each member
+    signs in to it as themselves and keeps their own token (keyed by user and session)."""
     settings = profile.settings
+    services = sections.services
     if settings.get("sso_session"):
-        session = session_named(user, str(settings["sso_session"]), env)
+        name = profile.reference("sso_session") or str(settings["sso_session"])
+        session = session_named(user, name, env, sections=sections)
     else:
         missing = [k for k in ("sso_start_url", "sso_region") if not settings.get(k)]
         if missing:

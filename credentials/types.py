@@ -82,6 +82,9 @@ class ResolvedSession:
     # `aws sso <operation> --access-token session`: fetches the user's SSO access token
     # (refreshing it if need be) when the call is made; None for other services.
     access_token: Callable[[], str] | None = field(default=None, repr=False)
+    # The team whose profile the command acts through (None: the user's own), so the run
+    # can be attributed to it.
+    team_id: int | None = None
 
     @property
     def timestamp_format(self) -> str:

@@ -62,6 +62,7 @@ def connect(ctx: CommandContext, service: str) -> tuple[ResolvedSession, Any]:
         env=ctx.env,
         ask=ctx.ask,
     )
+    ctx.profile_used, ctx.team = session.profile, session.team_id
     client = get_client(
         service,
         region=broker.require_region(session),

@@ -14,7 +14,7 @@ from console.commands.sso import run_sso
 from console.errors import ExitCode
 from console.interpreter import Builtin, CommandError
 from console.interpreter.help import render_help
-from credentials.models import ConfigSection, SectionKind
+from credentials.profiles import profile_names
 
 HELP = """This terminal runs AWS CLI commands on the server with your console identity.
 
@@ -55,9 +55,7 @@ def _help(builtin: Builtin, ctx: CommandContext) -> int:
 
 
 def _whoami(builtin: Builtin, ctx: CommandContext) -> int:
-    personal = ConfigSection.objects.filter(owner=ctx.user, team__isnull=True, kind=SectionKind.PROFILE)
-    names = personal.values_list("name", flat=True)
-    profiles = ", ".join(names) or "none"
+    profiles = ", ".join(profile_names(ctx.user)) or "none"
     ctx.write("stdout", f"{ctx.user.get_username()}\nprofiles: {profiles}\n")
     return ExitCode.OK
 

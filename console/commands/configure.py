@@ -168,11 +168,25 @@ def _get(call: ConfigureCall, args: list[str]) -> int:
             return _usage(call.write, "the following arguments are required: varname")
         return _usage(call.write, f"unrecognized arguments: {' '.join(args[1:])}")
     profile, key = _scoped(call, args[0])
-    stored = services.get_value(call.user, profile, key)
+    stored = _stored_value(call, profile, key)
     if stored.value is None:
         return 1
     call.write("stdout", (mask(stored.value) if stored.secret else stored.value) + "\n")
     return 0
+
+
+def _stored_value(call: ConfigureCall, profile: str, key: str) -> services.StoredValue:
+    """A personal profile's value; a team profile's (one the user may use) never shows a
+    secret, not even masked: members use the team's keys without seeing them."""
+    if "/" not in profile:
+        return services.get_value(call.user, profile, key)
+    chosen = broker.load_sections(call.user).named(profile)
+    if chosen is None or key in SECRET_KEYS:
+        return services.StoredValue(None)
+    value: Any = chosen.settings
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return services.StoredValue(value if isinstance(value, str) else None)
 
 
 def _list(call: ConfigureCall, args: list[str]) -> int:
@@ -192,7 +206,7 @@ def _list(call: ConfigureCall, args: list[str]) -> int:
         rows.append(("profile", ConfigSource(NOT_SET)))
     access, secret = _credential_sources(call, name, explicit=source == "manual")
     rows += [("access_key", access), ("secret_key", secret)]
-    chosen = broker.load_profiles(call.user).get(name)
+    chosen = broker.load_sections(call.user).named(name)
     region, kind, where = broker.region_choice(call.region, call.env, chosen)
     rows.append(("region", ConfigSource(region, kind, where) if region else ConfigSource(NOT_SET)))
     for label, row in rows:
@@ -214,17 +228,25 @@ def _credential_sources(
         creds = broker.resolve_session(call.user, profile=call.profile, env=env, ask=call.ask).credentials
     except CredentialError:
         return ConfigSource(NOT_SET), ConfigSource(NOT_SET)
-    location = broker.profile_location(name) if creds.method == "shared-credentials-file" else ""
+    if creds.method != "shared-credentials-file":
+        return (
+            ConfigSource(mask(creds.access_key_id), creds.method, ""),
+            ConfigSource(mask(creds.secret_access_key), creds.method, ""),
+        )
+    location = broker.profile_location(name)
+    # A team's own keys are never shown, not even their last characters.
+    shown = (lambda value: "*" * 20) if "/" in name else mask
     return (
-        ConfigSource(mask(creds.access_key_id), creds.method, location),
-        ConfigSource(mask(creds.secret_access_key), creds.method, location),
+        ConfigSource(shown(creds.access_key_id), creds.method, location),
+        ConfigSource(shown(creds.secret_access_key), creds.method, location),
     )
 
 
 def _list_profiles(call: ConfigureCall, args: list[str]) -> int:
     if args:
         return _usage(call.write, f"unrecognized arguments: {' '.join(args)}")
-    for name in services.profile_names(call.user):
+    # The user's own profiles, then the team profiles they may use now (<team>/<profile>).
+    for name in broker.profile_names(call.user):
         call.write("stdout", name + "\n")
     return 0
 

@@ -4,7 +4,7 @@ Every command kind (an AWS operation, `aws s3`, `aws configure`, `aws sso`, a co
 builtin) takes one typed object saying who runs it, what they selected and how it talks:
 no thread-locals, no loose callables. The worker builds it from the claimed run
 (console/runs/execution.py); a test builds it from plain values. The fields marked
-"coming" are where the team, guardrail and workspace work plugs in."""
+"coming" are where the guardrail and workspace work plugs in."""
 
 from __future__ import annotations
 
@@ -62,8 +62,11 @@ class CommandContext:
     # What the user selected on the line (--profile, --region, --endpoint-url, --output, ...).
     options: GlobalOptions = field(default_factory=GlobalOptions)
     target: Target = field(default_factory=Target)
-    # Coming: the team whose profile is used, the guardrail decision, the workspace.
-    team: Any = None
+    # Set once the broker chose the command's session: the profile it acts through and
+    # that profile's team (its id; None for the user's own), recorded on the run.
+    profile_used: str = ""
+    team: int | None = None
+    # Coming: the guardrail decision, the workspace.
     guardrail: Any = None
     workspace: Any = None
     _env: dict[str, str] | None = field(default=None, repr=False)

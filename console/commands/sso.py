@@ -86,14 +86,15 @@ def _chosen_session(call: SsoCall, options: dict[str, str]) -> SsoSession:
     if options.get("sso-session"):
         return sso.session_named(call.user, options["sso-session"], call.env)
     name, source = profile_choice(options.get("profile") or call.profile, call.env)
-    profiles, service_sections = load_sections(call.user)
-    if name not in profiles:
+    sections = load_sections(call.user)
+    chosen = sections.named(name)
+    if chosen is None:
         if source is not None:
             raise ProfileNotFound(name)
         raise CredentialError(NOT_SSO, ExitCode.CONFIG)
-    if not sso.is_sso_profile(profiles[name]):
+    if not sso.is_sso_profile(chosen):
         raise CredentialError(NOT_SSO, ExitCode.CONFIG)
-    return sso.session_for_profile(call.user, profiles[name], call.env, service_sections)
+    return sso.session_for_profile(call.user, chosen, call.env, sections)
 
 
 def _logout(call: SsoCall, options: dict[str, str]) -> int:
@@ -115,11 +116,12 @@ def configured_sessions(call: SsoCall) -> list[SsoSession]:
         except CredentialError:
             continue
         found[session.key] = session
-    profiles, service_sections = load_sections(call.user)
-    for profile in profiles.values():
+    sections = load_sections(call.user)
+    for name in sections.names():
+        profile = sections.profiles[name]
         if sso.is_sso_profile(profile):
             try:
-                session = sso.session_for_profile(call.user, profile, call.env, service_sections)
+                session = sso.session_for_profile(call.user, profile, call.env, sections)
             except CredentialError:
                 continue
             found.setdefault(session.key, session)

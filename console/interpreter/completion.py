@@ -6,11 +6,16 @@ words that start with what is typed under the cursor, sorted; the terminal repla
 partial word with the one chosen (or the longest common prefix). Option names are offered
 once a `-` is typed, so that a bare Tab lists services, commands or values. Everything it consults
 is cached, so a keystroke costs microseconds once the models are loaded.
+
+Profile names (after `--profile` and in `export AWS_PROFILE=`) are the user's, so the
+caller passes a function that reads them; it is called only when such a word is being
+completed, so other keystrokes never touch the database.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterable
 
 from . import catalog
 from . import customizations as cz
@@ -36,16 +41,23 @@ _ENVIRONMENT = (
     "AWS_SESSION_TOKEN",
     "AWS_WEB_IDENTITY_TOKEN_FILE",
 )
+_PROFILE_ASSIGNMENT = "AWS_PROFILE="
 _CONFIGURE = ("export-credentials", "get", "list", "list-profiles", "set", "sso")
 
 
-def complete(line: str, cursor: int) -> list[str]:
-    """Candidates for the word under `cursor` (an index into `line`), sorted."""
+Profiles = Callable[[], Iterable[str]]
+
+
+def complete(line: str, cursor: int, profiles: Profiles | None = None) -> list[str]:
+    """Candidates for the word under `cursor` (an index into `line`), sorted. `profiles`
+    gives the profile names the user may use (their own and their teams')."""
     try:
         words, prefix = _words_before(line[: max(0, min(cursor, len(line)))])
         wants_option = prefix.startswith("-")
         return sorted(
-            c for c in _candidates(words) if c.startswith(prefix) and (wants_option or not c.startswith("-"))
+            c
+            for c in _candidates(words, prefix, profiles or _no_profiles)
+            if c.startswith(prefix) and (wants_option or not c.startswith("-"))
         )
     except Exception:  # completion must never break typing
         return []
@@ -58,15 +70,23 @@ def _words_before(text: str) -> tuple[list[Token], str]:
     return tokens[:-1], tokens[-1].text
 
 
-def _candidates(words: list[Token]) -> list[str]:
+def _no_profiles() -> Iterable[str]:
+    return ()
+
+
+def _candidates(words: list[Token], prefix: str, profiles: Profiles) -> list[str]:
     if not words:
         return list(_FIRST_WORDS)
+    if words[0].text == "export" and prefix.startswith(_PROFILE_ASSIGNMENT):
+        return [_PROFILE_ASSIGNMENT + name for name in profiles()]
     if words[0].text in ("export", "unset"):
         return [name + "=" for name in _ENVIRONMENT] if words[0].text == "export" else list(_ENVIRONMENT)
     if words[0].text == "help":
         return _after_aws(words[1:], include_options=False)
     if words[0].text != "aws":
         return []
+    if words[-1].text == "--profile":
+        return list(profiles())
     return _after_aws(words[1:], include_options=True)
 
 

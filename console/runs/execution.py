@@ -202,14 +202,22 @@ class StdinAnswers:
 
 def execute(run: CommandRun) -> None:
     sink = RunSink(run)
-    future = _pool.submit(_run_command, run, sink)
+    ctx = context_for(run, sink)
+    future = _pool.submit(_run_command, run, sink, ctx)
     status, code, reason = _watch(run, sink, future)
     output = sink.close()
     if sink.limit_reached is not None:
         output.append((OutputStream.STDERR, f"\n{sink.limit_reached.message}\n"))
     elif status == RunStatus.TIMED_OUT:
         output.append((OutputStream.STDERR, f"\nconsole: {reason}\n"))
-    lifecycle.finish_run(run, status, code, reason, output=output, first_seq=sink.next_seq)
+    lifecycle.finish_run(
+        run, status, code, reason, output=output, first_seq=sink.next_seq, attribution=_attribution(ctx)
+    )
+
+
+def _attribution(ctx: CommandContext) -> dict[str, Any]:
+    # What the command's context learnt from the broker; stored with the final status.
+    return {"profile": ctx.profile_used[:300], "team_id": ctx.team}
 
 
 def _watch(run: CommandRun, sink: RunSink, future: Future[int]) -> tuple[str, int, str]:
@@ -257,7 +265,7 @@ def _outcome(
     return (RunStatus.SUCCEEDED if code == 0 else RunStatus.FAILED), code, ""
 
 
-def _run_command(run: CommandRun, sink: RunSink) -> int:
+def _run_command(run: CommandRun, sink: RunSink, ctx: CommandContext) -> int:
     close_old_connections()
     # The worker parses the sealed line again rather than receiving the parse: Celery
     # messages carry ids only, and a parse holds the line's secret values in the clear.
@@ -266,7 +274,7 @@ def _run_command(run: CommandRun, sink: RunSink) -> int:
     except CommandError as exc:
         sink.write("stderr", exc.message)
         return exc.exit_code
-    return dispatch(parsed, context_for(run, sink))
+    return dispatch(parsed, ctx)
 
 
 def context_for(run: CommandRun, io: CommandIO) -> CommandContext:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -38,6 +38,7 @@ def end_run(
     reason: str = "",
     output: Sequence[tuple[str, str]] = (),
     first_seq: int | None = None,
+    attribution: Mapping[str, Any] | None = None,
 ) -> bool:
     """Compare-and-set a run into a final status. The run's last `output` is stored in
     the same transaction, so whoever sees the final status also sees all of the output.
@@ -46,7 +47,13 @@ def end_run(
     (`audit_missing_outcomes` repairs the rare event lost to a crash in between)."""
     with transaction.atomic():
         changed = compare_and_set(
-            run.pk, expected, status, exit_code=exit_code, reason=reason, finished_at=timezone.now()
+            run.pk,
+            expected,
+            status,
+            exit_code=exit_code,
+            reason=reason,
+            finished_at=timezone.now(),
+            **(attribution or {}),
         )
         if changed:
             seq = first_seq if first_seq is not None else store.next_seq(run.pk)
@@ -108,8 +115,10 @@ def finish_run(
     reason: str = "",
     output: Sequence[tuple[str, str]] = (),
     first_seq: int | None = None,
+    attribution: Mapping[str, Any] | None = None,
 ) -> bool:
-    return end_run(run, RunStatus.RUNNING, status, exit_code, reason, output, first_seq)
+    """End a running run; `attribution` (its profile and team) is stored in the same write."""
+    return end_run(run, RunStatus.RUNNING, status, exit_code, reason, output, first_seq, attribution)
 
 
 def mark_lost(run: CommandRun, expected: str, why: str) -> bool:

@@ -76,6 +76,12 @@ class CommandRun(models.Model):
     reason = models.TextField(blank=True, help_text="Why the console ended the run itself.")
     cols = models.PositiveSmallIntegerField(default=80)
     cancel_requested = models.BooleanField(default=False)
+    # The profile the command acted through and its team (none: the user's own), set as
+    # the run ends; the team keeps its runs attributable to it (auditors read them).
+    profile = models.CharField(max_length=300, blank=True)
+    team = models.ForeignKey(
+        "teams.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="runs"
+    )
     worker = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)

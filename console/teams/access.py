@@ -31,9 +31,9 @@ def _usable_sql() -> str:
     return (
         f"SELECT s.id AS id FROM {sections} s "  # noqa: S608 - names from model metadata
         f"JOIN {memberships} m ON m.team_id = s.team_id AND m.user_id = %(user)s "
-        f"WHERE s.kind = '{SectionKind.PROFILE.value}' AND ("
+        f"WHERE s.kind = '{SectionKind.PROFILE}' AND ("
         f"m.role IN ({_quoted(MANAGERS)}) "
-        f"OR (m.role = '{Role.MEMBER.value}' AND EXISTS ("
+        f"OR (m.role = '{Role.MEMBER}' AND EXISTS ("
         f"SELECT 1 FROM {grants} g WHERE g.profile_id = s.id "
         "AND (g.expires_at IS NULL OR g.expires_at > %(now)s) "
         "AND (g.user_id = %(user)s OR g.role = m.role))))"

@@ -22,6 +22,7 @@ from console.runs import lifecycle, prompts, reaper, store, submission
 from console.runs.errors import RunError
 from console.runs.models import CommandRun, OutputStream, RunSource
 from console.runs.notify import run_group, user_group
+from credentials.profiles import profile_names
 
 log = logging.getLogger(__name__)
 
@@ -155,8 +156,10 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         if len(line) > settings.CONSOLE_MAX_COMMAND_LENGTH:
             return await self.error("the line is too long to complete", "too_long")
         cursor = max(0, min(cursor, len(line)))
-        frame = {"type": "completions", "line": line, "cursor": cursor, "candidates": complete(line, cursor)}
-        await self.send_json(frame)
+        candidates = await _complete(self.user, line, cursor)
+        await self.send_json(
+            {"type": "completions", "line": line, "cursor": cursor, "candidates": candidates}
+        )
 
     HANDLERS = {
         "run": on_run,
@@ -234,6 +237,12 @@ def _chunk_frame(run_id: str, chunk: Any) -> dict[str, Any]:
         question = json.loads(chunk.data)
         return {"type": "prompt", "run_id": run_id, "seq": chunk.seq, **question}
     return {"type": "output", "run_id": run_id, "seq": chunk.seq, "stream": chunk.stream, "data": chunk.data}
+
+
+@database_sync_to_async
+def _complete(user: Any, line: str, cursor: int) -> list[str]:
+    # Profile names are read (one query) only when a profile is being completed.
+    return complete(line, cursor, profiles=lambda: profile_names(user))
 
 
 @database_sync_to_async
