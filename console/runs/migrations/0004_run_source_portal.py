@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('runs', '0002_terminalenvironment'),
+        ('runs', '0003_run_profile_and_team'),
     ]
 
     operations = [
