@@ -35,6 +35,7 @@ class AuditAction(enum.StrEnum):
     PROFILE_DELETED = "team:profile:deleted"
     GRANT_CREATED = "team:grant:created"
     GRANT_REVOKED = "team:grant:revoked"
+    GRANT_EXPIRED = "team:grant:expired"
 
 
 def _digest(prev_hash: str, action: str, actor_name: str, data: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from celery import shared_task
 from celery.signals import worker_ready, worker_shutdown
@@ -36,11 +37,27 @@ def execute_run(run_id: str) -> None:
     execution.execute(run)
 
 
+# Periodic chores of apps above this one, run on the reaper's thread after each round
+# (console/teams adds the ending of expired grants), so no app needs a thread of its own.
+_chores: list[Callable[[], object]] = []
+
+
+def add_chore(chore: Callable[[], object]) -> None:
+    if chore not in _chores:
+        _chores.append(chore)
+
+
 def reap_once() -> int:
-    """Settle dead runs and repair missing outcome events; returns how many were reaped."""
+    """Settle dead runs, repair missing outcome events and do the chores; returns how
+    many runs were reaped."""
     close_old_connections()
     reaped = reaper.reap_stale_runs()
     lifecycle.audit_missing_outcomes()
+    for chore in _chores:
+        try:
+            chore()
+        except Exception:  # one failing chore must not stop the reaper's own work
+            log.warning("the chore %s failed", getattr(chore, "__name__", chore), exc_info=True)
     return reaped
 
 

@@ -1,7 +1,8 @@
 """Canary secrets never leave memory in plaintext.
 
 Canary keys, tokens and passwords are stored through every door a user has (profiles,
-`aws configure set`, `export`, a sensitive parameter, an MFA answer), then commands that
+a team profile's keys entered by its admin, `aws configure set`, `export`, a sensitive
+parameter, an MFA answer), then commands that
 succeed, fail and are cancelled run through the whole stack: websocket → DB → Celery
 (a worker with botocore's debug logging on) → the sandbox. Afterwards no canary may be
 found, raw, base64- or URL-encoded, in: any DB table, anything that passed through Redis
@@ -25,6 +26,7 @@ from django.conf import settings
 from django.db import connection
 
 from console.runs import environment
+from console.teams import services as teams
 from credentials.services import save_profile
 from tests.wsclient import RunResult, collect_until_exit, open_terminal, receive, run_command, send
 
@@ -38,6 +40,7 @@ def _canary(label: str) -> str:
 
 CANARIES = {
     "profile_secret": _canary("ProfileSecret"),
+    "team_secret": _canary("TeamSecret"),
     "configure_secret": _canary("ConfigureSecret"),
     "env_secret": _canary("EnvSecret"),
     "env_token": _canary("EnvToken"),
@@ -163,6 +166,24 @@ def canary_user(alice_profiles, sandbox, blackhole):
             "mfa_serial": f"arn:aws:iam::{sandbox.seed.account_id}:mfa/demo",
         },
     )
+    # A team's keys, entered by its owner through the team services (audited, by key name).
+    team = teams.create_team(alice_profiles, "canaries", "Canaries")
+    teams.save_team_profile(
+        alice_profiles,
+        team,
+        "keys",
+        {
+            **common,
+            "aws_access_key_id": "AKIACANARYTEAM0001",
+            "aws_secret_access_key": CANARIES["team_secret"],
+        },
+    )
+    teams.save_team_profile(
+        alice_profiles,
+        team,
+        "role",
+        {**common, "role_arn": sandbox.seed.admin_role_arn, "source_profile": "keys"},
+    )
     environment.export(
         alice_profiles,
         "envterm",
@@ -234,6 +255,9 @@ async def test_it_keeps_every_canary_out_of_db_redis_logs_and_frames(canary_user
         "aws sts get-caller-identity --profile canaryweb",  # fails: the sandbox refuses unsigned calls
         f"aws configure set aws_secret_access_key {CANARIES['configure_secret']} --profile canary2",
         "aws configure list --profile canary",
+        "aws sts get-caller-identity --profile canaries/role",  # fails: the team's keys are unknown to AWS
+        "aws configure get aws_secret_access_key --profile canaries/keys",
+        "aws configure list --profile canaries/keys",
         f"aws iam create-login-profile --user-name demo --password {CANARIES['password']} --profile admin",
         f"export AWS_SECRET_ACCESS_KEY={CANARIES['env_secret']}",
         "env",
@@ -257,6 +281,7 @@ async def test_it_keeps_every_canary_out_of_db_redis_logs_and_frames(canary_user
     assert outcomes["aws s3api list-buckets --profile admin"] == "succeeded", texts
     assert outcomes["aws sts get-caller-identity --profile canary"] == "failed"
     assert "InvalidClientTokenId" in texts["aws sts get-caller-identity --profile canary"]
+    assert "InvalidClientTokenId" in texts["aws sts get-caller-identity --profile canaries/role"]
     assert outcomes["aws sts get-caller-identity --profile canaryweb"] == "failed"
     assert "inside the console" not in "".join(texts.values())
     assert cancelled.exit["status"] == "cancelled"

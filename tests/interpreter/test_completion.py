@@ -75,3 +75,34 @@ def test_it_is_fast_once_warm():
             complete(line, len(line))
     per_call = (time.perf_counter() - start) / (50 * len(lines))
     assert per_call < 0.002
+
+
+PROFILES = ["default", "dev", "platform/admin", "platform/readonly"]
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("aws s3 ls --profile ", PROFILES),
+        ("aws s3 ls --profile platform/r", ["platform/readonly"]),
+        ("aws --profile d", ["default", "dev"]),
+        ("aws sso login --profile plat", ["platform/admin", "platform/readonly"]),
+        ("export AWS_PROFILE=platform/a", ["AWS_PROFILE=platform/admin"]),
+        ("export AWS_PROFILE=", [f"AWS_PROFILE={name}" for name in PROFILES]),
+    ],
+)
+def test_it_completes_the_profiles_the_user_may_use(line, expected):
+    assert complete(line, len(line), profiles=lambda: PROFILES) == expected
+
+
+def test_it_reads_the_profiles_only_when_a_profile_is_being_completed():
+    asked = []
+
+    def profiles():
+        asked.append(1)
+        return PROFILES
+
+    complete("aws sts get-c", 13, profiles=profiles)
+    complete("export AWS_REG", 14, profiles=profiles)
+    assert asked == []
+    assert complete("aws --profile ", 14) == []  # no reader: nothing to offer

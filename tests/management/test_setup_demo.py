@@ -73,6 +73,9 @@ def test_it_seeds_with_the_secret_the_sandbox_wrote(compose_sandbox: tuple[str, 
     assert "Demo user: demo" in result.stdout
     names = set(ConfigSection.objects.filter(owner__username="demo").values_list("name", flat=True))
     assert {"default", "admin", "readonly", "sandbox-sso"} <= names
+    assert "Team platform member bob: password " in result.stdout
+    team = set(ConfigSection.objects.filter(team__slug="platform").values_list("name", flat=True))
+    assert team == {"keys", "readonly", "admin"}
     bootstrap_refused(url)  # IAM is enforced
 
 

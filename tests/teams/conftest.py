@@ -14,6 +14,7 @@ from console.teams.models import Role, Team
 from credentials.models import ConfigSection
 from credentials.services import save_profile
 from tests.conftest import _make_user
+from tests.credentials.conftest import sts_calls  # noqa: F401 (the STS request counter, a fixture)
 
 
 @pytest.fixture

@@ -279,6 +279,22 @@ def test_a_personal_profile_is_never_granted(team, profiles, alice):
         services.grant(alice, profiles.personal, user="bob")
 
 
+@pytest.mark.django_db(transaction=True)  # the reaper's round closes the thread's connection
+def test_an_expired_grant_ends_with_its_sessions_on_the_reapers_round(team, profiles, alice, bob):
+    from console.runs import tasks
+
+    made = services.grant(alice, profiles.readonly, user=bob, expires_at=timezone.now() + timedelta(hours=1))
+    kept = services.grant(alice, profiles.keys, user=bob, expires_at=timezone.now() + timedelta(hours=1))
+    Grant.objects.filter(pk=made.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    _cache_row(bob, "platform/readonly <- platform/keys")
+    tasks.reap_once()  # every worker's reaper thread runs the teams' chore
+    assert list(Grant.objects.all()) == [kept]
+    assert not CachedSession.objects.filter(user=bob).exists()
+    event = _events("team:grant:expired")[-1]
+    assert (event.actor_name, event.data["profile"], event.data["user"]) == ("system", "readonly", "bob")
+    assert services.end_expired_grants() == 0
+
+
 # --- queries and sign-in ---
 
 

@@ -39,15 +39,16 @@ class Command(BaseCommand):
             self._check_redis()
             call_command("migrate", interactive=False, verbosity=0)
             password = os.environ.get("DEMO_PASSWORD") or demo.generate_password()
+            sign_ins = [demo.SignIn(demo.DEMO_USERNAME, password, "")]
             if settings.CONSOLE_SANDBOX:
-                self._start_sandbox(password)
+                sign_ins = self._start_sandbox(password)
             else:
                 demo.ensure_demo_user(password)
             settings.LOCAL_DIR.mkdir(parents=True, exist_ok=True)
             self.supervisor.spawn("worker", worker_command())
             access_log = str(settings.LOCAL_DIR / "access.log")
             self.supervisor.spawn("web", web_command(host, port, access_log=access_log))
-            self._announce(host, port, password)
+            self._announce(host, port, sign_ins)
             self._wait()
         except KeyboardInterrupt:
             self.stdout.write("\nStopping…")
@@ -63,25 +64,31 @@ class Command(BaseCommand):
                 "`redis-server --daemonize yes`) or set REDIS_URL."
             ) from None
 
-    def _start_sandbox(self, password: str) -> None:
+    def _start_sandbox(self, password: str) -> list[demo.SignIn]:
         self.sandbox = SandboxProcess(port=settings.SANDBOX_PORT)
         try:
             with self.signals.deferred():  # started, or known to stop()
                 self.sandbox.start()
-            demo.setup_sandbox_demo(self.sandbox.url, password, self.sandbox.control_secret)
+            sign_ins = demo.setup_sandbox_demo(self.sandbox.url, password, self.sandbox.control_secret)
         except SandboxError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"Sandbox AWS (moto, IAM enforced) at {self.sandbox.url}")
+        return sign_ins
 
-    def _announce(self, host: str, port: int, password: str) -> None:
+    def _announce(self, host: str, port: int, sign_ins: list[demo.SignIn]) -> None:
         shown = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host  # noqa: S104 - a comparison, not a bind
-        self.stdout.write(
-            "\n"
-            f"  AWS console running at http://{shown}:{port}/\n"
-            f"  Sign in as: {demo.DEMO_USERNAME}\n"
-            f"  Password:   {password}\n"
-            "  Try: aws sts get-caller-identity   (Ctrl-C here stops everything)\n"
-        )
+        first, *others = sign_ins
+        lines = [
+            "",
+            f"  AWS console running at http://{shown}:{port}/",
+            f"  Sign in as: {first.username}",
+            f"  Password:   {first.password}",
+        ]
+        if others:
+            lines.append(f"  Team {demo.TEAM_SLUG} (owner {first.username}):")
+            lines.extend(f"    {s.username:<8} {s.role:<8} password {s.password}" for s in others)
+        lines.append("  Try: aws sts get-caller-identity   (Ctrl-C here stops everything)")
+        self.stdout.write("\n".join(lines) + "\n")
 
     def _wait(self) -> None:
         while True:

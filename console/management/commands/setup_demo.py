@@ -30,7 +30,11 @@ class Command(BaseCommand):
             )
         password = os.environ.get("DEMO_PASSWORD") or demo.generate_password()
         try:
-            demo.setup_sandbox_demo(settings.CONSOLE_SANDBOX_URL, password, secret)
+            sign_ins = demo.setup_sandbox_demo(settings.CONSOLE_SANDBOX_URL, password, secret)
         except SandboxError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"Demo user: {demo.DEMO_USERNAME}\nPassword:  {password}")
+        for teammate in sign_ins[1:]:
+            self.stdout.write(
+                f"Team {demo.TEAM_SLUG} {teammate.role} {teammate.username}: password {teammate.password}"
+            )
