@@ -300,6 +300,10 @@ class SectionForm(PortalForm):
     def fieldsets(self) -> list[tuple[str, list[Any], str]]:
         return [(title, [self[name] for name in names], note) for title, names, note in self.FIELDSETS]
 
+    def secrets_dropped(self) -> bool:
+        """Whether secrets were typed into a form that is drawn again: they are not."""
+        return self.is_bound and bool(self.errors) and any(self.data.get(key) for key in self.SECRETS)
+
     def secret_fields(self) -> list[tuple[Any, Any]]:
         return [(self[key], self[f"forget_{key}"] if key in self.masked else None) for key in self.SECRETS]
 
@@ -465,6 +469,8 @@ SECTION_FORMS: dict[str, type[SectionForm]] = {
 class PasteSectionForm(PortalForm):
     text = forms.CharField(
         label="A [profile …] or [sso-session …] section",
+        help_text="If something in it is refused, it comes back without its secret values: "
+        "paste those again.",
         widget=ConfigTextarea(
             attrs={
                 "rows": 9,

@@ -13,7 +13,6 @@ from console.teams import services
 from console.teams.models import Grant, Membership, Role, Team
 from credentials.models import ConfigSection
 from tests.api.conftest import bearer
-from tests.teams.conftest import Profiles, carol, dana, profiles, team  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 

@@ -41,7 +41,7 @@ def test_it_grants_to_every_member(team, profiles, alice, bob):
 
 def test_a_grant_that_ends_in_the_past_is_refused_on_the_page(team, profiles, alice):
     answer = _post(signed_in(alice), profiles, "user:bob", "2001-01-01T00:00")
-    assert answer.status_code == 400
+    assert answer.status_code == 200
     assert "That time has passed: a grant must end in the future." in answer.content.decode()
     assert not Grant.objects.exists()
 
@@ -49,7 +49,7 @@ def test_a_grant_that_ends_in_the_past_is_refused_on_the_page(team, profiles, al
 def test_a_second_grant_to_the_same_member_says_why_not(team, profiles, alice, bob):
     services.grant(alice, profiles.readonly, user=bob)
     answer = _post(signed_in(alice), profiles, "user:bob")
-    assert answer.status_code == 400
+    assert answer.status_code == 200
     assert "bob may use platform/readonly already." in answer.content.decode()
 
 
@@ -57,7 +57,7 @@ def test_an_auditor_is_not_offered_and_cannot_be_granted(team, profiles, alice):
     page = signed_in(alice).get("/teams/platform/").content.decode()
     assert 'value="user:carol"' not in page
     answer = _post(signed_in(alice), profiles, "user:carol")
-    assert answer.status_code == 400 and "Select a valid choice." in answer.content.decode()
+    assert answer.status_code == 200 and "Select a valid choice." in answer.content.decode()
 
 
 def test_a_member_cannot_grant(team, profiles, bob):

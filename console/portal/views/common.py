@@ -48,8 +48,9 @@ def role_choices_for(user: Any, team: Team) -> list[tuple[str, str]]:
     return [choice for choice in forms.ROLE_CHOICES if owner or choice[0] != Role.OWNER]
 
 
-def team_page(request: HttpRequest, team: Team, status: int = 200, **bound: Any) -> HttpResponse:
-    """The team page; `bound` replaces a default form with the one that failed."""
+def team_page(request: HttpRequest, team: Team, **bound: Any) -> HttpResponse:
+    """The team page; `bound` replaces a default form with the one that failed (drawn
+    again with its messages, answered 200 as Django's form views answer)."""
     user = request.user
     can = {
         "members": user.has_perm("teams.manage_members", team),
@@ -60,14 +61,15 @@ def team_page(request: HttpRequest, team: Team, status: int = 200, **bound: Any)
         "run": user.has_perm("teams.run_commands", team),
     }
     mine = teams.membership_of(user, team)
-    memberships = team.memberships.select_related("user", "added_by").order_by("user__username")
+    memberships = list(team.memberships.select_related("user", "added_by").order_by("user__username"))
     sections = [s for s in team_sections(team) if may_see_section(user, team, s)]
+    owners = sum(1 for m in memberships if m.role == Role.OWNER)
     role_choices = role_choices_for(user, team)
     context = {
         "team": team,
         "mine": mine,
         "can": can,
-        "members": [_member_row(user, m, mine, can["members"]) for m in memberships],
+        "members": [_member_row(user, m, mine, can["members"], owners) for m in memberships],
         "profiles": [describe(s, with_secrets=can["profiles"]) for s in sections],
         "grants": _grants(team) if can["grants"] else [],
         "now": timezone.now(),
@@ -78,17 +80,19 @@ def team_page(request: HttpRequest, team: Team, status: int = 200, **bound: Any)
         "hand_on_form": bound.get("hand_on_form") or hand_on_form(team),
     }
     context["add_member_form"].fields["role"].choices = role_choices
-    return render(request, "portal/team.html", context, status=status)
+    return render(request, "portal/team.html", context)
 
 
-def _member_row(user: Any, membership: Any, mine: Any, manages: bool) -> dict[str, Any]:
-    """A member and what this user may do to them: admins manage members but not owners."""
+def _member_row(user: Any, membership: Any, mine: Any, manages: bool, owners: int) -> dict[str, Any]:
+    """A member and what this user may do to them: admins manage members but not owners,
+    and the last owner is offered no way out (the services would refuse it anyway)."""
     owner = mine is not None and mine.role == Role.OWNER
     touchable = manages and (owner or membership.role != Role.OWNER)
+    last_owner = membership.role == Role.OWNER and owners == 1
     return {
         "m": membership,
         "editable": touchable,
-        "removable": touchable or membership.user_id == user.pk,
+        "removable": (touchable or membership.user_id == user.pk) and not last_owner,
         "me": membership.user_id == user.pk,
     }
 

@@ -35,7 +35,7 @@ def grant_add(request: HttpRequest, slug: str) -> HttpResponse:
             until = f" until {made.expires_at:%Y-%m-%d %H:%M} UTC" if made.expires_at else ""
             messages.success(request, f"{who} may use {team.slug}/{section.name}{until}.")
             return redirect("portal:team", slug=team.slug)
-    return team_page(request, team, status=400, grant_form=form)
+    return team_page(request, team, grant_form=form)
 
 
 @login_required
@@ -49,7 +49,7 @@ def grant_revoke(request: HttpRequest, slug: str, grant_id: int) -> HttpResponse
         teams.revoke_grant(request.user, found)
     except TeamError as exc:
         messages.error(request, exc.message)
-        return team_page(request, team, status=400)
+        return team_page(request, team)
     who = found.user.get_username() if found.user_id else "every member"
     messages.success(request, f"Revoked: {who} may no longer use {team.slug}/{found.profile.name}.")
     return redirect("portal:team", slug=team.slug)

@@ -33,7 +33,7 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
             name = membership.user.get_username()
             messages.success(request, f"{name} added to {team.slug} as {membership.role}.")
             return redirect("portal:team", slug=team.slug)
-    return team_page(request, team, status=400, add_member_form=form)
+    return team_page(request, team, add_member_form=form)
 
 
 @login_required
@@ -73,4 +73,4 @@ def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
 def _refused(request: HttpRequest, team: Team, message: str) -> HttpResponse:
     """A refusal from a row's own small form: shown at the top of the team page."""
     messages.error(request, message)
-    return team_page(request, team, status=400)
+    return team_page(request, team)

@@ -80,7 +80,7 @@ def _save(request: HttpRequest, form: forms.SectionForm, section: ConfigSection 
 
 def _form_page(request: HttpRequest, form: forms.SectionForm, section: ConfigSection | None) -> HttpResponse:
     context = {"form": form, "section": section, "kind": form.KIND}
-    return render(request, "portal/profile_form.html", context, status=400 if form.errors else 200)
+    return render(request, "portal/profile_form.html", context)
 
 
 @login_required
@@ -108,8 +108,7 @@ def profile_import(request: HttpRequest) -> HttpResponse:
             )
         except ConfigFileError as exc:
             refuse(form, exc)
-    status = 400 if form.errors else 200
-    return render(request, "portal/profile_import.html", {"form": form, "result": result}, status=status)
+    return render(request, "portal/profile_import.html", {"form": form, "result": result})
 
 
 @login_required

@@ -73,7 +73,7 @@ def _form_page(
     request: HttpRequest, team: Team, form: forms.SectionForm, section: ConfigSection | None
 ) -> HttpResponse:
     context = {"team": team, "form": form, "section": section, "kind": form.KIND}
-    return render(request, "portal/team_profile_form.html", context, status=400 if form.errors else 200)
+    return render(request, "portal/team_profile_form.html", context)
 
 
 @login_required
@@ -93,8 +93,7 @@ def profile_paste(request: HttpRequest, slug: str) -> HttpResponse:
             if len(saved) == 1 and saved[0].kind == "profile":
                 return redirect("portal:team-profile", slug=team.slug, section_id=saved[0].pk)
             return redirect("portal:team", slug=team.slug)
-    status = 400 if form.errors else 200
-    return render(request, "portal/team_profile_paste.html", {"team": team, "form": form}, status=status)
+    return render(request, "portal/team_profile_paste.html", {"team": team, "form": form})
 
 
 @login_required
@@ -103,9 +102,7 @@ def profile_detail(request: HttpRequest, slug: str, section_id: uuid.UUID) -> Ht
     return _detail_page(request, team, team_section(request, team, section_id))
 
 
-def _detail_page(
-    request: HttpRequest, team: Team, section: ConfigSection, status: int = 200, **extra: object
-) -> HttpResponse:
+def _detail_page(request: HttpRequest, team: Team, section: ConfigSection, **extra: object) -> HttpResponse:
     manages = request.user.has_perm("teams.manage_profiles", team)
     context = {
         "team": team,
@@ -117,7 +114,7 @@ def _detail_page(
         "test_command": test_command(section),
         **extra,
     }
-    return render(request, "portal/team_profile.html", context, status=status)
+    return render(request, "portal/team_profile.html", context)
 
 
 @login_required
@@ -129,7 +126,7 @@ def profile_test(request: HttpRequest, slug: str, section_id: uuid.UUID) -> Http
     try:
         run = test_profile(request.user, section)
     except RunError as exc:
-        return _detail_page(request, team, section, status=400, test_error=exc.message)
+        return _detail_page(request, team, section, test_error=exc.message)
     stdout, stderr = store.run_streams(run)
     result = {"run": run, "stdout": stdout, "stderr": stderr}
     return _detail_page(request, team, section, test=result)

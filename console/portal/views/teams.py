@@ -35,10 +35,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Team {team.slug} created: you are its owner.")
             return redirect("portal:team", slug=team.slug)
-    status = 400 if form.errors else 200
-    return render(
-        request, "portal/teams.html", {"rows": _team_rows(request.user), "form": form}, status=status
-    )
+    return render(request, "portal/teams.html", {"rows": _team_rows(request.user), "form": form})
 
 
 def _team_rows(user: Any) -> list[dict[str, Any]]:
@@ -81,7 +78,7 @@ def team_rename(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, "Team renamed.")
             return redirect("portal:team", slug=team.slug)
-    return team_page(request, team, status=400, rename_form=form)
+    return team_page(request, team, rename_form=form)
 
 
 @login_required
@@ -98,7 +95,7 @@ def team_hand_on(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, f"{membership.user.get_username()} is now an owner of {team.slug}.")
             return redirect("portal:team", slug=team.slug)
-    return team_page(request, team, status=400, hand_on_form=form)
+    return team_page(request, team, hand_on_form=form)
 
 
 @login_required
@@ -121,4 +118,4 @@ def team_delete(request: HttpRequest, slug: str) -> HttpResponse:
         "profiles": team.sections.count(),
         "members": team.memberships.count(),
     }
-    return render(request, "portal/team_delete.html", context, status=400 if form.errors else 200)
+    return render(request, "portal/team_delete.html", context)
