@@ -205,7 +205,7 @@ def profile_json(section: ConfigSection, *, manages: bool) -> dict[str, Any]:
 
 
 def _kind(value: Any) -> str:
-    kind = value if value not in (None, "") else SectionKind.PROFILE.value
+    kind = value if value not in (None, "") else str(SectionKind.PROFILE)
     if kind not in SectionKind.values:
         raise BadRequest(f'"kind" must be one of {", ".join(SectionKind.values)}')
     return str(kind)

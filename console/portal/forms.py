@@ -31,7 +31,7 @@ SECRET_LABELS = {
     "aws_session_token": "Session token",
     "web_identity_token": "Web identity token",
 }
-ROLE_CHOICES = [(role.value, role.label) for role in Role]
+ROLE_CHOICES: list[tuple[str, str]] = list(Role.choices)
 
 
 SECRET_LINE = re.compile(
@@ -104,7 +104,7 @@ class AddMemberForm(PortalForm):
     username = forms.CharField(
         max_length=150, widget=forms.TextInput(attrs={"placeholder": "username", "autocomplete": "off"})
     )
-    role = forms.ChoiceField(choices=ROLE_CHOICES, initial=Role.MEMBER.value)
+    role = forms.ChoiceField(choices=ROLE_CHOICES, initial=str(Role.MEMBER))
 
 
 class RoleForm(PortalForm):
@@ -178,7 +178,7 @@ class GrantForm(PortalForm):
         """The service's keyword: {"role": "member"} or {"user": <username>}."""
         value = self.cleaned_data["grantee"]
         if value == EVERY_MEMBER:
-            return {"role": Role.MEMBER.value}
+            return {"role": str(Role.MEMBER)}
         return {"user": value.removeprefix("user:")}
 
 
@@ -225,7 +225,7 @@ def parse_other_settings(text: str) -> tuple[dict[str, Any], list[str]]:
 
 
 def render_other_settings(values: dict[str, Any]) -> str:
-    lines = []
+    lines: list[str] = []
     for key, value in values.items():
         if isinstance(value, dict):
             lines.extend(f"{key}.{sub} = {sub_value}" for sub, sub_value in value.items())
