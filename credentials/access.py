@@ -10,16 +10,23 @@ section is ever resolved.
 
 The subquery selects one column, `id`: the ids of the team-owned sections the user may
 use. It may use two named parameters: `%(user)s` (the user's id) and `%(now)s` (the
-current time, adapted for the database)."""
+current time, adapted for the database).
+
+When a user names a team address the broker does not find (`<team>/<name>`), it tells
+the provider (`refused`), which logs and audits the denial if such a profile exists: the
+user sees only the CLI's "could not be found", the audit log sees the attempt."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class TeamAccess(Protocol):
     def usable_sections_sql(self) -> str:
         """SQL selecting `id` of every team section user `%(user)s` may use at `%(now)s`."""
+
+    def refused(self, user: Any, address: str) -> None:
+        """The user named `<team>/<name>` and was told it does not exist."""
 
 
 _provider: TeamAccess | None = None
@@ -28,6 +35,11 @@ _provider: TeamAccess | None = None
 def register(provider: TeamAccess) -> None:
     global _provider
     _provider = provider
+
+
+def report_refused(user: Any, address: str) -> None:
+    if _provider is not None and "/" in address:
+        _provider.refused(user, address)
 
 
 def usable_sections_sql() -> str | None:

@@ -30,7 +30,7 @@ from typing import Any
 
 from django.conf import settings
 
-from credentials import cache, conf, providers, sso
+from credentials import access, cache, conf, providers, sso
 from credentials.endpoints import check_endpoint
 from credentials.errors import (
     EXIT_CONFIG,
@@ -80,6 +80,13 @@ class _Context:
     ask: Ask | None
 
 
+def profile_not_found(user: Any, name: str) -> ProfileNotFound:
+    """The CLI's "could not be found", the same for a team profile the user may not use
+    as for one that does not exist; the console hears of the former (access.py)."""
+    access.report_refused(user, name)
+    return ProfileNotFound(name)
+
+
 def session_name_for(username: str) -> str:
     name = _SESSION_NAME_CHARS.sub("-", username)[:64]
     return name if len(name) >= 2 else f"{name}--"[:2]
@@ -101,7 +108,7 @@ def resolve_session(
     name, source = profile_choice(profile, env)
     found = sections.named(name)
     if found is None and source is not None:
-        raise ProfileNotFound(name)
+        raise profile_not_found(user, name)
     chosen = found or Profile(name, {}, {}, "")
     resolved_region = region_choice(region, env, chosen)[0]
     endpoint = endpoint_url or configured_endpoint(service, env, chosen, services)
@@ -228,7 +235,7 @@ def _credentials_for(ctx: _Context, name: str, chain: tuple[str, ...]) -> AwsCre
         )
     profile = ctx.sections.profiles.get(name)
     if profile is None:
-        raise ProfileNotFound(name)
+        raise profile_not_found(ctx.user, name)
     _refuse_unsupported(profile)
     if profile.settings.get("role_arn"):
         return _assumed_role(ctx, profile, (*chain, name))
@@ -389,7 +396,7 @@ def _source_credentials(
     if source_name:
         address = ctx.sections.source(profile)
         if address is None:
-            raise ProfileNotFound(source_name)
+            raise profile_not_found(ctx.user, source_name)
         found = _credentials_for(ctx, address, chain)
         assert found is not None  # a source profile without credentials raised already
         return found
@@ -470,6 +477,7 @@ __all__ = [
     "profile_choice",
     "profile_location",
     "profile_names",
+    "profile_not_found",
     "region_choice",
     "require_region",
     "resolve_session",

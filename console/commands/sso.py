@@ -18,8 +18,8 @@ from console.commands import ssologin
 from console.commands.context import CommandContext, ContextCall
 from console.commands.failures import report
 from console.errors import ExitCode
-from credentials import services, sso
-from credentials.errors import CredentialError, ProfileNotFound
+from credentials import broker, services, sso
+from credentials.errors import CredentialError
 from credentials.models import ConfigSection, SectionKind
 from credentials.profiles import load_sections, profile_choice
 from credentials.sso import SsoError, SsoSession
@@ -90,7 +90,7 @@ def _chosen_session(call: SsoCall, options: dict[str, str]) -> SsoSession:
     chosen = sections.named(name)
     if chosen is None:
         if source is not None:
-            raise ProfileNotFound(name)
+            raise broker.profile_not_found(call.user, name)
         raise CredentialError(NOT_SSO, ExitCode.CONFIG)
     if not sso.is_sso_profile(chosen):
         raise CredentialError(NOT_SSO, ExitCode.CONFIG)

@@ -7,15 +7,24 @@ grant. Table and column names come from the models' own metadata."""
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from console.teams.models import Grant, Membership, Role
-from console.teams.rules import MANAGERS
+from console.teams.rules import MANAGERS, deny
 from credentials.models import ConfigSection, SectionKind
 
 
 class TeamAccess:
     def usable_sections_sql(self) -> str:
         return _usable_sql()
+
+    def refused(self, user: Any, address: str) -> None:
+        # Audited only when the profile exists: a typo is no denial.
+        slug, _, name = address.partition("/")
+        kind = SectionKind.PROFILE
+        section = ConfigSection.objects.filter(team__slug=slug, kind=kind, name=name).first()
+        if section is not None:
+            deny(user, "teams.use_profile", section)
 
 
 def _quoted(values: frozenset[str]) -> str:

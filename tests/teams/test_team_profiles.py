@@ -95,6 +95,19 @@ def test_without_the_right_a_team_profile_does_not_exist(platform, charlie, who)
     assert message == _not_found_message(_user(who), "platform/nothing").replace("nothing", "readonly")
 
 
+def test_naming_a_team_profile_one_may_not_use_is_audited_and_a_typo_is_not(platform, charlie):
+    from console.runs.models import AuditEvent
+
+    _not_found_message(charlie, "platform/readonly")
+    _not_found_message(charlie, "platform/readnoly")
+    _not_found_message(charlie, "nosuch")
+    denied = AuditEvent.objects.filter(action="console:access:denied")
+    readonly = ConfigSection.objects.get(team=platform, name="readonly")
+    assert [(e.actor_name, e.data) for e in denied] == [
+        ("charlie", {"permission": "teams.use_profile", "object": "ConfigSection", "id": str(readonly.pk)})
+    ]
+
+
 def test_a_member_reaches_the_keys_only_through_the_granted_profile(platform, sandbox):
     bob = _user("bob")
     assert _not_found_message(bob, "platform/keys") == "The config profile (platform/keys) could not be found"
