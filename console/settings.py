@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "console.terminal",
     "console.api",
     "console.teams",
+    "console.portal",
     "credentials",
     # `{% load rules %}` and `has_perm` in templates.
     "rules",

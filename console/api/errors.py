@@ -25,6 +25,11 @@ class NotAuthenticated(ApiError):
     code = "unauthorized"
 
 
+class Forbidden(ApiError):
+    status = 403
+    code = "forbidden"
+
+
 class NotFound(ApiError):
     status = 404
     code = "not_found"

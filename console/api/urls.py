@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from console.api import views
+from console.api import teams, views
 
 app_name = "api"
 
@@ -13,6 +13,15 @@ urlpatterns = [
     path("runs/<uuid:run_id>", views.run_detail, name="run"),
     path("runs/<uuid:run_id>/output", views.run_output, name="run-output"),
     path("runs/<uuid:run_id>/cancel", views.run_cancel, name="run-cancel"),
+    path("teams", teams.team_list, name="teams"),
+    path("teams/<slug:slug>", teams.team_detail, name="team"),
+    path("teams/<slug:slug>/members", teams.member_list, name="members"),
+    path("teams/<slug:slug>/members/<str:username>", teams.member_detail, name="member"),
+    path("teams/<slug:slug>/profiles", teams.profile_list, name="profiles"),
+    path("teams/<slug:slug>/import", teams.profile_import, name="profile-import"),
+    path("teams/<slug:slug>/profiles/<str:name>", teams.profile_detail, name="profile"),
+    path("teams/<slug:slug>/grants", teams.grant_list, name="grants"),
+    path("teams/<slug:slug>/grants/<int:grant_id>", teams.grant_detail, name="grant"),
     # Last: everything else under /api/v1/ is a JSON 404.
     re_path(r"^(?P<path>.*)$", views.not_found),
 ]

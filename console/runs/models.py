@@ -58,6 +58,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 class RunSource(models.TextChoices):
     TERMINAL = "terminal"
     API = "api"
+    PORTAL = "portal"  # a profile's "test" button (console/portal/services.py)
 
 
 class CommandRun(models.Model):

@@ -751,6 +751,8 @@
         `Welcome, ${f.user}. Type AWS CLI commands, e.g. ${bold("aws sts get-caller-identity")}` +
           ` — ${bold("help")} lists what this terminal does.\n`,
       );
+      if (requestedProfile) typeahead = `export AWS_PROFILE=${requestedProfile}\r` + typeahead;
+      else if (requestedProfile === "") print(red("The profile in the page's address is not a profile name; nothing was exported.") + "\n");
       const saved = load("sessionStorage", KEYS.activeRun, null);
       if (saved && typeof saved.run_id === "string" && typeof saved.command === "string") resumeRun(saved);
       else showPrompt();
@@ -776,6 +778,27 @@
     }
     printLines(message);
   }
+
+  // ---- a profile named in the page's address ---------------------------------------------
+  // `/?profile=<name>` (the portal's "open a terminal with this profile") becomes this
+  // terminal's `export AWS_PROFILE=<name>`, typed at the first prompt as if by hand: it is
+  // seen, recorded and undone (`unset AWS_PROFILE`) like any export, and the server checks
+  // the name at the next command as it checks every one. The parameter leaves the address
+  // at once, so a reload or a bookmark does not export it again. null: none was given;
+  // "": one was, but it is not a name the console can store.
+  const PROFILE_NAME = /^[A-Za-z0-9_.@+=,:/-]{1,200}$/;
+
+  function profileFromAddress() {
+    const params = new URLSearchParams(location.search);
+    const name = params.get("profile");
+    if (name === null) return null;
+    params.delete("profile");
+    const rest = params.toString();
+    window.history.replaceState(window.history.state, "", location.pathname + (rest ? `?${rest}` : "") + location.hash);
+    return PROFILE_NAME.test(name) ? name : "";
+  }
+
+  const requestedProfile = profileFromAddress();
 
   // ---- the connection ------------------------------------------------------------------
   let socket = null;

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from console.api.tokens import create_token
+from tests.teams.conftest import carol, dana, profiles, team  # noqa: F401 (the team cast, for the teams API)
 
 
 @pytest.fixture(autouse=True)

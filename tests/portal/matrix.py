@@ -1,0 +1,58 @@
+"""The authorization matrix, as data: for every object and action, the roles that may.
+One table serves every channel (pages, API, websocket), so the channels cannot drift
+apart; tests/portal/test_authorization_matrix.py and tests/portal/test_authorization_live.py
+try every cell as every role and allow nothing the table does not.
+
+The cast (tests/teams/conftest.py, plus two): Alice owns `platform`, Dana is its admin, Bob
+a member with a grant to `platform/readonly` (not to `platform/keys`), Carol its auditor,
+Charlie an outsider; an anonymous visitor has no session or token. Erin is a member who is
+the target of membership and grant changes (so nobody in the cast acts on themselves);
+Frank is a user outside the team, the one added by "create membership"."""
+
+from __future__ import annotations
+
+ROLES = ("owner", "admin", "member", "auditor", "outsider", "anonymous")
+CAST = {"owner": "alice", "admin": "dana", "member": "bob", "auditor": "carol", "outsider": "charlie"}
+
+MEMBERS = frozenset({"owner", "admin", "member", "auditor"})
+MANAGERS = frozenset({"owner", "admin"})
+SIGNED_IN = frozenset({"owner", "admin", "member", "auditor", "outsider"})
+
+EXPECTED: dict[tuple[str, str], frozenset[str]] = {
+    # the team
+    ("team", "list"): MEMBERS,  # it appears among my teams
+    ("team", "view"): MEMBERS,
+    ("team", "create"): SIGNED_IN,  # anyone signed in may start a team (of their own)
+    ("team", "change"): MANAGERS,
+    ("team", "delete"): frozenset({"owner"}),
+    # a membership (Erin's)
+    ("membership", "list"): MEMBERS,
+    ("membership", "view"): MEMBERS,
+    ("membership", "create"): MANAGERS,
+    ("membership", "change"): MANAGERS,
+    ("membership", "delete"): MANAGERS,
+    # a team profile granted to Bob (platform/readonly)
+    ("profile", "list"): frozenset({"owner", "admin", "member"}),
+    ("profile", "view"): frozenset({"owner", "admin", "member"}),
+    ("profile", "create"): MANAGERS,
+    ("profile", "change"): MANAGERS,
+    ("profile", "delete"): MANAGERS,
+    ("profile", "use"): frozenset({"owner", "admin", "member"}),
+    # a team profile granted to nobody (platform/keys): a member finds no such profile
+    ("ungranted profile", "list"): MANAGERS,
+    ("ungranted profile", "view"): MANAGERS,
+    ("ungranted profile", "use"): MANAGERS,
+    # a grant (readonly to Erin)
+    ("grant", "list"): MANAGERS,
+    ("grant", "view"): MANAGERS,
+    ("grant", "create"): MANAGERS,
+    ("grant", "delete"): MANAGERS,
+    # a run Bob made with platform/readonly: his alone (the audit log will widen "view"
+    # to teams.view_team_runs; until then no one else reaches a run by its id)
+    ("run", "view"): frozenset({"member"}),
+    ("run", "change"): frozenset({"member"}),  # cancel it
+}
+
+
+def allowed(obj: str, action: str, role: str) -> bool:
+    return role in EXPECTED[(obj, action)]

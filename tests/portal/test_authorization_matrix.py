@@ -1,0 +1,341 @@
+"""The authorization matrix through the pages and the API (tests/portal/matrix.py holds the
+table): every object × action × role, each tried for real. A cell the table allows must
+work (and have its effect); a cell it denies must answer a refusal (the login page or 401
+for the anonymous, 403, or 404 where existence must not leak) and change nothing. The
+websocket and running commands are in test_authorization_live.py (they need a worker)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from console.api.tokens import create_token
+from console.runs.models import CommandRun, RunSource, RunStatus
+from console.teams import services
+from console.teams.models import Grant, Membership, Role, Team
+from credentials.models import ConfigSection
+from tests.api.factories import make_run
+from tests.conftest import _make_user
+from tests.portal.conftest import CANARIES
+from tests.portal.matrix import CAST, EXPECTED, ROLES, allowed
+
+pytestmark = pytest.mark.django_db
+
+REFUSALS = {"page": {403, 404}, "api": {403, 404}}
+WRITES = {"create", "change", "delete", "use"}
+ANONYMOUS_REFUSALS = {"page": {302}, "api": {401}}
+
+
+@dataclass
+class World:
+    team: Team
+    keys: ConfigSection
+    readonly: ConfigSection
+    erin: Any
+    erin_grant: Grant
+    run: CommandRun
+
+
+@pytest.fixture
+def world(team, profiles, alice, bob) -> World:
+    erin = _make_user("erin")
+    _make_user("frank")
+    services.add_member(alice, team, "erin", Role.MEMBER)
+    services.grant(alice, profiles.readonly, user=bob)
+    erin_grant = services.grant(alice, profiles.readonly, user=erin)
+    run = make_run(
+        bob,
+        command="aws sts get-caller-identity --profile platform/readonly",
+        status=RunStatus.QUEUED,
+        exit_code=None,
+        finished_at=None,
+        profile="platform/readonly",
+        team=team,
+    )
+    return World(team, profiles.keys, profiles.readonly, erin, erin_grant, run)
+
+
+@dataclass
+class Answer:
+    """Whether the attempt did what it asked (`done`), and the status it got."""
+
+    done: bool
+    status: int
+
+
+Try = Callable[[Client, dict[str, Any], World], Answer]
+
+
+def _page(response: Any, done: bool) -> Answer:
+    return Answer(done and response.status_code in (200, 302), response.status_code)
+
+
+# ---- the pages --------------------------------------------------------------------------
+
+
+def page_get(url: Callable[[World], str], marker: Callable[[World], str]) -> Try:
+    def attempt(client: Client, headers: dict[str, Any], w: World) -> Answer:
+        response = client.get(url(w))
+        return _page(response, response.status_code == 200 and marker(w) in response.content.decode())
+
+    return attempt
+
+
+def page_post(
+    url: Callable[[World], str], data: Callable[[World], dict[str, Any]], effect: Callable[[World], bool]
+) -> Try:
+    def attempt(client: Client, headers: dict[str, Any], w: World) -> Answer:
+        response = client.post(url(w), data(w))
+        return _page(response, effect(w))
+
+    return attempt
+
+
+def _profile_url(section: str, suffix: str = "") -> Callable[[World], str]:
+    return lambda w: f"/teams/platform/profiles/{getattr(w, section).pk}/{suffix}"
+
+
+def _erin(w: World) -> Membership:
+    return Membership.objects.get(team=w.team, user=w.erin)
+
+
+PAGE: dict[tuple[str, str], Try] = {
+    ("team", "list"): page_get(lambda w: "/teams/", lambda w: 'href="/teams/platform/"'),
+    ("team", "view"): page_get(lambda w: "/teams/platform/", lambda w: "<h1>Platform</h1>"),
+    ("team", "create"): page_post(
+        lambda w: "/teams/",
+        lambda w: {"slug": "new-team", "name": "New"},
+        lambda w: Team.objects.filter(slug="new-team").exists(),
+    ),
+    ("team", "change"): page_post(
+        lambda w: "/teams/platform/rename",
+        lambda w: {"name": "Renamed"},
+        lambda w: Team.objects.filter(name="Renamed").exists(),
+    ),
+    ("team", "delete"): page_post(
+        lambda w: "/teams/platform/delete",
+        lambda w: {"confirm": "platform"},
+        lambda w: not Team.objects.filter(pk=w.team.pk).exists(),
+    ),
+    ("membership", "list"): page_get(lambda w: "/teams/platform/", lambda w: '<td class="mono">erin'),
+    ("membership", "view"): page_get(lambda w: "/teams/platform/", lambda w: '<td class="mono">erin'),
+    ("membership", "create"): page_post(
+        lambda w: "/teams/platform/members",
+        lambda w: {"username": "frank", "role": "member"},
+        lambda w: Membership.objects.filter(team=w.team, user__username="frank").exists(),
+    ),
+    ("membership", "change"): page_post(
+        lambda w: f"/teams/platform/members/{_erin(w).pk}/role",
+        lambda w: {"role": "auditor"},
+        lambda w: _erin(w).role == Role.AUDITOR,
+    ),
+    ("membership", "delete"): page_post(
+        lambda w: f"/teams/platform/members/{Membership.objects.get(team=w.team, user=w.erin).pk}/remove",
+        lambda w: {},
+        lambda w: not Membership.objects.filter(team=w.team, user=w.erin).exists(),
+    ),
+    ("profile", "list"): page_get(lambda w: "/teams/platform/", lambda w: ">platform/readonly</a>"),
+    ("profile", "view"): page_get(_profile_url("readonly"), lambda w: "role_arn"),
+    ("profile", "create"): page_post(
+        lambda w: "/teams/platform/profiles/new",
+        lambda w: {"name": "made", "region": "eu-west-1"},
+        lambda w: ConfigSection.objects.filter(team=w.team, name="made").exists(),
+    ),
+    ("profile", "change"): page_post(
+        _profile_url("readonly", "edit"),
+        lambda w: {
+            "region": "eu-north-1",
+            "role_arn": w.readonly.settings["role_arn"],
+            "source_profile": "keys",
+        },
+        lambda w: ConfigSection.objects.get(pk=w.readonly.pk).settings.get("region") == "eu-north-1",
+    ),
+    ("profile", "delete"): page_post(
+        _profile_url("readonly", "delete"),
+        lambda w: {},
+        lambda w: not ConfigSection.objects.filter(pk=w.readonly.pk).exists(),
+    ),
+    # "use" on a page is the profile's test button: a real run, recorded as the portal's.
+    ("profile", "use"): page_post(
+        _profile_url("readonly", "test"),
+        lambda w: {},
+        lambda w: CommandRun.objects.filter(source=RunSource.PORTAL).exists(),
+    ),
+    ("ungranted profile", "list"): page_get(lambda w: "/teams/platform/", lambda w: ">platform/keys</a>"),
+    ("ungranted profile", "view"): page_get(_profile_url("keys"), lambda w: "aws_access_key_id"),
+    ("ungranted profile", "use"): page_post(
+        _profile_url("keys", "test"),
+        lambda w: {},
+        lambda w: CommandRun.objects.filter(source=RunSource.PORTAL).exists(),
+    ),
+    ("grant", "list"): page_get(lambda w: "/teams/platform/", lambda w: 'id="grants"'),
+    ("grant", "view"): page_get(lambda w: "/teams/platform/", lambda w: f"/grants/{w.erin_grant.pk}/revoke"),
+    ("grant", "create"): page_post(
+        lambda w: "/teams/platform/grants",
+        lambda w: {"profile": str(w.keys.pk), "grantee": "user:erin"},
+        lambda w: Grant.objects.filter(profile=w.keys, user=w.erin).exists(),
+    ),
+    ("grant", "delete"): page_post(
+        lambda w: f"/teams/platform/grants/{w.erin_grant.pk}/revoke",
+        lambda w: {},
+        lambda w: not Grant.objects.filter(pk=w.erin_grant.pk).exists(),
+    ),
+}
+
+
+# ---- the API ----------------------------------------------------------------------------
+
+
+def api_call(
+    method: str,
+    path: Callable[[World], str],
+    body: Callable[[World], dict[str, Any]] | None = None,
+    effect: Callable[[World, Any], bool] = lambda w, r: True,
+) -> Try:
+    def attempt(client: Client, headers: dict[str, Any], w: World) -> Answer:
+        kwargs: dict[str, Any] = {"headers": headers}
+        if body is not None:
+            kwargs.update(data=body(w), content_type="application/json")
+        response = getattr(client, method)(f"/api/v1/{path(w)}", **kwargs)
+        for secret in CANARIES:
+            assert secret not in response.content.decode()
+        return Answer(response.status_code < 300 and effect(w, response), response.status_code)
+
+    return attempt
+
+
+def _lists(key: str, field: str, value: str) -> Callable[[World, Any], bool]:
+    return lambda w, r: value in [item[field] for item in r.json()[key]]
+
+
+API: dict[tuple[str, str], Try] = {
+    ("team", "list"): api_call("get", lambda w: "teams", effect=_lists("teams", "slug", "platform")),
+    ("team", "view"): api_call("get", lambda w: "teams/platform"),
+    ("team", "create"): api_call(
+        "post",
+        lambda w: "teams",
+        lambda w: {"slug": "new-team", "name": "New"},
+        lambda w, r: Team.objects.filter(slug="new-team").exists(),
+    ),
+    ("team", "change"): api_call(
+        "patch",
+        lambda w: "teams/platform",
+        lambda w: {"name": "Renamed"},
+        lambda w, r: Team.objects.filter(name="Renamed").exists(),
+    ),
+    ("team", "delete"): api_call(
+        "delete",
+        lambda w: "teams/platform",
+        effect=lambda w, r: not Team.objects.filter(pk=w.team.pk).exists(),
+    ),
+    ("membership", "list"): api_call(
+        "get", lambda w: "teams/platform/members", effect=_lists("members", "username", "erin")
+    ),
+    ("membership", "view"): api_call("get", lambda w: "teams/platform/members/erin"),
+    ("membership", "create"): api_call(
+        "post",
+        lambda w: "teams/platform/members",
+        lambda w: {"username": "frank", "role": "member"},
+        lambda w, r: Membership.objects.filter(team=w.team, user__username="frank").exists(),
+    ),
+    ("membership", "change"): api_call(
+        "patch",
+        lambda w: "teams/platform/members/erin",
+        lambda w: {"role": "auditor"},
+        lambda w, r: _erin(w).role == Role.AUDITOR,
+    ),
+    ("membership", "delete"): api_call(
+        "delete",
+        lambda w: "teams/platform/members/erin",
+        effect=lambda w, r: not Membership.objects.filter(user=w.erin).exists(),
+    ),
+    ("profile", "list"): api_call(
+        "get", lambda w: "teams/platform/profiles", effect=_lists("profiles", "name", "readonly")
+    ),
+    ("profile", "view"): api_call("get", lambda w: "teams/platform/profiles/readonly"),
+    ("profile", "create"): api_call(
+        "post",
+        lambda w: "teams/platform/profiles",
+        lambda w: {"name": "made", "values": {"region": "eu-west-1"}},
+        lambda w, r: ConfigSection.objects.filter(team=w.team, name="made").exists(),
+    ),
+    ("profile", "change"): api_call(
+        "put",
+        lambda w: "teams/platform/profiles/readonly",
+        lambda w: {"values": {**w.readonly.settings, "region": "eu-north-1"}},
+        lambda w, r: ConfigSection.objects.get(pk=w.readonly.pk).settings.get("region") == "eu-north-1",
+    ),
+    ("profile", "delete"): api_call(
+        "delete",
+        lambda w: "teams/platform/profiles/readonly",
+        effect=lambda w, r: not ConfigSection.objects.filter(pk=w.readonly.pk).exists(),
+    ),
+    ("ungranted profile", "list"): api_call(
+        "get", lambda w: "teams/platform/profiles", effect=_lists("profiles", "name", "keys")
+    ),
+    ("ungranted profile", "view"): api_call("get", lambda w: "teams/platform/profiles/keys"),
+    ("grant", "list"): api_call(
+        "get", lambda w: "teams/platform/grants", effect=_lists("grants", "user", "erin")
+    ),
+    ("grant", "view"): api_call("get", lambda w: f"teams/platform/grants/{w.erin_grant.pk}"),
+    ("grant", "create"): api_call(
+        "post",
+        lambda w: "teams/platform/grants",
+        lambda w: {"profile": "keys", "user": "erin"},
+        lambda w, r: Grant.objects.filter(profile=w.keys, user=w.erin).exists(),
+    ),
+    ("grant", "delete"): api_call(
+        "delete",
+        lambda w: f"teams/platform/grants/{w.erin_grant.pk}",
+        effect=lambda w, r: not Grant.objects.filter(pk=w.erin_grant.pk).exists(),
+    ),
+    ("run", "view"): api_call("get", lambda w: f"runs/{w.run.pk}"),
+    ("run", "change"): api_call(
+        "post",
+        lambda w: f"runs/{w.run.pk}/cancel",
+        effect=lambda w, r: CommandRun.objects.get(pk=w.run.pk).status == RunStatus.CANCELLED,
+    ),
+}
+
+CHANNELS = {"page": PAGE, "api": API}
+CELLS = [(channel, cell, role) for channel, table in CHANNELS.items() for cell in table for role in ROLES]
+
+
+def _caller(channel: str, role: str) -> tuple[Client, dict[str, Any]]:
+    from django.contrib.auth import get_user_model
+
+    if role == "anonymous":
+        return Client(), {}
+    user = get_user_model().objects.get(username=CAST[role])
+    if channel == "api":
+        return Client(enforce_csrf_checks=True), {"Authorization": f"Bearer {create_token(user)}"}
+    client = Client()
+    client.force_login(user)
+    return client, {}
+
+
+@pytest.mark.parametrize(
+    ("channel", "cell", "role"), CELLS, ids=[f"{c}-{o}-{a}-{r}" for c, (o, a), r in CELLS]
+)
+def test_it_allows_exactly_what_the_table_says(world, channel, cell, role):
+    client, headers = _caller(channel, role)
+    answer = CHANNELS[channel][cell](client, headers, world)
+    expected = allowed(*cell, role)
+    assert answer.done == expected, (
+        f"{role} {'could not' if expected else 'could'} {cell[1]} the {cell[0]} ({answer.status})"
+    )
+    if not expected and (cell[1] in WRITES or answer.status != 200):
+        # A read may be refused by leaving the thing out of a page it may see (200); a
+        # change must be refused as such, not fail on a form error and change nothing.
+        refusals = ANONYMOUS_REFUSALS[channel] if role == "anonymous" else REFUSALS[channel]
+        assert answer.status in refusals, f"{role} got {answer.status} for {cell}"
+
+
+def test_every_cell_of_the_table_is_tried_through_some_channel():
+    tried = {cell for table in CHANNELS.values() for cell in table}
+    live = {("profile", "use"), ("ungranted profile", "use"), ("run", "view"), ("run", "change")}
+    assert set(EXPECTED) == tried | live
