@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "console.runs",
     "console.terminal",
     "console.api",
+    "console.audit",
     "credentials",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", include("console.api.urls")),
+    path("runs/", include("console.audit.urls")),
     path("profiles/", include("credentials.urls")),
     path("admin/", admin.site.urls),
 ]

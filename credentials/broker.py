@@ -55,8 +55,9 @@ from credentials.profiles import (
 from credentials.types import AwsCredentials, ResolvedSession
 
 MAX_CHAIN = 8
-# Placeholder keys for `aws sso <operation>`: the portal's operations are never signed.
-PORTAL_ONLY = AwsCredentials("sso-portal", "unsigned", None, None, "sso")
+# Placeholder keys for `aws sso <operation>`: the portal's operations are never signed
+# (the user's SSO access token is the proof, so that is the principal the audit names).
+PORTAL_ONLY = AwsCredentials("sso-portal", "unsigned", None, None, "sso-access-token")
 _SESSION_NAME_CHARS = re.compile(r"[^\w+=,.@-]")
 
 # Asks the user a question (an MFA code); None when they cancel or cannot be asked.
@@ -119,7 +120,39 @@ def resolve_session(
         retry_mode=retry_mode,
         max_attempts=max_attempts,
         access_token=access_token,
+        profile_chain=profile_chain(profiles, name, credentials),
     )
+
+
+def profile_chain(profiles: Mapping[str, Profile], name: str, credentials: AwsCredentials) -> tuple[str, ...]:
+    """How `credentials` were found for profile `name`, for the audit: the profile and each
+    source_profile after it, then the source that is not a profile, if any. Read from the
+    profiles rather than traced while resolving, because a warm cache skips the sources."""
+    if credentials.method == "env":
+        return ("environment",)
+    if name not in profiles:
+        return ("instance role",) if credentials.method == "iam-role" else ()
+    chain: list[str] = []
+    current: str | None = name
+    while current is not None and current in profiles and current not in chain and len(chain) < MAX_CHAIN:
+        chain.append(current)
+        current = _source_of(profiles[current], chain)
+    return tuple(chain)
+
+
+def _source_of(profile: Profile, chain: list[str]) -> str | None:
+    """The next profile after `profile` on a chain; notes a non-profile source in `chain`."""
+    config = profile.settings
+    if not config.get("role_arn"):
+        return None
+    source = config.get("source_profile")
+    if source and source != profile.name:
+        return str(source)
+    if config.get("credential_source"):
+        chain.append(f"credential_source:{config['credential_source']}")
+    elif profile.secrets.get("web_identity_token"):
+        chain.append("web identity token")
+    return None
 
 
 def _portal_access(

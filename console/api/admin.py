@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 
 from console.api.models import ApiToken
+from console.api.tokens import revoke_tokens
 
 
 @admin.register(ApiToken)
@@ -25,5 +25,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke selected tokens")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        count = revoke_tokens(queryset, actor=request.user)
         self.message_user(request, f"Revoked {count} token(s).")

@@ -24,6 +24,8 @@ class AuditAction(enum.StrEnum):
     RUN_FINISHED = "console:run:finished"
     RUN_CANCEL_REQUESTED = "console:run:cancel_requested"
     ACCESS_DENIED = "console:access:denied"
+    API_TOKEN_CREATED = "console:api_token:created"  # noqa: S105 - an event name
+    API_TOKEN_REVOKED = "console:api_token:revoked"  # noqa: S105 - an event name
 
 
 def _digest(prev_hash: str, action: str, actor_name: str, data: dict[str, Any]) -> str:

@@ -1,7 +1,12 @@
 """The terminal websocket (protocol: docs/protocol.md). A thin adapter: decode and check
 a frame, call a runs service (submission, lifecycle, store), send. Output always comes
 from the DB by `seq`; channel layer messages only say "look again", and a one-second
-poll covers any that are dropped."""
+poll covers any that are dropped.
+
+A connection opened with `?mode=watch` (the run page's live view) only watches: it takes
+`watch` and `ping` frames and nothing else, so a viewer can follow any run they may see
+(console/audit/access.py, checked again at every poll) but never type into it, answer
+its questions or cancel it, even their own."""
 
 from __future__ import annotations
 
@@ -17,8 +22,9 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from console.audit import access, rerun
 from console.interpreter import complete
-from console.runs import lifecycle, prompts, reaper, store, submission
+from console.runs import lifecycle, prompts, reaper, store
 from console.runs.errors import RunError
 from console.runs.models import CommandRun, OutputStream, RunSource
 from console.runs.notify import run_group, user_group
@@ -38,6 +44,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         self.cols = 80
         self.pump_lock = asyncio.Lock()
         self.poller: asyncio.Task[None] | None = None
+        self.watch_only = self._query("mode") == "watch"
         await self.accept()
         if self.user is None or not self.user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
@@ -56,13 +63,17 @@ class TerminalConsumer(AsyncWebsocketConsumer):
             }
         )
 
-    def _terminal_id(self) -> str:
+    def _query(self, name: str) -> str:
         query = self.scope.get("query_string", b"").decode("latin-1")
         for pair in query.split("&"):
             key, _, value = pair.partition("=")
-            if key == "terminal" and TERMINAL_ID.match(value):
+            if key == name:
                 return value
-        return secrets.token_urlsafe(12)
+        return ""
+
+    def _terminal_id(self) -> str:
+        value = self._query("terminal")
+        return value if TERMINAL_ID.match(value) else secrets.token_urlsafe(12)
 
     async def disconnect(self, code: int) -> None:
         if self.poller:
@@ -89,7 +100,10 @@ class TerminalConsumer(AsyncWebsocketConsumer):
             frame = json.loads(text_data)
         except ValueError:
             return await self.error("malformed frame: not valid JSON", "bad_json")
-        handler = self.HANDLERS.get(str(frame.get("type"))) if isinstance(frame, dict) else None
+        kind = str(frame.get("type")) if isinstance(frame, dict) else ""
+        if self.watch_only and kind in self.HANDLERS and kind not in self.WATCH_HANDLERS:
+            return await self.error("this connection only watches runs; it takes no commands", "read_only")
+        handler = (self.WATCH_HANDLERS if self.watch_only else self.HANDLERS).get(kind)
         if handler is None:
             return await self.error("unknown frame type; see docs/protocol.md", "bad_frame")
         await handler(self, frame)
@@ -103,11 +117,14 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         cols = frame.get("cols")
         if isinstance(cols, int) and not isinstance(cols, bool):
             self.cols = cols
+        rerun_of = frame.get("rerun_of")
+        if rerun_of is not None and not isinstance(rerun_of, str):
+            return await self.error("rerun_of must be a run id string", "bad_frame")
         # Subscribe before the run exists, so a fast worker's doorbell cannot be missed.
         run_id = uuid.uuid4()
         await self.follow(str(run_id), after=-1, read_now=False)
         try:
-            run = await _submit(self.user, command, self.terminal_id, self.cols, run_id)
+            run = await _submit(self.user, command, self.terminal_id, self.cols, run_id, rerun_of)
         except RunError as exc:
             await self.unfollow()
             return await self.error(exc.message, exc.code)
@@ -130,6 +147,16 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         run = await database_sync_to_async(lifecycle.get_user_run)(self.user, frame.get("run_id"))
         if run is None:
             return await self._not_found(frame.get("run_id"), "attach")
+        await self.follow(str(run.pk), after=after)
+
+    async def on_watch(self, frame: dict[str, Any]) -> None:
+        """Follow a run one may see, read-only: replay after `after`, then live."""
+        after = frame.get("after", -1)
+        if not isinstance(after, int) or isinstance(after, bool):
+            return await self.error("after must be an integer", "bad_frame")
+        run = await database_sync_to_async(access.visible_run)(self.user, frame.get("run_id"))
+        if run is None:
+            return await self._not_found(frame.get("run_id"), "watch")
         await self.follow(str(run.pk), after=after)
 
     async def on_answer(self, frame: dict[str, Any]) -> None:
@@ -155,8 +182,10 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         if len(line) > settings.CONSOLE_MAX_COMMAND_LENGTH:
             return await self.error("the line is too long to complete", "too_long")
         cursor = max(0, min(cursor, len(line)))
-        frame = {"type": "completions", "line": line, "cursor": cursor, "candidates": complete(line, cursor)}
-        await self.send_json(frame)
+        candidates = await database_sync_to_async(_complete)(self.user, line, cursor)
+        await self.send_json(
+            {"type": "completions", "line": line, "cursor": cursor, "candidates": candidates}
+        )
 
     HANDLERS = {
         "run": on_run,
@@ -167,6 +196,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         "ping": on_ping,
         "complete": on_complete,
     }
+    WATCH_HANDLERS = {"watch": on_watch, "ping": on_ping}
 
     async def _not_found(self, run_id: Any, action: str) -> None:
         await database_sync_to_async(lifecycle.log_denied)(self.user, run_id, action)
@@ -216,9 +246,16 @@ class TerminalConsumer(AsyncWebsocketConsumer):
     async def _poll(self) -> None:
         while self.run_id:
             await asyncio.sleep(POLL_SECONDS)
+            if self.run_id and self.watch_only and not await self._still_visible(self.run_id):
+                await self.unfollow()
+                return await self.error("no such run", "not_found")
             if self.run_id:
                 await database_sync_to_async(reaper.reap_if_stale)(self.run_id)
                 await self.pump()
+
+    async def _still_visible(self, run_id: str) -> bool:
+        """A watcher's rights may change while it watches (a role taken away)."""
+        return await database_sync_to_async(access.visible_run)(self.user, run_id) is not None
 
     # ---- channel layer messages -------------------------------------------------
     async def run_changed(self, message: dict[str, Any]) -> None:
@@ -237,7 +274,21 @@ def _chunk_frame(run_id: str, chunk: Any) -> dict[str, Any]:
 
 
 @database_sync_to_async
-def _submit(user: Any, command: str, terminal_id: str, cols: int, run_id: uuid.UUID) -> CommandRun:
-    return submission.submit_run(
-        user, command, source=RunSource.TERMINAL, terminal_id=terminal_id, cols=cols, run_id=run_id
+def _submit(
+    user: Any, command: str, terminal_id: str, cols: int, run_id: uuid.UUID, rerun_of: str | None
+) -> CommandRun:
+    return rerun.submit_line(
+        user,
+        command,
+        source=RunSource.TERMINAL,
+        terminal_id=terminal_id,
+        cols=cols,
+        run_id=run_id,
+        rerun_of=rerun_of,
     )
+
+
+def _complete(user: Any, line: str, cursor: int) -> list[str]:
+    """`rerun <Tab>` completes the ids of runs one may see; the interpreter the rest."""
+    ids = rerun.complete_line(user, line, cursor)
+    return ids if ids is not None else complete(line, cursor)
