@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from console.runs.models import CommandRun
@@ -40,3 +41,10 @@ def visible_run(user: Any, run_id: Any) -> CommandRun | None:
     except ValueError:
         return None
     return visible_runs(user).select_related("user", "rerun_of").filter(pk=key).first()
+
+
+def still_visible(user_id: int, run_id: Any) -> bool:
+    """Whether the user may still see the run, judged on their account as it is now (a
+    long-lived connection holds the user as they were when it opened)."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    return user is not None and visible_run(user, run_id) is not None

@@ -255,7 +255,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
 
     async def _still_visible(self, run_id: str) -> bool:
         """A watcher's rights may change while it watches (a role taken away)."""
-        return await database_sync_to_async(access.visible_run)(self.user, run_id) is not None
+        return bool(await database_sync_to_async(access.still_visible)(self.user.pk, run_id))
 
     # ---- channel layer messages -------------------------------------------------
     async def run_changed(self, message: dict[str, Any]) -> None:
