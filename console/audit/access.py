@@ -43,6 +43,15 @@ def visible_run(user: Any, run_id: Any) -> CommandRun | None:
     return visible_runs(user).select_related("user", "rerun_of").filter(pk=key).first()
 
 
+def runs_named(user: Any, ref: str) -> list[CommandRun]:
+    """The runs `user` may see whose id is `ref` or starts with it (the short ids that
+    `history` shows); at most two, newest first, so a caller can tell a unique match."""
+    if len(ref) == 36:
+        found = visible_run(user, ref)
+        return [found] if found is not None else []
+    return list(visible_runs(user).filter(id__startswith=ref).order_by("-created_at")[:2])
+
+
 def still_visible(user_id: int, run_id: Any) -> bool:
     """Whether the user may still see the run, judged on their account as it is now (a
     long-lived connection holds the user as they were when it opened)."""

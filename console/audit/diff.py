@@ -34,7 +34,7 @@ VOLATILE_KEYS = frozenset(
     {"ResponseMetadata", "RequestId", "RequestID", "requestId", "HostId", "x-amz-request-id", "x-amz-id-2"}
 )
 OWN_TIME = "‹a time during this run›"
-CLOCK_SLACK = timedelta(seconds=5)  # AWS's clock and ours may differ a little
+CLOCK_SLACK = timedelta(seconds=2)  # AWS's clock and ours may differ a little
 MAX_LINES = 20000  # past this, difflib's cost grows too fast for a page
 CONTEXT = 3
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")

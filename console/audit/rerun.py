@@ -23,7 +23,7 @@ import uuid
 from functools import lru_cache
 from typing import Any
 
-from console.audit.access import visible_run, visible_runs
+from console.audit.access import runs_named, visible_run, visible_runs
 from console.errors import ExitCode
 from console.interpreter import CommandError, holds_redacted_value, set_global_options
 from console.interpreter.tokenizer import tokenize
@@ -224,11 +224,7 @@ def _referenced_run(user: Any, words: list[str]) -> CommandRun:
         raise RerunRefused(
             f"{words[0]!r} is not a run id: give the id `history` shows (4 or more of its characters)"
         )
-    if len(ref) == 36:
-        found = visible_run(user, ref)
-        matches = [found] if found is not None else []
-    else:
-        matches = list(visible_runs(user).filter(id__startswith=ref).order_by("-created_at")[:2])
+    matches = runs_named(user, ref)
     if not matches:
         lifecycle.log_denied(user, ref, "rerun")
         raise RerunRefused(f"no run {ref} that you may see (`history` lists yours)")

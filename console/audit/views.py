@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from console.audit import diff
-from console.audit.access import visible_run, visible_runs
+from console.audit.access import runs_named, visible_run, visible_runs
 from console.audit.forms import RerunForm
-from console.audit.rerun import ChoiceRefused, RerunRefused, submit_rerun
+from console.audit.rerun import RUN_REF, ChoiceRefused, RerunRefused, submit_rerun
 from console.runs import lifecycle
 from console.runs.errors import RunError, RunLimitReached
 from console.runs.models import AuditEvent, CommandRun, RunSource
@@ -39,6 +39,17 @@ def _visible_or_404(request: HttpRequest, run_id: uuid.UUID, action: str) -> Com
 def run_page(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
     run = _visible_or_404(request, run_id, "view")
     return _render_run(request, run, RerunForm(request.user))
+
+
+@require_GET
+@login_required
+def short_link(request: HttpRequest, ref: str) -> HttpResponse:
+    """`/runs/<short id>`: the page of the one run one may see whose id starts so."""
+    matches = runs_named(request.user, ref.lower()) if RUN_REF.match(ref.lower()) else []
+    if len(matches) != 1:
+        lifecycle.log_denied(request.user, ref, "view")
+        raise Http404("no such run")
+    return HttpResponseRedirect(reverse("audit:run", args=[matches[0].pk]))
 
 
 def _render_run(

@@ -31,6 +31,7 @@ HELP = """This terminal runs AWS CLI commands on the server with your console id
   whoami                                   your console user and profiles
   history [N]                              your last N runs (20), with the ids the server keeps
   rerun <id>                               run one again, as you, with fresh credentials (Tab completes ids)
+                                           (each run's page, to share, re-run or compare: /runs/<id>)
   clear                                    clear the screen (or Ctrl-L)
   help                                     this text
 

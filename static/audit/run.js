@@ -33,9 +33,17 @@
   term.open(root);
   term.write("\x1b[?25l"); // no cursor: nothing is typed here
 
-  // The run's width, and as many rows as the panel holds.
+  // The run's width, and as many rows as the panel holds. A run wider than the panel is
+  // shown in a smaller font (down to MIN_FONT), so its lines wrap where they wrapped.
+  const FONT = term.options.fontSize;
+  const MIN_FONT = 9;
   function fitRows() {
-    const size = fitAddon.proposeDimensions();
+    term.options.fontSize = FONT;
+    let size = fitAddon.proposeDimensions();
+    if (size && size.cols < config.cols) {
+      term.options.fontSize = Math.max(MIN_FONT, Math.floor((FONT * size.cols) / config.cols));
+      size = fitAddon.proposeDimensions();
+    }
     if (size && size.rows > 0) term.resize(config.cols, size.rows);
   }
   fitRows();

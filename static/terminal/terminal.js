@@ -231,6 +231,7 @@
       to = Math.min(to, this.chars.length);
       if (from >= to) return "";
       const removed = this.chars.splice(from, to - from).join("");
+      if (!this.chars.length) state.rerunOf = null; // a cleared line is a new one, no re-run
       this.cursor = from;
       this.render();
       return removed;
@@ -251,6 +252,7 @@
     },
 
     replace(text) {
+      state.rerunOf = null; // another line from history: no longer the edited re-run
       this.chars = Array.from(text);
       this.cursor = this.chars.length;
       this.render();
@@ -632,8 +634,11 @@
       const run = state.run;
       if (!run || run.id !== null) return;
       run.id = f.run_id;
+      const typed = run.command;
       // Redacted by the server; the typed line is kept nowhere but in this tab's memory.
       run.command = typeof f.command === "string" ? f.command : "";
+      // `rerun <id>` runs the line it names: shown, as a shell shows what `!n` expanded to.
+      if (/^\s*rerun\s/.test(typed) && run.command !== typed.trim()) print(dim(run.command) + "\n");
       if (run.remember) history.add(run.command);
       persistRun();
     },
