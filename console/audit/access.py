@@ -49,7 +49,21 @@ def runs_named(user: Any, ref: str) -> list[CommandRun]:
     if len(ref) == 36:
         found = visible_run(user, ref)
         return [found] if found is not None else []
-    return list(visible_runs(user).filter(id__startswith=ref).order_by("-created_at")[:2])
+    prefix = _uuid_prefix(ref.lower())
+    return list(visible_runs(user).filter(id__startswith=prefix).order_by("-created_at")[:2])
+
+
+def _uuid_prefix(ref: str) -> str:
+    """A prefix of the 32 hex digits as the start of the id's text form, with its hyphens
+    (PostgreSQL compares the text form; Django drops the hyphens where ids are stored bare)."""
+    digits = ref.replace("-", "")
+    groups, start = [], 0
+    for size in (8, 4, 4, 4, 12):
+        if start >= len(digits):
+            break
+        groups.append(digits[start : start + size])
+        start += size
+    return "-".join(groups)
 
 
 def still_visible(user_id: int, run_id: Any) -> bool:

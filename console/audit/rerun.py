@@ -81,7 +81,7 @@ def rerun_line(
     pins.update({name: value for name, value in (("--profile", profile), ("--region", region)) if value})
     if not pins or not _is_aws_line(line):
         if profile or region:
-            raise RerunRefused("only an aws command takes a profile or a region")
+            raise ChoiceRefused("only an aws command takes a profile or a region")
         return line
     try:
         return set_global_options(line, pins)

@@ -50,7 +50,9 @@ def test_it_passes_stdin_and_cols_to_the_service(
     assert post(api, alice_token, body).status_code == 201
 
     # Through the terminal's path (console/audit/rerun.py: a `rerun` line would be expanded).
-    passed = [{k: call[k] for k in ("user", "command", "source", "stdin", "cols", "rerun_of")} for call in calls]
+    passed = [
+        {k: call[k] for k in ("user", "command", "source", "stdin", "cols", "rerun_of")} for call in calls
+    ]
     assert passed == [
         {
             "user": alice,

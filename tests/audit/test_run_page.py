@@ -137,3 +137,12 @@ def test_the_terminal_opens_with_the_stored_line_for_edit_and_rerun(alice, charl
     html = _get(alice, f"/?prefill={run.pk}").content.decode()
     assert f'data-prefill="aws s3 ls --profile &#x27;a &quot;b&quot;&#x27;" data-rerun-of="{run.pk}"' in html
     assert "data-prefill" not in _get(charlie, f"/?prefill={run.pk}").content.decode()
+
+
+def test_a_short_id_leads_to_the_runs_page(alice, charlie):
+    run = _recorded_run(alice)
+    for ref in (run.pk.hex[:8], run.pk.hex, run.pk.hex[:8].upper()):
+        response = _get(alice, f"/runs/{ref}")
+        assert (response.status_code, response["Location"]) == (302, f"/runs/{run.pk}"), ref
+    assert _get(charlie, f"/runs/{run.pk.hex[:8]}").status_code == 404
+    assert _get(alice, "/runs/not-an-id").status_code == 404
