@@ -185,7 +185,7 @@ def _within(text: str, window: tuple[datetime, datetime]) -> bool:
     return window[0] <= moment <= window[1]
 
 
-def changed_paths(old: Any, new: Any, path: str = "", limit: int = 200) -> list[str]:
+def changed_paths(old: Any, new: Any, limit: int = 200) -> list[str]:
     """The JSON paths (`Buckets[2].Name`) whose values differ, at most `limit` of them."""
     found: list[str] = []
 
@@ -201,7 +201,7 @@ def changed_paths(old: Any, new: Any, path: str = "", limit: int = 200) -> list[
         else:
             found.append(where or "(the whole document)")
 
-    walk(old, new, path)
+    walk(old, new, "")
     return found
 
 
