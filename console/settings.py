@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "console.api",
     "console.teams",
     "console.portal",
+    "console.audit",
     "credentials",
     # `{% load rules %}` and `has_perm` in templates.
     "rules",

@@ -62,8 +62,9 @@ from credentials.profiles import (
 from credentials.types import AwsCredentials, ResolvedSession
 
 MAX_CHAIN = 8
-# Placeholder keys for `aws sso <operation>`: the portal's operations are never signed.
-PORTAL_ONLY = AwsCredentials("sso-portal", "unsigned", None, None, "sso")
+# Placeholder keys for `aws sso <operation>`: the portal's operations are never signed
+# (the user's SSO access token is the proof, so that is the principal the audit names).
+PORTAL_ONLY = AwsCredentials("sso-portal", "unsigned", None, None, "sso-access-token")
 _SESSION_NAME_CHARS = re.compile(r"[^\w+=,.@-]")
 
 # Asks the user a question (an MFA code); None when they cancel or cannot be asked.
@@ -135,6 +136,7 @@ def resolve_session(
         max_attempts=max_attempts,
         access_token=access_token,
         team_id=_team_on_chain(sections, found),
+        profile_chain=profile_chain(sections, found, credentials),
     )
 
 
@@ -148,6 +150,38 @@ def _team_on_chain(sections: Sections, profile: Profile | None) -> int | None:
         seen.add(profile.name)
         source = sections.source(profile) if profile.settings.get("role_arn") else None
         profile = sections.profiles.get(source) if source else None
+    return None
+
+
+def profile_chain(sections: Sections, found: Profile | None, credentials: AwsCredentials) -> tuple[str, ...]:
+    """How `credentials` were found for the chosen profile (`found`, None when it does not
+    exist), for the audit: the profile and each source_profile after it, then the source
+    that is not a profile, if any. Read from the profiles rather than traced while
+    resolving, because a warm cache skips the sources."""
+    if credentials.method == "env":
+        return ("environment",)
+    if found is None:
+        return ("instance role",) if credentials.method == "iam-role" else ()
+    chain: list[str] = []
+    profile: Profile | None = found
+    while profile is not None and profile.name not in chain and len(chain) < MAX_CHAIN:
+        chain.append(profile.name)
+        profile = _source_of(sections, profile, chain)
+    return tuple(chain)
+
+
+def _source_of(sections: Sections, profile: Profile, chain: list[str]) -> Profile | None:
+    """The next profile after `profile` on a chain; notes a non-profile source in `chain`."""
+    config = profile.settings
+    if not config.get("role_arn"):
+        return None
+    source = sections.source(profile)
+    if source and source != profile.name:
+        return sections.profiles.get(source)
+    if config.get("credential_source"):
+        chain.append(f"credential_source:{config['credential_source']}")
+    elif profile.secrets.get("web_identity_token"):
+        chain.append("web identity token")
     return None
 
 

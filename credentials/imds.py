@@ -40,7 +40,7 @@ def fetch_instance_credentials(base_url: str) -> AwsCredentials:
         raise InstanceRoleUnavailable(
             "the metadata service answered with something other than JSON"
         ) from None
-    return _credentials(data)
+    return _credentials(data, role[0])
 
 
 def _session_token(http: httpx.Client) -> str:
@@ -60,7 +60,7 @@ def _get(http: httpx.Client, path: str, headers: dict[str, str]) -> str:
     return answer.text
 
 
-def _credentials(data: dict[str, str]) -> AwsCredentials:
+def _credentials(data: dict[str, str], role_name: str) -> AwsCredentials:
     try:
         expiration = datetime.fromisoformat(data["Expiration"].replace("Z", "+00:00"))
         return AwsCredentials(
@@ -69,6 +69,7 @@ def _credentials(data: dict[str, str]) -> AwsCredentials:
             data.get("Token"),
             expiration.astimezone(UTC),
             "iam-role",
+            role_name=role_name,
         )
     except (KeyError, AttributeError, ValueError):
         raise InstanceRoleUnavailable("the credentials document is incomplete") from None

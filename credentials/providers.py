@@ -38,7 +38,7 @@ def assume_role(
 ) -> AwsCredentials:
     sts = get_client("sts", region=region or "us-east-1", endpoint_url=endpoint, credentials=source)
     answer = _call(lambda: sts.assume_role(**params), profile, params.get("DurationSeconds"))
-    return _credentials(answer["Credentials"], "assume-role")
+    return _credentials(answer, "assume-role")
 
 
 def assume_role_with_web_identity(
@@ -49,7 +49,7 @@ def assume_role_with_web_identity(
     answer = _call(
         lambda: sts.assume_role_with_web_identity(**params), profile, params.get("DurationSeconds")
     )
-    return _credentials(answer["Credentials"], "assume-role-with-web-identity")
+    return _credentials(answer, "assume-role-with-web-identity")
 
 
 def _call(call: Any, profile: str, duration: int | None) -> dict[str, Any]:
@@ -73,11 +73,14 @@ def _refused_source_identity(exc: ClientError) -> bool:
 
 
 def _credentials(answer: dict[str, Any], method: str) -> AwsCredentials:
-    expiration = answer["Expiration"]
+    """The keys of an STS answer, with the assumed-role ARN it names (for the audit)."""
+    keys = answer["Credentials"]
+    expiration = keys["Expiration"]
     if isinstance(expiration, datetime):
         expiration = expiration.astimezone(UTC)
+    arn = (answer.get("AssumedRoleUser") or {}).get("Arn")
     return AwsCredentials(
-        answer["AccessKeyId"], answer["SecretAccessKey"], answer["SessionToken"], expiration, method
+        keys["AccessKeyId"], keys["SecretAccessKey"], keys["SessionToken"], expiration, method, arn=arn
     )
 
 

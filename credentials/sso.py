@@ -446,7 +446,13 @@ def _fetch_role_credentials(
     creds = answer["roleCredentials"]
     expires = datetime.fromtimestamp(int(creds["expiration"]) / 1000, UTC)
     return AwsCredentials(
-        creds["accessKeyId"], creds["secretAccessKey"], creds["sessionToken"], expires, "sso"
+        creds["accessKeyId"],
+        creds["secretAccessKey"],
+        creds["sessionToken"],
+        expires,
+        "sso",
+        account=account_id,
+        role_name=role_name,
     )
 
 

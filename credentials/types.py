@@ -19,6 +19,12 @@ class AwsCredentials:
     expires_at: datetime | None = None
     # Where they came from, as botocore names its providers (shown by `aws configure list`).
     method: str = "shared-credentials-file"
+    # Who AWS sees behind these keys, as the broker learnt it when it got them (never a
+    # secret): the assumed-role ARN from STS's answer, the SSO account and role, the
+    # instance's role name. Cached with the keys, so a warm session still knows it.
+    arn: str | None = None
+    account: str | None = None
+    role_name: str | None = None
 
     def __repr__(self) -> str:
         shown = f"{self.access_key_id[:4]}****"
@@ -44,6 +50,9 @@ class AwsCredentials:
             "SessionToken": self.session_token,
             "Expiration": self.expires_at.isoformat() if self.expires_at else None,
             "Method": self.method,
+            "Arn": self.arn,
+            "Account": self.account,
+            "RoleName": self.role_name,
         }
 
     @classmethod
@@ -55,7 +64,54 @@ class AwsCredentials:
             data.get("SessionToken"),
             datetime.fromisoformat(expiration) if expiration else None,
             data.get("Method", "assume-role"),
+            data.get("Arn"),
+            data.get("Account"),
+            data.get("RoleName"),
         )
+
+    def principal(self) -> dict[str, str]:
+        """The principal AWS sees, for the audit: how the keys were obtained, the ARN,
+        account and role when known, and the access key id (not a secret: CloudTrail
+        records it too). Only the fields that are known."""
+        account = self.account or _account_of(self.arn)
+        fields = {
+            "type": self.method,
+            "arn": self.arn,
+            "account": account,
+            "role": self.role_name,
+            "access_key_id": self.access_key_id,
+        }
+        return {name: value for name, value in fields.items() if value}
+
+
+def _account_of(arn: str | None) -> str | None:
+    """The account id in `arn:partition:service:region:account:resource`."""
+    parts = (arn or "").split(":")
+    return parts[4] if len(parts) > 5 and parts[4].isdigit() else None
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One AWS API call a command made, as its answer told it (credentials/retries.py):
+    the HTTP status (None when no answer came) and AWS's request id, the number of
+    attempts botocore made, and the error code of an error answer."""
+
+    service: str
+    operation: str
+    status: int | None
+    request_id: str = ""
+    attempts: int = 1
+    error: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "service": self.service,
+            "operation": self.operation,
+            "status": self.status,
+            "request_id": self.request_id,
+            "attempts": self.attempts,
+            "error": self.error,
+        }
 
 
 @dataclass(frozen=True)
@@ -85,6 +141,10 @@ class ResolvedSession:
     # The team whose profile the command acts through (None: the user's own), so the run
     # can be attributed to it.
     team_id: int | None = None
+    # How the credentials were found: the profile, then each source_profile it chains
+    # through, ending with a non-profile source when there is one ("credential_source:
+    # Environment", "environment", "instance role").
+    profile_chain: tuple[str, ...] = ()
 
     @property
     def timestamp_format(self) -> str:

@@ -31,6 +31,7 @@ async def open_terminal(
     token: str | None = None,
     origin: bytes | None = ORIGIN,
     terminal: str = "t1",
+    mode: str | None = None,
 ) -> tuple[WebsocketCommunicator, bool, Any]:
     headers = []
     if origin is not None:
@@ -39,7 +40,8 @@ async def open_terminal(
         headers.append((b"cookie", f"sessionid={await session_cookie(user)}".encode()))
     if token is not None:
         headers.append((b"authorization", f"Bearer {token}".encode()))
-    comm = WebsocketCommunicator(application, f"/ws/terminal/?terminal={terminal}", headers=headers)
+    query = f"terminal={terminal}" + (f"&mode={mode}" if mode else "")
+    comm = WebsocketCommunicator(application, f"/ws/terminal/?{query}", headers=headers)
     connected, detail = await comm.connect(timeout=5)
     return comm, connected, detail
 

@@ -25,5 +25,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke selected tokens")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
-        count = revoke_tokens(queryset)
+        count = revoke_tokens(queryset, actor=request.user)
         self.message_user(request, f"Revoked {count} token(s).")

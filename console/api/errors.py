@@ -40,6 +40,11 @@ class MethodNotAllowed(ApiError):
     code = "method_not_allowed"
 
 
+class Conflict(ApiError):
+    status = 409
+    code = "conflict"
+
+
 class PayloadTooLarge(ApiError):
     status = 413
     code = "too_large"

@@ -22,6 +22,7 @@ urlpatterns = [
     path("teams/<slug:slug>/profiles/<str:name>", teams.profile_detail, name="profile"),
     path("teams/<slug:slug>/grants", teams.grant_list, name="grants"),
     path("teams/<slug:slug>/grants/<int:grant_id>", teams.grant_detail, name="grant"),
+    path("runs/<uuid:run_id>/rerun", views.run_rerun, name="run-rerun"),
     # Last: everything else under /api/v1/ is a JSON 404.
     re_path(r"^(?P<path>.*)$", views.not_found),
 ]

@@ -23,6 +23,7 @@ MAX_SEQ = 2**63 - 1  # a chunk's seq is a PostgreSQL bigint
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 RUN_FIELDS = frozenset({"command", "stdin", "wait", "cols"})
+RERUN_FIELDS = frozenset({"command", "profile", "region", "wait", "cols"})
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,44 @@ def parse_run_request(data: Any) -> RunRequest:
     if problems:
         raise BadRequest("; ".join(problems))
     return RunRequest(data["command"], data.get("stdin"), data.get("wait", False), cols)
+
+
+@dataclass(frozen=True)
+class RerunRequest:
+    command: str | None = None  # None: the run's own line, as stored
+    profile: str = ""
+    region: str = ""
+    wait: bool = False
+    cols: int | None = None  # None: the run's own width
+
+
+def parse_rerun_request(data: Any) -> RerunRequest:
+    """The body of POST runs/<id>/rerun; an empty body (or {}) re-runs the run as it is."""
+    data = {} if data is None else data
+    if not isinstance(data, dict):
+        raise BadRequest("the request body must be a JSON object", code="invalid_json")
+    problems = [f'unknown field "{name}"' for name in sorted(set(data) - RERUN_FIELDS)]
+    if data.get("command") is not None:
+        problems += _command_problems(data["command"])
+    for name in ("profile", "region"):
+        if data.get(name) is not None and not isinstance(data[name], str):
+            problems.append(f'"{name}" must be a string')
+    if not isinstance(data.get("wait", False), bool):
+        problems.append('"wait" must be true or false')
+    cols = data.get("cols")
+    if cols is not None and (
+        isinstance(cols, bool) or not isinstance(cols, int) or not 1 <= cols <= MAX_COLS
+    ):
+        problems.append(f'"cols" must be a whole number from 1 to {MAX_COLS}')
+    if problems:
+        raise BadRequest("; ".join(problems))
+    return RerunRequest(
+        data.get("command"),
+        data.get("profile") or "",
+        data.get("region") or "",
+        data.get("wait", False),
+        cols,
+    )
 
 
 def _command_problems(command: Any) -> list[str]:

@@ -1,7 +1,9 @@
-"""The REST API: thin adapters over console.runs (submission, lifecycle, store). Each view authenticates (see
-auth.api_view), loads, checks ownership through the service, acts and answers JSON.
+"""The REST API: thin adapters over console.runs (submission, lifecycle, store) and
+console.audit (who may see a run, re-runs). Each view authenticates (see auth.api_view),
+loads, checks rights through the service, acts and answers JSON.
 
-Another user's run answers 404 exactly like a missing one, so ids cannot be probed."""
+A run the caller may not see answers 404 exactly like a missing one, so ids cannot be
+probed. Reading a run follows console/audit/access.py; cancelling stays its owner's."""
 
 from __future__ import annotations
 
@@ -15,9 +17,10 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from console.api.auth import api_view, error_response
-from console.api.errors import BadRequest, NotFound, TooManyRequests
-from console.api.validation import json_body, parse_after, parse_run_request
-from console.runs import lifecycle, reaper, store, submission
+from console.api.errors import BadRequest, Conflict, NotFound, TooManyRequests
+from console.api.validation import json_body, parse_after, parse_rerun_request, parse_run_request
+from console.audit import access, rerun
+from console.runs import lifecycle, reaper, store
 from console.runs.errors import RunInputError, RunLimitReached
 from console.runs.models import CommandRun, RunSource
 
@@ -32,15 +35,44 @@ CANCEL_WAIT_SECONDS = 5.0
 def runs(request: HttpRequest) -> JsonResponse:
     body = parse_run_request(json_body(request))
     try:
-        run = submission.submit_run(
+        run = rerun.submit_line(
             request.user, body.command, source=RunSource.API, cols=body.cols, stdin=body.stdin
         )
     except RunInputError as exc:
         raise BadRequest(exc.message, code=exc.code) from None
     except RunLimitReached as exc:
         raise TooManyRequests(exc.message, code=exc.code) from None
+    return _created(run, body.wait)
+
+
+@api_view("POST")
+def run_rerun(request: HttpRequest, run_id: uuid.UUID) -> JsonResponse:
+    """Re-run a run one may see, as the caller: its line as stored, or `command`, with
+    `profile`/`region` changed (docs/api.md)."""
+    body = parse_rerun_request(json_body(request) if request.body else None)
+    original = _visible_run(request, run_id, "rerun")
+    try:
+        run = rerun.submit_rerun(
+            request.user,
+            original,
+            source=RunSource.API,
+            command=body.command,
+            profile=body.profile,
+            region=body.region,
+            cols=body.cols,
+        )
+    except (rerun.ChoiceRefused, RunInputError) as exc:
+        raise BadRequest(exc.message, code=exc.code) from None
+    except rerun.RerunRefused as exc:
+        raise Conflict(exc.message, code=exc.code) from None
+    except RunLimitReached as exc:
+        raise TooManyRequests(exc.message, code=exc.code) from None
+    return _created(run, body.wait)
+
+
+def _created(run: CommandRun, wait: bool) -> JsonResponse:
     status = 201
-    if body.wait:
+    if wait:
         if not run.is_final:
             run = reaper.wait_for_final(run.id, timeout=settings.CONSOLE_API_WAIT_SECONDS)
         status = 200 if run.is_final else 202
@@ -51,13 +83,13 @@ def runs(request: HttpRequest) -> JsonResponse:
 
 @api_view("GET")
 def run_detail(request: HttpRequest, run_id: uuid.UUID) -> JsonResponse:
-    return JsonResponse(run_json(_user_run(request, run_id)))
+    return JsonResponse(run_json(_visible_run(request, run_id, "view")))
 
 
 @api_view("GET")
 def run_output(request: HttpRequest, run_id: uuid.UUID) -> JsonResponse:
     after = parse_after(request.GET.get("after"))
-    run = _user_run(request, run_id)
+    run = _visible_run(request, run_id, "view")
     # One read of status and chunks together: when it says final, the chunks are complete.
     snapshot = store.read_since(run.pk, after)
     chunks = [chunk_json(c) for c in snapshot.chunks]
@@ -83,10 +115,10 @@ def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     return error_response(NotFound(f"no such endpoint: {request.path}"))
 
 
-def _user_run(request: HttpRequest, run_id: uuid.UUID) -> CommandRun:
-    run = lifecycle.get_user_run(request.user, run_id)
+def _visible_run(request: HttpRequest, run_id: uuid.UUID, action: str) -> CommandRun:
+    run = access.visible_run(request.user, run_id)
     if run is None:
-        log.info("api: run %s not found for user %s", run_id, request.user.pk)
+        lifecycle.log_denied(request.user, run_id, action)
         raise NotFound("no such run")
     return run
 
@@ -98,11 +130,33 @@ def run_json(run: CommandRun) -> dict[str, Any]:
         "command": run.command,
         "status": run.status,
         "exit_code": run.exit_code,
+        "source": run.source,
+        "rerun_of": run.rerun_of_id,
         "created_at": run.created_at,
         "started_at": run.started_at,
         "finished_at": run.finished_at,
         "stdout": stdout,
         "stderr": stderr,
+        "record": record_json(run),
+    }
+
+
+def record_json(run: CommandRun) -> dict[str, Any]:
+    """What the run recorded for the audit (docs/audit.md); never a secret."""
+    return {
+        "user": run.user.get_username(),
+        "service": run.service,
+        "operation": run.operation,
+        "profile": run.profile,
+        "profile_chain": run.profile_chain,
+        "principal": run.principal,
+        "account": run.aws_account,
+        "region": run.region,
+        "endpoint": run.endpoint,
+        "aws_calls": run.aws_calls,
+        "aws_call_count": run.aws_call_count,
+        "output_bytes": run.output_bytes,
+        "output_sha256": run.output_sha256,
     }
 
 

@@ -1,6 +1,7 @@
 """AWS operations and the CLI's `aws s3` commands: the broker resolves the user's session
 for what they selected (profile, region, endpoint, the terminal's environment), a cached
-client is taken for it, and the engine makes the calls. The profile decides the default
+client is taken for it, and the engine makes the calls. The session (profile chain,
+principal, region, endpoint) and every call's answer go to the run's record. The profile decides the default
 output format and `cli_timestamp_format`; questions (an MFA code) go through the context;
 botocore's retries show as a dim line on this command's stderr only."""
 
@@ -62,7 +63,6 @@ def connect(ctx: CommandContext, service: str) -> tuple[ResolvedSession, Any]:
         env=ctx.env,
         ask=ctx.ask,
     )
-    ctx.profile_used, ctx.team = session.profile, session.team_id
     client = get_client(
         service,
         region=broker.require_region(session),
@@ -74,7 +74,10 @@ def connect(ctx: CommandContext, service: str) -> tuple[ResolvedSession, Any]:
         retry_mode=session.retry_mode,
         timestamp_format=session.timestamp_format,
     )
-    return session, retries.notifying(client, lambda op, attempt, most: _retrying(ctx, op, attempt, most))
+    ctx.record.connected(session, endpoint=client.meta.endpoint_url)
+    return session, retries.notifying(
+        client, lambda op, attempt, most: _retrying(ctx, op, attempt, most), on_call=ctx.record.add_call
+    )
 
 
 def _retrying(ctx: CommandContext, operation: str, attempt: int, most: int | None) -> None:

@@ -1,19 +1,24 @@
 """Console builtins that are not AWS calls (`help`, `whoami`, `clear`, `export`, `unset`,
-`env`) and the entry points of the CLI's hand-written commands (`aws configure`, `aws sso
+`env`, `history`) and the entry points of the CLI's hand-written commands (`aws configure`, `aws sso
 login|logout`). They run through the same pipeline as any command, so they are audited
-and replayable like the rest."""
+and replayable like the rest.
+
+`rerun <id>` is not among them: it is expanded into the line it re-runs when it is
+submitted (console/audit/rerun.py), as bash expands `!n` before running it, so the run
+is recorded, checked and guarded as the command it really is."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from console.commands.configure import run_configure
-from console.commands.context import CommandContext
+from console.commands.context import CommandContext, PastRun
 from console.commands.environment import NAME, EnvironmentRefused, shown
 from console.commands.sso import run_sso
 from console.errors import ExitCode
 from console.interpreter import Builtin, CommandError
 from console.interpreter.help import render_help
+from console.output.controls import show_controls
 from credentials.profiles import profile_names
 
 HELP = """This terminal runs AWS CLI commands on the server with your console identity.
@@ -24,6 +29,9 @@ HELP = """This terminal runs AWS CLI commands on the server with your console id
   aws configure sso / aws sso login|logout     IAM Identity Center sign-in, run on the server
   export NAME=value / unset NAME / env     this terminal's environment (AWS_PROFILE, AWS_REGION, ...)
   whoami                                   your console user and profiles
+  history [N]                              your last N runs (20), with the ids the server keeps
+  rerun <id>                               run one again, as you, with fresh credentials (Tab completes ids)
+                                           (each run's page, to share, re-run or compare: /runs/<id>)
   clear                                    clear the screen (or Ctrl-L)
   help                                     this text
 
@@ -115,6 +123,31 @@ def _show_env(args: tuple[str, ...], ctx: CommandContext, prefix: str = "") -> i
     return ExitCode.OK
 
 
+HISTORY_DEFAULT = 20
+HISTORY_MOST = 200
+
+
+def _history(builtin: Builtin, ctx: CommandContext) -> int:
+    """`history [N]`: the user's last N runs, oldest first as in a shell, as the server
+    keeps them (the lines redacted), with the short ids that `rerun` and /runs/ take."""
+    args = builtin.args
+    if len(args) > 1 or (args and not (args[0].isdigit() and 0 < int(args[0]) <= HISTORY_MOST)):
+        ctx.write("stderr", f"history: usage: history [N], N from 1 to {HISTORY_MOST}\n")
+        return ExitCode.USAGE
+    if ctx.history is None:
+        ctx.write("stderr", "history: this run has no history to read\n")
+        return ExitCode.OTHER
+    runs = list(reversed(ctx.history.recent(int(args[0]) if args else HISTORY_DEFAULT)))
+    ctx.write("stdout", "".join(_history_line(run) for run in runs))
+    return ExitCode.OK
+
+
+def _history_line(run: PastRun) -> str:
+    when = run.created_at.strftime("%Y-%m-%d %H:%M:%S")
+    code = "" if run.exit_code is None else str(run.exit_code)
+    return f"{run.short_id}  {when}  {run.status:<9} {code:>3}  {show_controls(run.command)}\n"
+
+
 def _configure(builtin: Builtin, ctx: CommandContext) -> int:
     # The interpreter takes the global options out of `args` (wherever they were typed).
     return run_configure(ctx, builtin.args)
@@ -132,6 +165,7 @@ _HANDLERS: dict[str, Callable[[Builtin, CommandContext], int]] = {
     "export": _export,
     "unset": _unset,
     "env": _env,
+    "history": _history,
     "configure": _configure,
     "sso": _sso,
 }

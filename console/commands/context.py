@@ -8,10 +8,12 @@ no thread-locals, no loose callables. The worker builds it from the claimed run
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
+from console.commands.record import RunRecord
 from console.engine import Target
 from console.interpreter import GlobalOptions
 
@@ -41,6 +43,23 @@ class EnvironmentStore(Protocol):
 
 
 @dataclass(frozen=True)
+class PastRun:
+    """One of the user's earlier runs, as `history` lists it."""
+
+    short_id: str
+    created_at: datetime
+    status: str
+    exit_code: int | None
+    command: str  # redacted, as stored
+
+
+class RunHistory(Protocol):
+    """The user's runs as the server keeps them (console/runs/history.py)."""
+
+    def recent(self, limit: int) -> Sequence[PastRun]: ...
+
+
+@dataclass(frozen=True)
 class Caller:
     """Who runs the command: the console user, from which terminal, as which run."""
 
@@ -62,10 +81,10 @@ class CommandContext:
     # What the user selected on the line (--profile, --region, --endpoint-url, --output, ...).
     options: GlobalOptions = field(default_factory=GlobalOptions)
     target: Target = field(default_factory=Target)
-    # Set once the broker chose the command's session: the profile it acts through and
-    # that profile's team (its id; None for the user's own), recorded on the run.
-    profile_used: str = ""
-    team: int | None = None
+    # What the run learns as it goes (profile, team, principal, calls), stored with its
+    # final state.
+    record: RunRecord = field(default_factory=RunRecord)
+    history: RunHistory | None = None
     # Coming: the guardrail decision, the workspace.
     guardrail: Any = None
     workspace: Any = None

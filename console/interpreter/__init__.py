@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from . import catalog
 from .completion import complete
+from .editing import set_global_options
 from .errors import CommandError
 from .globalopts import GlobalOptions
 from .help import render_help
 from .parser import Builtin, Invocation, Skeleton, parse_command
-from .redaction import redact_line
+from .redaction import MASK, holds_redacted_value, redact_line
 from .s3commands import S3Command
 
 __all__ = [
@@ -24,14 +25,17 @@ __all__ = [
     "CommandError",
     "GlobalOptions",
     "Invocation",
+    "MASK",
     "S3Command",
     "Skeleton",
     "complete",
+    "holds_redacted_value",
     "operation_names",
     "parse_command",
     "redact_line",
     "render_help",
     "service_names",
+    "set_global_options",
 ]
 
 

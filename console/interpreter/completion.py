@@ -26,7 +26,7 @@ from .operation import SPECIAL_OPTIONS
 from .scanning import is_option, positionals, scan_globals
 from .tokenizer import Token, tokenize
 
-_FIRST_WORDS = ("aws", "clear", "env", "export", "help", "unset", "whoami")
+_FIRST_WORDS = ("aws", "clear", "env", "export", "help", "history", "rerun", "unset", "whoami")
 _ENVIRONMENT = (
     "AWS_ACCESS_KEY_ID",
     "AWS_DEFAULT_OUTPUT",

@@ -41,7 +41,9 @@ from .s3commands import S3Command, parse_s3
 from .scanning import GlobalScan, positionals, scan_globals
 from .tokenizer import Token, tokenize
 
-BUILTINS = ("help", "clear", "whoami", "export", "unset", "env")
+# `rerun` parses as a builtin (so a bad use gets a usage message) but is expanded into the
+# line it re-runs before the run is recorded (console/audit/rerun.py).
+BUILTINS = ("help", "clear", "whoami", "export", "unset", "env", "history", "rerun")
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,19 @@ def sensitive_spans(line: str) -> list[Span]:
     return spans
 
 
+def holds_redacted_value(line: str) -> bool:
+    """Whether a stored (redacted) line still has a placeholder where a secret was: a
+    sensitive value that is exactly the mask, or a line the redaction could only mask
+    whole. Run as it is, it would send the placeholder to AWS as the secret."""
+    try:
+        spans = sensitive_spans(line)
+    except Exception:  # never raises in practice; a line that cannot be read is not re-run
+        return True
+    if any(line[start:end].strip("'\"") == MASK for start, end in spans):
+        return True
+    return line == _mask_all_but_first_word(line) and line.endswith(f" {MASK}")
+
+
 def mask_word(token: Token, spans: Sequence[Span]) -> str:
     """How `token` may be shown in an error message."""
     for start, end in spans:

@@ -47,6 +47,8 @@ class AuditAction(enum.StrEnum):
     GRANT_CREATED = "team:grant:created"
     GRANT_REVOKED = "team:grant:revoked"
     GRANT_EXPIRED = "team:grant:expired"
+    API_TOKEN_CREATED = "console:api_token:created"  # noqa: S105 - an event name
+    API_TOKEN_REVOKED = "console:api_token:revoked"  # noqa: S105 - an event name
 
 
 def _digest(prev_hash: str, action: str, actor_name: str, data: dict[str, Any]) -> str:

@@ -29,18 +29,23 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from console.commands import Caller, CommandContext, CommandIO, dispatch
+from console.commands.record import Recorded, RunRecord
 from console.engine import Cancelled, Target
 from console.errors import ExitCode
 from console.interpreter import CommandError, parse_command
 from console.output.errors import OutputLimitExceeded, describe_size
 from console.runs import lifecycle, notify, prompts, store
 from console.runs.environment import RunEnvironment
+from console.runs.history import RunHistoryOf
 from console.runs.models import CommandRun, OutputStream, RunSource, RunStatus
 
 log = logging.getLogger(__name__)
 
 WATCH_INTERVAL = 0.2
 FLUSH_AFTER = 0.05
+# Output shown in a terminal view (the terminal, or the run page a re-run button opens)
+# is a TTY for `--color auto`; an API client's is not, as for the CLI in a pipe.
+SHOWN_IN_A_TERMINAL = frozenset({RunSource.TERMINAL, RunSource.RUN_PAGE})
 
 
 class DaemonThreadPool:
@@ -96,6 +101,7 @@ class RunSink:
         self.run = run
         self.run_id = run.pk
         self.next_seq: int | None = 0
+        self.digest = store.OutputDigest()
         self.limit_reached: OutputLimitExceeded | None = None
         self._limit = settings.CONSOLE_MAX_RUN_OUTPUT_BYTES
         self._room = self._limit
@@ -156,7 +162,9 @@ class RunSink:
         stream, data, _ = self._pending
         self._pending = None
         try:
-            self.next_seq = store.append_chunk(self.run_id, stream, data, seq=self.next_seq)
+            self.next_seq = store.append_chunk(
+                self.run_id, stream, data, seq=self.next_seq, digest=self.digest
+            )
         except Exception:
             # The insert may have been stored before the error (a dropped connection):
             # from now on take the next free seq instead of guessing.
@@ -202,8 +210,8 @@ class StdinAnswers:
 
 def execute(run: CommandRun) -> None:
     sink = RunSink(run)
-    ctx = context_for(run, sink)
-    future = _pool.submit(_run_command, run, sink, ctx)
+    record = RunRecord()
+    future = _pool.submit(_run_command, run, sink, record)
     status, code, reason = _watch(run, sink, future)
     output = sink.close()
     if sink.limit_reached is not None:
@@ -211,13 +219,30 @@ def execute(run: CommandRun) -> None:
     elif status == RunStatus.TIMED_OUT:
         output.append((OutputStream.STDERR, f"\nconsole: {reason}\n"))
     lifecycle.finish_run(
-        run, status, code, reason, output=output, first_seq=sink.next_seq, attribution=_attribution(ctx)
+        run,
+        status,
+        code,
+        reason,
+        output=output,
+        first_seq=sink.next_seq,
+        digest=sink.digest,
+        recorded=recorded_columns(record.snapshot()),
     )
 
 
-def _attribution(ctx: CommandContext) -> dict[str, Any]:
-    # What the command's context learnt from the broker; stored with the final status.
-    return {"profile": ctx.profile_used[:300], "team_id": ctx.team}
+def recorded_columns(recorded: Recorded) -> dict[str, Any]:
+    """The run's columns for what its command learnt (console/commands/record.py)."""
+    return {
+        "profile": recorded.profile[:300],
+        "team_id": recorded.team_id,
+        "profile_chain": list(recorded.profile_chain),
+        "principal": recorded.principal,
+        "aws_account": recorded.principal.get("account", "")[:32],
+        "region": recorded.region[:32],
+        "endpoint": recorded.endpoint,
+        "aws_calls": [call.to_json() for call in recorded.calls],
+        "aws_call_count": recorded.call_count,
+    }
 
 
 def _watch(run: CommandRun, sink: RunSink, future: Future[int]) -> tuple[str, int, str]:
@@ -265,7 +290,7 @@ def _outcome(
     return (RunStatus.SUCCEEDED if code == 0 else RunStatus.FAILED), code, ""
 
 
-def _run_command(run: CommandRun, sink: RunSink, ctx: CommandContext) -> int:
+def _run_command(run: CommandRun, sink: RunSink, record: RunRecord) -> int:
     close_old_connections()
     # The worker parses the sealed line again rather than receiving the parse: Celery
     # messages carry ids only, and a parse holds the line's secret values in the clear.
@@ -274,16 +299,20 @@ def _run_command(run: CommandRun, sink: RunSink, ctx: CommandContext) -> int:
     except CommandError as exc:
         sink.write("stderr", exc.message)
         return exc.exit_code
-    return dispatch(parsed, ctx)
+    return dispatch(parsed, context_for(run, sink, record))
 
 
-def context_for(run: CommandRun, io: CommandIO) -> CommandContext:
-    """The command's context for a claimed run: who, from where, and its I/O."""
+def context_for(run: CommandRun, io: CommandIO, record: RunRecord | None = None) -> CommandContext:
+    """The command's context for a claimed run: who, from where, its I/O, and its record."""
     return CommandContext(
         caller=Caller(run.user, str(run.pk), run.terminal_id, run.source),
         io=StdinAnswers(run, io) if run.source == RunSource.API else io,
         environment=RunEnvironment(run.user, run.terminal_id),
         target=Target(
-            width=run.cols, tty=run.source == RunSource.TERMINAL, query_limit=settings.CONSOLE_QUERY_MAX_BYTES
+            width=run.cols,
+            tty=run.source in SHOWN_IN_A_TERMINAL,
+            query_limit=settings.CONSOLE_QUERY_MAX_BYTES,
         ),
+        record=record or RunRecord(),
+        history=RunHistoryOf(run.user),
     )

@@ -38,22 +38,27 @@ def end_run(
     reason: str = "",
     output: Sequence[tuple[str, str]] = (),
     first_seq: int | None = None,
-    attribution: Mapping[str, Any] | None = None,
+    digest: store.OutputDigest | None = None,
+    recorded: Mapping[str, Any] | None = None,
 ) -> bool:
     """Compare-and-set a run into a final status. The run's last `output` is stored in
     the same transaction, so whoever sees the final status also sees all of the output.
+    The same UPDATE stores what the run recorded (`recorded` columns, and the size and
+    SHA-256 of its whole output from `digest`, which has seen every earlier chunk): no
+    write of its own. A queued run has no output yet, so its digest is this output's.
     The winner rings the doorbell first and audits the outcome after: the outcome is
     already durable in the run row, and the user should not wait for its audit copy
     (`audit_missing_outcomes` repairs the rare event lost to a crash in between)."""
+    if digest is None and expected == RunStatus.QUEUED:
+        digest = store.OutputDigest()
+    fields = dict(recorded or {})
+    if digest is not None:
+        for _stream, data in output:
+            digest.add(data)
+        fields.update(digest.fields())
     with transaction.atomic():
         changed = compare_and_set(
-            run.pk,
-            expected,
-            status,
-            exit_code=exit_code,
-            reason=reason,
-            finished_at=timezone.now(),
-            **(attribution or {}),
+            run.pk, expected, status, exit_code=exit_code, reason=reason, finished_at=timezone.now(), **fields
         )
         if changed:
             seq = first_seq if first_seq is not None else store.next_seq(run.pk)
@@ -115,10 +120,12 @@ def finish_run(
     reason: str = "",
     output: Sequence[tuple[str, str]] = (),
     first_seq: int | None = None,
-    attribution: Mapping[str, Any] | None = None,
+    digest: store.OutputDigest | None = None,
+    recorded: Mapping[str, Any] | None = None,
 ) -> bool:
-    """End a running run; `attribution` (its profile and team) is stored in the same write."""
-    return end_run(run, RunStatus.RUNNING, status, exit_code, reason, output, first_seq, attribution)
+    """End a running run; `recorded` (what its command learnt: profile, team, principal,
+    calls) is stored in the same write."""
+    return end_run(run, RunStatus.RUNNING, status, exit_code, reason, output, first_seq, digest, recorded)
 
 
 def mark_lost(run: CommandRun, expected: str, why: str) -> bool:
@@ -127,10 +134,13 @@ def mark_lost(run: CommandRun, expected: str, why: str) -> bool:
 
 
 def request_cancel(user: Any, run_id: uuid.UUID | str) -> CommandRun | None:
-    """Ctrl-C. A queued run ends at once; a running one is flagged for its worker."""
+    """Ctrl-C. A queued run ends at once; a running one is flagged for its worker. The
+    request is audited (who, and the status it found) before anything is stopped."""
     run = get_user_run(user, run_id)
     if run is None or run.is_final:
         return run
+    with transaction.atomic():
+        audit.record(audit.AuditAction.RUN_CANCEL_REQUESTED, actor=user, run=run, data={"status": run.status})
     if not end_run(
         run, RunStatus.QUEUED, RunStatus.CANCELLED, ExitCode.CANCELLED, "cancelled before it started"
     ):

@@ -1,13 +1,21 @@
 """Runs and their output. The DB is the truth for output: chunks carry a per-run `seq`,
 so a client that reconnects replays exactly what it missed, and the channel layer is only
 a doorbell. The raw command line is sealed (it may hold a secret parameter); `command` is
-the redacted copy shown in lists and the audit log. Sealed columns are declared and
-opened here, through credentials/crypto.py, so key rotation finds them without importing
-this app."""
+the redacted copy shown in lists and the audit log.
+
+A run also records, for the audit (docs/audit.md), where it came from (`source`,
+`rerun_of`), what it called (`service`, `operation`, set at submission), and what its
+worker learnt: the profile chain, the principal AWS saw, region, endpoint, each API call
+with its status and request id, and the size and SHA-256 of its stored output. The
+worker's part is written by the UPDATE that ends the run, never by a write of its own.
+
+Sealed columns are declared and opened here, through credentials/crypto.py, so key
+rotation finds them without importing this app."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import ClassVar
 
 from django.conf import settings
@@ -59,6 +67,7 @@ class RunSource(models.TextChoices):
     TERMINAL = "terminal"
     API = "api"
     PORTAL = "portal"  # a profile's "test" button (console/portal/services.py)
+    RUN_PAGE = "run_page"  # a re-run button on /runs/<id>
 
 
 class CommandRun(models.Model):
@@ -87,6 +96,25 @@ class CommandRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Where it came from and what it asks for (set when it is submitted).
+    rerun_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reruns"
+    )
+    service = models.CharField(max_length=64, blank=True, help_text="The botocore service, if any.")
+    operation = models.CharField(max_length=128, blank=True)
+    # What its worker learnt (set by the UPDATE that ends it; empty when never learnt),
+    # beside `profile` and `team` above.
+    profile_chain = models.JSONField(default=list, blank=True)
+    principal = models.JSONField(
+        default=dict, blank=True, help_text="type, arn, account, role, access_key_id: never a secret."
+    )
+    aws_account = models.CharField(max_length=32, blank=True, db_index=True)
+    region = models.CharField(max_length=32, blank=True)
+    endpoint = models.TextField(blank=True)
+    aws_calls = models.JSONField(default=list, blank=True)
+    aws_call_count = models.PositiveIntegerField(default=0)
+    output_bytes = models.BigIntegerField(null=True, blank=True)
+    output_sha256 = models.CharField(max_length=64, blank=True)
 
     # Sealed through credentials/crypto.py, each with its secret_context(column).
     sealed_columns: ClassVar[tuple[str, ...]] = ("sealed_command", "sealed_stdin")
@@ -102,6 +130,17 @@ class CommandRun(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
+
+    @property
+    def short_id(self) -> str:
+        """The id as `history` shows it and `rerun` takes it (a prefix of the whole)."""
+        return self.pk.hex[:8]
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return self.finished_at - self.started_at
 
     def secret_context(self, column: str) -> str:
         # The same associated data as before the declaration moved here: stored rows open.

@@ -1,12 +1,18 @@
 """The output store: a run's output as ordered chunks in the DB, the truth that every
 reader replays. One write path (append with the run's next `seq`) and one read path
 (`read_since`: the status and the chunks after a seq, in one statement), used alike by
-the terminal consumer, the API and the run page, so they can never disagree."""
+the terminal consumer, the API and the run page, so they can never disagree.
+
+The run's writer keeps an `OutputDigest` as it appends: the size and SHA-256 of every
+stored chunk's data, in seq order, without reading anything back. They are stored with
+the run's final state, so anyone can check the output they replay against the record
+(docs/audit.md says how)."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
@@ -16,15 +22,53 @@ from console.runs.models import FINAL_STATUSES, CommandRun, OutputChunk, OutputS
 MAX_CHUNK_CHARS = 64 * 1024
 
 
-def append_chunk(run_id: uuid.UUID | str, stream: str, data: str, seq: int | None = None) -> int:
+class OutputDigest:
+    """The size (UTF-8 bytes) and SHA-256 of a run's stored output so far: the data of
+    every chunk, prompts included, in seq order. Splitting data into chunks does not change
+    it. When an append fails without saying whether it was stored, the digest is lost."""
+
+    def __init__(self) -> None:
+        self._sha = hashlib.sha256()
+        self.size = 0
+        self.known = True
+
+    def add(self, data: str) -> None:
+        raw = data.encode("utf-8", "surrogatepass")
+        self._sha.update(raw)
+        self.size += len(raw)
+
+    def lose(self) -> None:
+        self.known = False
+
+    def fields(self) -> dict[str, Any]:
+        """The run's columns that record it; none when it is not known."""
+        if not self.known:
+            return {}
+        return {"output_bytes": self.size, "output_sha256": self._sha.hexdigest()}
+
+
+def append_chunk(
+    run_id: uuid.UUID | str,
+    stream: str,
+    data: str,
+    seq: int | None = None,
+    digest: OutputDigest | None = None,
+) -> int:
     """Store output; returns the next free seq. Without `seq`, takes the next one (retrying
-    when a concurrent writer took it first)."""
+    when a concurrent writer took it first). `digest` takes the data once it is stored."""
     if seq is not None:
         # The run's one writer knows its seq: a single INSERT, no savepoint.
         pieces = _pieces(data)
-        OutputChunk.objects.bulk_create(
-            [OutputChunk(run_id=run_id, seq=seq + i, stream=stream, data=p) for i, p in enumerate(pieces)]
-        )
+        try:
+            OutputChunk.objects.bulk_create(
+                [OutputChunk(run_id=run_id, seq=seq + i, stream=stream, data=p) for i, p in enumerate(pieces)]
+            )
+        except Exception:
+            if digest is not None:
+                digest.lose()
+            raise
+        if digest is not None:
+            digest.add(data)
         return seq + len(pieces)
     for _attempt in range(5):
         start = next_seq(run_id)
@@ -37,6 +81,8 @@ def append_chunk(run_id: uuid.UUID | str, stream: str, data: str, seq: int | Non
                         for i, piece in enumerate(pieces)
                     ]
                 )
+            if digest is not None:
+                digest.add(data)
             return start + len(pieces)
         except IntegrityError:
             continue

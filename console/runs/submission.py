@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from console.interpreter import CommandError, parse_command, redact_line
+from console.interpreter import CommandError, Invocation, S3Command, parse_command, redact_line
 from console.runs import audit, lifecycle, store, workers
 from console.runs.errors import RunInputError, RunLimitReached
 from console.runs.models import ACTIVE_STATUSES, CommandRun, OutputStream, RunStatus
@@ -51,22 +51,21 @@ def submit_run(
     cols: int = 80,
     stdin: str | None = None,
     run_id: uuid.UUID | None = None,
+    rerun_of: CommandRun | None = None,
 ) -> CommandRun:
     """Record the run and its audit event in one transaction, then queue it on commit.
     A caller may choose the run's id, to subscribe to its doorbell before it is queued.
-    Raises RunLimitReached, recording nothing, when the user has too many runs going."""
+    `rerun_of` is the run this one re-runs, which the caller has checked the user may see
+    (console/audit/rerun.py). Raises RunLimitReached, recording nothing, when the user has
+    too many runs going."""
     line = check_command(command)
-    run = CommandRun(
-        id=run_id or uuid.uuid4(),
-        user=user,
-        source=source,
-        terminal_id=terminal_id,
-        cols=max(20, min(cols, 500)),
-    )
+    run = _new_run(user, source, terminal_id, cols, run_id, rerun_of)
     try:
-        run.command = parse_command(line).redacted_line
+        parsed = parse_command(line)
     except CommandError as exc:
         return _record_rejected(run, line, exc.message, exc.exit_code)
+    run.command = parsed.redacted_line
+    run.service, run.operation = _target_of(parsed)
     run.seal_command(line)
     run.seal_stdin(stdin)
     problems: list[str] = []
@@ -77,7 +76,7 @@ def submit_run(
             audit.AuditAction.RUN_SUBMITTED,
             actor=user,
             run=run,
-            data={"command": run.command, "source": source},
+            data={"command": run.command, "source": source, **_rerun_data(rerun_of)},
         )
         transaction.on_commit(lambda: problems.extend(filter(None, [_enqueue(run)])))
     if problems:
@@ -107,11 +106,60 @@ def check_run_limit(user: Any) -> None:
         )
 
 
+def _target_of(parsed: object) -> tuple[str, str]:
+    """The service and operation a line calls (`aws s3 <command>` counts as s3's)."""
+    if isinstance(parsed, Invocation):
+        return parsed.service_name, parsed.operation_name
+    if isinstance(parsed, S3Command):
+        return "s3", parsed.name
+    return "", ""
+
+
+def _new_run(
+    user: Any, source: str, terminal_id: str, cols: int, run_id: uuid.UUID | None, rerun_of: CommandRun | None
+) -> CommandRun:
+    return CommandRun(
+        id=run_id or uuid.uuid4(),
+        user=user,
+        source=source,
+        terminal_id=terminal_id,
+        cols=max(20, min(cols, 500)),
+        rerun_of=rerun_of,
+    )
+
+
+def _rerun_data(rerun_of: CommandRun | None) -> dict[str, str]:
+    return {"rerun_of": str(rerun_of.pk)} if rerun_of is not None else {}
+
+
+def reject_line(
+    user: Any,
+    command: str,
+    message: str,
+    exit_code: int,
+    *,
+    source: str,
+    terminal_id: str = "",
+    cols: int = 80,
+    run_id: uuid.UUID | None = None,
+) -> CommandRun:
+    """Record a line the console refuses before parsing it as a command (a `rerun` of a
+    run that cannot be re-run): `rejected`, with `message` on stderr, audited like a line
+    that does not parse, and never queued."""
+    line = check_command(command)
+    run = _new_run(user, source, terminal_id, cols, run_id, None)
+    return _record_rejected(run, line, message, exit_code)
+
+
 def _record_rejected(run: CommandRun, line: str, message: str, exit_code: int) -> CommandRun:
     run.command = redact_line(line)
     run.status = RunStatus.REJECTED
     run.exit_code = exit_code
     run.finished_at = timezone.now()
+    digest = store.OutputDigest()
+    digest.add(message)
+    for column, value in digest.fields().items():
+        setattr(run, column, value)
     with transaction.atomic():
         run.save()
         store.append_chunk(run.pk, OutputStream.STDERR, message, seq=0)
@@ -119,7 +167,12 @@ def _record_rejected(run: CommandRun, line: str, message: str, exit_code: int) -
             audit.AuditAction.RUN_REJECTED,
             actor=run.user,
             run=run,
-            data={"command": run.command, "source": run.source, "exit_code": exit_code},
+            data={
+                "command": run.command,
+                "source": run.source,
+                "exit_code": exit_code,
+                **_rerun_data(run.rerun_of),
+            },
         )
     return run
 

@@ -3,7 +3,12 @@ a frame, call a runs service (submission, lifecycle, store), send. Output always
 from the DB by `seq`; channel layer messages only say "look again", and a one-second
 poll covers any that are dropped. Frames are decoded and checked by frames.py; the
 rights a terminal was opened with are checked again before it acts (rights.py). Parsing
-(submission, completion) runs on pool threads, never on the event loop."""
+(submission, completion) runs on pool threads, never on the event loop.
+
+A connection opened with `?mode=watch` (the run page's live view) only watches: it takes
+`watch` and `ping` frames and nothing else, so a viewer can follow any run they may see
+(console/audit/access.py, checked again at every poll) but never type into it, answer
+its questions or cancel it, even their own."""
 
 from __future__ import annotations
 
@@ -20,8 +25,9 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from console.audit import access, rerun
 from console.interpreter import complete
-from console.runs import lifecycle, prompts, reaper, store, submission
+from console.runs import lifecycle, prompts, reaper, store
 from console.runs.errors import RunError
 from console.runs.models import CommandRun, OutputStream, RunSource
 from console.runs.notify import run_group, user_group
@@ -35,7 +41,7 @@ TERMINAL_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 POLL_SECONDS = 1.0
 CLOSE_UNAUTHENTICATED = 4401
 # Frames that act as the user, so the rights are checked again first (one query).
-RECHECKED = frozenset({"run", "attach", "answer"})
+RECHECKED = frozenset({"run", "attach", "watch", "answer"})
 SESSION_ENDED = (
     "your sign-in has ended (signed out, expired, password changed or account deactivated); "
     "sign in again to run commands"
@@ -59,6 +65,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         self.pump_lock = asyncio.Lock()
         self.poller: asyncio.Task[None] | None = None
         self.signin_watch: asyncio.Task[None] | None = None
+        self.watch_only = self._query("mode") == "watch"
         await self.accept()
         if self.user is None or not self.user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
@@ -85,13 +92,17 @@ class TerminalConsumer(AsyncWebsocketConsumer):
             }
         )
 
-    def _terminal_id(self) -> str:
+    def _query(self, name: str) -> str:
         query = self.scope.get("query_string", b"").decode("latin-1")
         for pair in query.split("&"):
             key, _, value = pair.partition("=")
-            if key == "terminal" and TERMINAL_ID.match(value):
+            if key == name:
                 return value
-        return secrets.token_urlsafe(12)
+        return ""
+
+    def _terminal_id(self) -> str:
+        value = self._query("terminal")
+        return value if TERMINAL_ID.match(value) else secrets.token_urlsafe(12)
 
     async def disconnect(self, code: int) -> None:
         if self.poller:
@@ -115,9 +126,18 @@ class TerminalConsumer(AsyncWebsocketConsumer):
             frame = decode_frame(text_data, settings.CONSOLE_MAX_FRAME_BYTES)
         except FrameError as exc:
             return await self.error(exc.message, exc.code)
+        handlers = self.WATCH_HANDLERS if self.watch_only else self.HANDLERS
+        if frame.type not in handlers:
+            return await self.error(*self._refusal(frame.type))
         if frame.type in RECHECKED and not await self.rights_hold(activity=True):
             return await self.end_session()
-        await self.HANDLERS[frame.type](self, frame)
+        await handlers[frame.type](self, frame)
+
+    def _refusal(self, kind: str) -> tuple[str, str]:
+        """Why this connection does not take a frame that is valid on the other kind."""
+        if self.watch_only:
+            return "this connection only watches runs; it takes no commands", "read_only"
+        return f"a terminal connection takes no {kind} frames; see docs/protocol.md", "bad_frame"
 
     async def on_run(self, frame: Frame) -> None:
         if self.run_id and await database_sync_to_async(lifecycle.is_active)(self.run_id):
@@ -128,7 +148,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         run_id = uuid.uuid4()
         await self.follow(str(run_id), after=-1, read_now=False)
         try:
-            run = await _submit(self.user, frame.command, self.terminal_id, self.cols, run_id)
+            run = await _submit(self.user, frame.command, self.terminal_id, self.cols, run_id, frame.rerun_of)
         except RunError as exc:
             await self.unfollow()
             return await self.error(exc.message, exc.code)
@@ -149,6 +169,13 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         run = await database_sync_to_async(lifecycle.get_user_run)(self.user, frame.run_id)
         if run is None:
             return await self._not_found(frame.run_id, "attach")
+        await self.follow(str(run.pk), after=frame.after)
+
+    async def on_watch(self, frame: Frame) -> None:
+        """Follow a run one may see, read-only: replay after `after`, then live."""
+        run = await database_sync_to_async(access.visible_run)(self.user, frame.run_id)
+        if run is None:
+            return await self._not_found(frame.run_id, "watch")
         await self.follow(str(run.pk), after=frame.after)
 
     async def on_answer(self, frame: Frame) -> None:
@@ -180,6 +207,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         "ping": on_ping,
         "complete": on_complete,
     }
+    WATCH_HANDLERS = {"watch": on_watch, "ping": on_ping}
 
     # ---- the rights the terminal was opened with ---------------------------------
     async def rights_hold(self, *, activity: bool = False, second_factor: bool = False) -> bool:
@@ -266,9 +294,16 @@ class TerminalConsumer(AsyncWebsocketConsumer):
     async def _poll(self) -> None:
         while self.run_id:
             await asyncio.sleep(POLL_SECONDS)
+            if self.run_id and self.watch_only and not await self._still_visible(self.run_id):
+                await self.unfollow()
+                return await self.error("no such run", "not_found")
             if self.run_id:
                 await database_sync_to_async(reaper.reap_if_stale)(self.run_id)
                 await self.pump()
+
+    async def _still_visible(self, run_id: str) -> bool:
+        """A watcher's rights may change while it watches (a role taken away)."""
+        return bool(await database_sync_to_async(access.still_visible)(self.user.pk, run_id))
 
     # ---- channel layer messages -------------------------------------------------
     async def run_changed(self, message: dict[str, Any]) -> None:
@@ -294,9 +329,17 @@ def _chunk_frame(run_id: str, chunk: Any) -> dict[str, Any]:
 
 # Parsing a line is CPU work: off the event loop, and off the one thread that every
 # terminal's database calls share (thread-sensitive), so a long line delays only itself.
-def _submit_now(user: Any, command: str, terminal_id: str, cols: int, run_id: uuid.UUID) -> CommandRun:
-    return submission.submit_run(
-        user, command, source=RunSource.TERMINAL, terminal_id=terminal_id, cols=cols, run_id=run_id
+def _submit_now(
+    user: Any, command: str, terminal_id: str, cols: int, run_id: uuid.UUID, rerun_of: str | None
+) -> CommandRun:
+    return rerun.submit_line(
+        user,
+        command,
+        source=RunSource.TERMINAL,
+        terminal_id=terminal_id,
+        cols=cols,
+        run_id=run_id,
+        rerun_of=rerun_of,
     )
 
 
@@ -304,8 +347,10 @@ _submit = database_sync_to_async(_submit_now, thread_sensitive=False)
 
 
 def _complete_now(user: Any, line: str, cursor: int) -> list[str]:
-    # Profile names are read (one query) only when a profile is being completed.
-    return complete(line, cursor, profiles=lambda: profile_names(user))
+    """`rerun <Tab>` completes the ids of runs one may see; the interpreter the rest.
+    Profile names are read (one query) only when a profile is being completed."""
+    ids = rerun.complete_line(user, line, cursor)
+    return ids if ids is not None else complete(line, cursor, profiles=lambda: profile_names(user))
 
 
 _complete = database_sync_to_async(_complete_now, thread_sensitive=False)

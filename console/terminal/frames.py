@@ -44,6 +44,7 @@ class Frame:
     text: str = ""
     line: str = ""
     cursor: int = 0
+    rerun_of: str | None = None  # the run a `run` frame re-runs (the terminal's edited re-run)
 
 
 def decode_frame(text_data: str | None, max_bytes: int) -> Frame:
@@ -92,7 +93,8 @@ def _cols(data: dict[str, Any]) -> int | None:
 
 def _run(data: dict[str, Any]) -> Frame:
     command = _string(data, "command", "a run frame needs a command string")
-    return Frame("run", command=command or "", cols=_cols(data))
+    rerun_of = _string(data, "rerun_of", "rerun_of must be a run id string", required=False)
+    return Frame("run", command=command or "", cols=_cols(data), rerun_of=rerun_of)
 
 
 def _cancel(data: dict[str, Any]) -> Frame:
@@ -100,11 +102,26 @@ def _cancel(data: dict[str, Any]) -> Frame:
 
 
 def _attach(data: dict[str, Any]) -> Frame:
+    return _following("attach", data)
+
+
+def _watch(data: dict[str, Any]) -> Frame:
+    return _following("watch", data)
+
+
+def _following(kind: str, data: dict[str, Any]) -> Frame:
+    """`attach` (one's own run) and `watch` (any run one may see) carry the same fields."""
     after = _integer(data.get("after", -1))
     if after is None or not -1 <= after <= MAX_SEQ:
         raise FrameError(f"after must be an integer from -1 to {MAX_SEQ} (the last seq you have)")
-    run_id = _string(data, "run_id", "an attach frame needs a run_id string")
-    return Frame("attach", run_id=run_id, after=after)
+    run_id = _string(
+        data,
+        "run_id",
+        f"an {kind} frame needs a run_id string"
+        if kind == "attach"
+        else f"a {kind} frame needs a run_id string",
+    )
+    return Frame(kind, run_id=run_id, after=after)
 
 
 def _answer(data: dict[str, Any]) -> Frame:
@@ -134,6 +151,7 @@ READERS: dict[str, Callable[[dict[str, Any]], Frame]] = {
     "run": _run,
     "cancel": _cancel,
     "attach": _attach,
+    "watch": _watch,
     "answer": _answer,
     "resize": _resize,
     "ping": _ping,

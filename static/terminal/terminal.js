@@ -14,25 +14,14 @@
  *
  * Output is written by other people (S3 keys, tags, names), so the page treats it as
  * hostile: the terminal's answers to queries in it never become input, and no link in it
- * opens without asking (see "terminal replies" and "links" below).
+ * opens without asking (static/terminal/xterm-view.js, shared with the run page).
+ *
+ * Opened from a run page's "Edit and re-run" (`/?prefill=<run id>`), the first prompt
+ * holds that run's line as the server stored it (redacted), and the run frame of the line
+ * submitted from it names the run it re-runs (`rerun_of`).
  */
 (() => {
   "use strict";
-
-  // ---- CSP: xterm.js's own <style> elements carry this page's nonce ---------------------
-  // The policy allows no inline style (settings.CONTENT_SECURITY_POLICY), but xterm's DOM
-  // renderer writes its theme and cell sizes into <style> elements it creates. Each one
-  // created on this page gets the nonce the server put on this script, at creation: a
-  // nonce added after insertion is not honoured. Nothing else on the page makes <style>.
-  const styleNonce = document.currentScript ? document.currentScript.nonce : "";
-  if (styleNonce) {
-    const createElement = Document.prototype.createElement;
-    Document.prototype.createElement = function (name, options) {
-      const element = createElement.call(this, name, options);
-      if (String(name).toLowerCase() === "style") element.setAttribute("nonce", styleNonce);
-      return element;
-    };
-  }
 
   const KEYS = {
     historyPrefix: "consoleTerminal.history.", // + the user's id
@@ -108,85 +97,13 @@
     loginUrl: root.dataset.loginUrl || "/accounts/login/",
     maxCommandLength: parseInt(root.dataset.maxCommandLength, 10) || 0,
   };
-  const state = { connected: false, running: false, terminalId: terminalId(), run: null };
+  const state = { connected: false, running: false, terminalId: terminalId(), run: null, rerunOf: null };
+  // "Edit and re-run": shown once, at the first prompt; a reload does not bring it back.
+  let prefill = root.dataset.rerunOf ? { line: root.dataset.prefill || "", rerunOf: root.dataset.rerunOf } : null;
+  if (prefill) window.history.replaceState(null, "", location.pathname);
 
-  const term = new Terminal({
-    // OSC 8 hyperlinks: ask first, showing the real target (see openLink).
-    linkHandler: { activate: (event, uri, range) => openLink(uri, textIn(range)), allowNonHttpProtocols: false },
-    cursorBlink: true,
-    fontFamily: 'ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace',
-    fontSize: 14,
-    lineHeight: 1.15, // at 1.0 some monospace fonts lose their underscores to the next row
-    scrollback: 10000,
-    theme: {
-      background: "#0b0f14",
-      foreground: "#d8dee9",
-      cursor: "#d8dee9",
-      selectionBackground: "#3b4b61",
-    },
-  });
-  const fitAddon = new FitAddon.FitAddon();
-  term.loadAddon(fitAddon);
-  term.loadAddon(new WebLinksAddon.WebLinksAddon((event, uri) => openLink(uri, uri)));
-  refuseReplies(term.parser);
-
-  // ---- terminal replies are never input ---------------------------------------------------
-  // Output can ask the terminal questions (device attributes, cursor position, mode and
-  // status-string requests, colour queries); xterm answers through onData, the same path
-  // as keystrokes, so an answer would be typed into the next command line. Those questions
-  // are swallowed here, before xterm answers them, and mouse and focus reporting (which
-  // would type a report on every click) cannot be switched on. The server already shows
-  // control characters in AWS data as text; this holds if one ever slips through, and the
-  // tokenizer below drops any report-shaped sequence whole besides.
-  function refuseReplies(parser) {
-    const swallow = () => true;
-    for (const prefix of ["", ">", "="]) parser.registerCsiHandler({ prefix, final: "c" }, swallow); // DA1-3
-    parser.registerCsiHandler({ final: "n" }, swallow); // DSR
-    parser.registerCsiHandler({ prefix: "?", final: "n" }, swallow); // DECDSR
-    parser.registerCsiHandler({ intermediates: "$", final: "p" }, swallow); // DECRQM
-    parser.registerCsiHandler({ prefix: "?", intermediates: "$", final: "p" }, swallow);
-    parser.registerCsiHandler({ final: "t" }, swallow); // window reports
-    parser.registerCsiHandler({ prefix: ">", final: "q" }, swallow); // XTVERSION
-    parser.registerDcsHandler({ intermediates: "$", final: "q" }, swallow); // DECRQSS
-    for (const id of [4, 5, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]) parser.registerOscHandler(id, swallow); // colours
-    const REPORTING = new Set([9, 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1015, 1016]);
-    parser.registerCsiHandler({ prefix: "?", final: "h" }, (params) => params.some((p) => REPORTING.has(p)));
-  }
-
-  // ---- links open only after the user says so --------------------------------------------
-  // Output decides what a link shows and where it goes (an OSC 8 link's text can name one
-  // site and point at another), so every link, OSC 8 or a URL in the text, asks first. The
-  // question shows the target as the browser will open it (the URL parser's form: a
-  // look-alike host in punycode, odd characters escaped), and the text when it differs.
-  function openLink(uri, text) {
-    let target;
-    try {
-      target = new URL(uri);
-    } catch {
-      return;
-    }
-    if (target.protocol !== "http:" && target.protocol !== "https:") return;
-    const shown = (text || "").trim();
-    const differs = shown && shown !== uri && shown !== target.href;
-    const note = differs ? `\n\nThe text shown for it was: ${shown.slice(0, 200)}` : "";
-    if (window.confirm(`Open this link in a new tab?\n\n${target.href}${note}`)) {
-      window.open(target.href, "_blank", "noopener,noreferrer");
-    }
-  }
-
-  // The text of a buffer range (1-based, end inclusive), e.g. an OSC 8 link's visible text.
-  function textIn(range) {
-    const buffer = term.buffer.active;
-    const parts = [];
-    for (let y = range.start.y; y <= range.end.y; y++) {
-      const line = buffer.getLine(y - 1);
-      if (!line) continue;
-      const from = y === range.start.y ? range.start.x - 1 : 0;
-      const to = y === range.end.y ? range.end.x : term.cols;
-      parts.push(line.translateToString(true, from, to));
-    }
-    return parts.join("");
-  }
+  // The view, its look and its defences against hostile output: xterm-view.js.
+  const { term, fitAddon } = ConsoleXterm.create();
 
   function setConnected(value) {
     state.connected = value;
@@ -314,6 +231,7 @@
       to = Math.min(to, this.chars.length);
       if (from >= to) return "";
       const removed = this.chars.splice(from, to - from).join("");
+      if (!this.chars.length) state.rerunOf = null; // a cleared line is a new one, no re-run
       this.cursor = from;
       this.render();
       return removed;
@@ -334,6 +252,7 @@
     },
 
     replace(text) {
+      state.rerunOf = null; // another line from history: no longer the edited re-run
       this.chars = Array.from(text);
       this.cursor = this.chars.length;
       this.render();
@@ -578,11 +497,17 @@
     editor.active = false;
     lastChar = "\n";
     typeahead = "";
+    state.rerunOf = null;
     showPrompt();
   }
 
   // ---- commands and runs ---------------------------------------------------------------
   function showPrompt(initial = "") {
+    if (!initial && prefill) {
+      initial = prefill.line;
+      state.rerunOf = prefill.rerunOf;
+      prefill = null;
+    }
     history.reset();
     editor.start({ prompt: PROMPT, width: PROMPT_WIDTH, kind: "command", initial, onSubmit: submitCommand });
     if (typeahead) queueMicrotask(drainTypeahead); // a microtask, so long pastes don't recurse
@@ -596,6 +521,8 @@
   }
 
   function submitCommand(line) {
+    const rerunOf = state.rerunOf; // only the line submitted from a prefilled prompt re-runs
+    state.rerunOf = null;
     const command = line.trim();
     if (!command) return showPrompt();
     if (command === "clear") {
@@ -606,16 +533,17 @@
     if (!state.connected) {
       typeahead = "";
       print(red("Not connected to the server, so the command was not sent. Reconnecting…") + "\n");
+      state.rerunOf = rerunOf;
       return showPrompt(line);
     }
-    startRun(line);
+    startRun(line, rerunOf);
   }
 
-  function startRun(line) {
+  function startRun(line, rerunOf = null) {
     // `id` stays null until the server's `started` frame names the run.
     state.run = { id: null, lastSeq: -1, command: line, answeredSeq: -1, remember: history.keeps(line) };
     setRunning(true);
-    send({ type: "run", command: line, cols: term.cols });
+    send(rerunOf ? { type: "run", command: line, cols: term.cols, rerun_of: rerunOf } : { type: "run", command: line, cols: term.cols });
   }
 
   function persistRun() {
@@ -706,8 +634,11 @@
       const run = state.run;
       if (!run || run.id !== null) return;
       run.id = f.run_id;
+      const typed = run.command;
       // Redacted by the server; the typed line is kept nowhere but in this tab's memory.
       run.command = typeof f.command === "string" ? f.command : "";
+      // `rerun <id>` runs the line it names: shown, as a shell shows what `!n` expanded to.
+      if (/^\s*rerun\s/.test(typed) && run.command !== typed.trim()) print(dim(run.command) + "\n");
       if (run.remember) history.add(run.command);
       persistRun();
     },

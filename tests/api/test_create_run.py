@@ -49,8 +49,19 @@ def test_it_passes_stdin_and_cols_to_the_service(
     body = {"command": "aws sts get-caller-identity", "stdin": "123456", "cols": 132}
     assert post(api, alice_token, body).status_code == 201
 
-    assert calls == [
-        {"user": alice, "command": body["command"], "source": "api", "stdin": "123456", "cols": 132}
+    # Through the terminal's path (console/audit/rerun.py: a `rerun` line would be expanded).
+    passed = [
+        {k: call[k] for k in ("user", "command", "source", "stdin", "cols", "rerun_of")} for call in calls
+    ]
+    assert passed == [
+        {
+            "user": alice,
+            "command": body["command"],
+            "source": "api",
+            "stdin": "123456",
+            "cols": 132,
+            "rerun_of": None,
+        }
     ]
 
 

@@ -24,8 +24,8 @@ def test_it_shows_alice_her_run(api: Client, alice: User, alice_token: str) -> N
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {
-        "id", "command", "status", "exit_code", "created_at", "started_at", "finished_at",
-        "stdout", "stderr",
+        "id", "command", "status", "exit_code", "source", "rerun_of", "created_at", "started_at",
+        "finished_at", "stdout", "stderr", "record",
     }  # fmt: skip
     assert body["id"] == str(run.id)
     assert (body["command"], body["status"], body["exit_code"]) == ("aws s3 ls", "succeeded", 0)

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from console.runs.models import CommandRun
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import TERMINAL_TEXT, wait_until
 
@@ -76,6 +77,15 @@ def test_it_serves_every_page_under_a_strict_csp_with_nothing_violating_it(stric
     page.wait_for_timeout(300)
     # xterm's styles applied: its rows are laid out, not left at zero height.
     assert page.evaluate("document.querySelector('.xterm-rows > div').getBoundingClientRect().height") > 5
+    assert violations(page) == []
+
+    # The run page replays the same output in its own xterm view; the diff page has no script.
+    run = CommandRun.objects.filter(user=alice).latest("created_at")
+    page.goto(f"/runs/{run.pk}")
+    wait_until(page, "() => document.body.dataset.runEnded === 'true'")
+    assert page.evaluate("document.querySelector('.xterm-rows > div').getBoundingClientRect().height") > 5
+    assert violations(page) == []
+    page.goto(f"/runs/{run.pk}/diff/{run.pk}?view=split")
     assert violations(page) == []
 
     page.goto("/admin/login/")

@@ -12,7 +12,7 @@ from console.interpreter import complete
 @pytest.mark.parametrize(
     "line, expected",
     [
-        ("", ["aws", "clear", "env", "export", "help", "unset", "whoami"]),
+        ("", ["aws", "clear", "env", "export", "help", "history", "rerun", "unset", "whoami"]),
         ("a", ["aws"]),
         ("aws ec", ["ec2", "ec2-instance-connect", "ecr", "ecr-public", "ecs"]),
         ("aws s3a", ["s3api"]),

@@ -1,0 +1,5 @@
+"""The audit's pages and services over runs: who may see a run (access.py), the run page
+and its live view (views.py), re-running a run as the person who asks (rerun.py), and
+comparing two runs' output (diff.py). What a run records is console/runs; the hash chain
+of events is console/runs/audit.py (it stays there while other work adds event names).
+See docs/audit.md."""

@@ -1,0 +1,73 @@
+"""Who may see a run: the one decision every page, frame and endpoint of the audit asks.
+
+For now a run is seen by its own user, and by staff (the console's operators, who can
+read the database anyway). The teams issue widens this to a team's auditors, admins and
+owners for the runs made with that team's profiles (`teams.view_team_runs`): the change
+is made here, in both functions, and nowhere else. Seeing a run is also what lets a
+person re-run it (always as themselves, console/audit/rerun.py) and compare it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from console.runs.models import CommandRun
+
+
+def visible_runs(user: Any) -> QuerySet[CommandRun]:
+    """The runs `user` may see (none for an anonymous or inactive user)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return CommandRun.objects.none()
+    if user.is_staff:
+        return CommandRun.objects.all()
+    return CommandRun.objects.filter(user=user)
+
+
+def can_view_run(user: Any, run: CommandRun) -> bool:
+    """The same decision as `visible_runs`, for a run already loaded."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_staff or run.user_id == user.pk)
+
+
+def visible_run(user: Any, run_id: Any) -> CommandRun | None:
+    """The run with id `run_id` if `user` may see it; None for a malformed id too, so a
+    caller answers "no such run" alike for a missing run and another person's."""
+    try:
+        key = uuid.UUID(str(run_id))
+    except ValueError:
+        return None
+    return visible_runs(user).select_related("user", "rerun_of").filter(pk=key).first()
+
+
+def runs_named(user: Any, ref: str) -> list[CommandRun]:
+    """The runs `user` may see whose id is `ref` or starts with it (the short ids that
+    `history` shows); at most two, newest first, so a caller can tell a unique match."""
+    if len(ref) == 36:
+        found = visible_run(user, ref)
+        return [found] if found is not None else []
+    prefix = _uuid_prefix(ref.lower())
+    return list(visible_runs(user).filter(id__startswith=prefix).order_by("-created_at")[:2])
+
+
+def _uuid_prefix(ref: str) -> str:
+    """A prefix of the 32 hex digits as the start of the id's text form, with its hyphens
+    (PostgreSQL compares the text form; Django drops the hyphens where ids are stored bare)."""
+    digits = ref.replace("-", "")
+    groups, start = [], 0
+    for size in (8, 4, 4, 4, 12):
+        if start >= len(digits):
+            break
+        groups.append(digits[start : start + size])
+        start += size
+    return "-".join(groups)
+
+
+def still_visible(user_id: int, run_id: Any) -> bool:
+    """Whether the user may still see the run, judged on their account as it is now (a
+    long-lived connection holds the user as they were when it opened)."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    return user is not None and visible_run(user, run_id) is not None
