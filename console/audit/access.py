@@ -1,10 +1,12 @@
 """Who may see a run: the one decision every page, frame and endpoint of the audit asks.
 
-For now a run is seen by its own user, and by staff (the console's operators, who can
-read the database anyway). The teams issue widens this to a team's auditors, admins and
-owners for the runs made with that team's profiles (`teams.view_team_runs`): the change
-is made here, in both functions, and nowhere else. Seeing a run is also what lets a
-person re-run it (always as themselves, console/audit/rerun.py) and compare it."""
+A run is seen by its own user, by staff (the console's operators, who can read the
+database anyway), and, for a run made with a team's profile (`CommandRun.team`), by that
+team's owners, admins and auditors (`teams.view_team_runs`, console/teams/rules.py). A
+list is one query, so `visible_runs` asks the same question in SQL (RUN_VIEWERS is the
+predicate's role set, and tests/audit/test_team_runs.py holds the two together). Seeing a
+run is also what lets a person re-run it (always as themselves, console/audit/rerun.py),
+watch it live and compare it."""
 
 from __future__ import annotations
 
@@ -12,9 +14,11 @@ import uuid
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from console.runs.models import CommandRun
+from console.teams.models import Membership
+from console.teams.rules import RUN_VIEWERS
 
 
 def visible_runs(user: Any) -> QuerySet[CommandRun]:
@@ -23,14 +27,17 @@ def visible_runs(user: Any) -> QuerySet[CommandRun]:
         return CommandRun.objects.none()
     if user.is_staff:
         return CommandRun.objects.all()
-    return CommandRun.objects.filter(user=user)
+    viewed_teams = Membership.objects.filter(user_id=user.pk, role__in=RUN_VIEWERS).values("team_id")
+    return CommandRun.objects.filter(Q(user=user) | Q(team_id__in=viewed_teams))
 
 
 def can_view_run(user: Any, run: CommandRun) -> bool:
     """The same decision as `visible_runs`, for a run already loaded."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return bool(user.is_staff or run.user_id == user.pk)
+    if user.is_staff or run.user_id == user.pk:
+        return True
+    return run.team_id is not None and bool(user.has_perm("teams.view_team_runs", run.team))
 
 
 def visible_run(user: Any, run_id: Any) -> CommandRun | None:

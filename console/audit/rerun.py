@@ -31,7 +31,7 @@ from console.runs import lifecycle, submission
 from console.runs.errors import RunError
 from console.runs.models import CommandRun
 from credentials.clients import botocore_session
-from credentials.services import profile_names
+from credentials.profiles import profile_names
 
 REDACTED_LINE = (
     "this command held a secret that was not kept; edit and re-run "
@@ -53,9 +53,9 @@ class ChoiceRefused(RerunRefused):
 
 
 def usable_profiles(user: Any) -> list[str]:
-    """The profiles `user` may choose for a re-run: their own (the teams issue adds the
-    team profiles they hold a grant for, as `<team>/<profile>`)."""
-    return sorted(profile_names(user))
+    """The profiles `user` may choose for a re-run: their own, then the team profiles they
+    may use now, as `<team>/<profile>` (what `aws configure list-profiles` shows them)."""
+    return profile_names(user)
 
 
 @lru_cache(maxsize=1)

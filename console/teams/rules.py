@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 MANAGERS = frozenset({Role.OWNER, Role.ADMIN})
 RUNNERS = frozenset({Role.OWNER, Role.ADMIN, Role.MEMBER})
+# Who reads the runs made with a team's profiles (console/audit/access.py asks the same in SQL).
+RUN_VIEWERS = frozenset({Role.OWNER, Role.ADMIN, Role.AUDITOR})
 
 
 def role_of(user: Any, team: Team | int | None) -> str | None:
@@ -48,7 +50,7 @@ is_team_member = _has_role(*Role.values)
 is_owner = _has_role(Role.OWNER)
 is_manager = _has_role(*MANAGERS)
 is_runner = _has_role(*RUNNERS)
-sees_team_runs = _has_role(Role.OWNER, Role.ADMIN, Role.AUDITOR)
+sees_team_runs = _has_role(*RUN_VIEWERS)
 
 
 @rules.predicate

@@ -1,7 +1,8 @@
 """The audit's tests share the cast of tests/conftest.py: Alice runs commands, Bob is staff
-(the console's operator, who may see every run until the teams issue adds auditors),
-Charlie is an outsider. `run_line` runs a command the way the worker does, in this
-process, against the real sandbox, and returns what its run recorded."""
+(the console's operator, who may see every run), Charlie is an outsider; tests of team
+runs use tests/teams/conftest.py's cast (Alice owns `platform`, Carol audits it).
+`run_line` runs a command the way the worker does, in this process, against the real
+sandbox, and returns what its run recorded."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from console.runs.models import CommandRun
 from tests.api.factories import make_run as make_finished_run
 from tests.credentials.conftest import FakeSink, make_run
 from tests.credentials.conftest import sts_calls as sts_calls  # the fixture, for these tests too
+from tests.teams.conftest import carol, dana, profiles, team  # noqa: F401 (the team's cast, fixtures)
 
 
 @pytest.fixture(autouse=True)

@@ -72,7 +72,7 @@ def test_it_shows_a_run_reruns_it_and_compares_the_two(strict_page, alice_profil
 
 
 def test_a_teammate_watches_a_running_command_live_until_it_ends(browser, stack, blackhole_profile, bob):
-    bob.is_staff = True  # may see every run (the teams issue adds a team's auditors)
+    bob.is_staff = True  # staff may see every run
     bob.save()
     contexts = [
         browser.new_context(base_url=stack.url, viewport={"width": 1200, "height": 800}) for _ in "ab"

@@ -47,9 +47,10 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("grant", "view"): MANAGERS,
     ("grant", "create"): MANAGERS,
     ("grant", "delete"): MANAGERS,
-    # a run Bob made with platform/readonly: his alone (the audit log will widen "view"
-    # to teams.view_team_runs; until then no one else reaches a run by its id)
-    ("run", "view"): frozenset({"member"}),
+    # a run Bob made with platform/readonly: Bob sees it, and so do the team's owners,
+    # admins and auditors (teams.view_team_runs): its page, the API, watching it live
+    ("run", "view"): frozenset({"owner", "admin", "member", "auditor"}),
+    ("run", "follow"): frozenset({"member"}),  # attach a terminal to it: one's own runs only
     ("run", "change"): frozenset({"member"}),  # cancel it
 }
 

@@ -3,7 +3,8 @@ through the websocket (tests/wsclient.py drives the terminal consumer as a brows
 and the API, with a real worker and the sandbox (IAM enforced): "use" is running
 `aws sts get-caller-identity --profile platform/<name>`. Allowed: AWS answers, naming the
 person as the role session. Denied: exactly the CLI's "profile could not be found", so
-nothing says the profile exists. Following or cancelling Bob's run: Bob's alone."""
+nothing says the profile exists. Following (attach) or cancelling Bob's run: Bob's alone;
+watching it read-only: Bob and the team's owners, admins and auditors."""
 
 from __future__ import annotations
 
@@ -145,10 +146,31 @@ async def test_only_bob_follows_and_cancels_his_run(stack, team, bobs_run, role)
     status = await database_sync_to_async(lambda: type(bobs_run).objects.get(pk=bobs_run.pk).status)()
     refused = {"type": "error", "message": "no such run", "code": "not_found"}
     followed = frames[-1]["type"] == "exit" and frames[-1]["run_id"] == str(bobs_run.pk)
-    assert followed == allowed("run", "view", role), frames
+    assert followed == allowed("run", "follow", role), frames
     assert (status == RunStatus.CANCELLED) == allowed("run", "change", role), status
-    if not allowed("run", "view", role):
+    if not allowed("run", "follow", role):
         assert frames == [refused, refused]
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_the_team_s_run_viewers_watch_bobs_run(stack, team, bob, role):
+    run = await database_sync_to_async(make_run)(
+        bob, profile="platform/readonly", team=team, chunks=[(0, "stdout", "bob's output\n")]
+    )
+    user = await database_sync_to_async(_user)(role)
+    comm, connected, _ = await open_terminal(user, mode="watch")
+    if user is None:
+        assert await comm.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
+        return
+    await receive(comm)  # hello
+    await send(comm, {"type": "watch", "run_id": str(run.pk), "after": -1})
+    first = await receive(comm, timeout=10)
+    if allowed("run", "view", role):
+        assert (first["type"], first.get("data")) == ("output", "bob's output\n"), first
+        assert (await receive(comm, timeout=10))["type"] == "exit"
+    else:
+        assert first == {"type": "error", "message": "no such run", "code": "not_found"}
+    await comm.disconnect()
 
 
 def test_a_member_who_leaves_loses_the_profile_at_once(live_team, bob):
