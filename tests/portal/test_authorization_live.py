@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from console.api.tokens import create_token
+from console.runs import lifecycle
 from console.runs.models import RunStatus
 from console.teams import services
 from tests.api.factories import make_run
@@ -152,11 +153,16 @@ async def test_only_bob_follows_and_cancels_his_run(stack, team, bobs_run, role)
         assert frames == [refused, refused]
 
 
+def _finished_team_run(bob: Any, team: Any) -> Any:
+    """A run of Bob's with platform/readonly, ended and audited as a worker would."""
+    run = make_run(bob, profile="platform/readonly", team=team, chunks=[(0, "stdout", "bob's output\n")])
+    lifecycle.audit_outcome(run, run.status, run.exit_code, run.reason)
+    return run
+
+
 @pytest.mark.parametrize("role", ROLES)
 async def test_the_team_s_run_viewers_watch_bobs_run(stack, team, bob, role):
-    run = await database_sync_to_async(make_run)(
-        bob, profile="platform/readonly", team=team, chunks=[(0, "stdout", "bob's output\n")]
-    )
+    run = await database_sync_to_async(_finished_team_run)(bob, team)
     user = await database_sync_to_async(_user)(role)
     comm, connected, _ = await open_terminal(user, mode="watch")
     if user is None:
