@@ -71,10 +71,22 @@ class Location:
 
 
 class Workspace:
-    def __init__(self, user: Any, cwd: Parts = (), files: Files | None = None) -> None:
+    def __init__(self, user: Any, cwd: Parts | Callable[[], Parts] = (), files: Files | None = None) -> None:
         self.user = user
-        self.cwd = cwd
-        self.files = files if files is not None else Files()
+        self._cwd = cwd  # or how to read it: most commands never look (one query saved)
+        self._files = files
+
+    @property
+    def cwd(self) -> Parts:
+        if callable(self._cwd):
+            self._cwd = self._cwd()
+        return self._cwd
+
+    @property
+    def files(self) -> Files:
+        if self._files is None:
+            self._files = Files()
+        return self._files
 
     # -- paths ------------------------------------------------------------------------------
 
@@ -315,7 +327,8 @@ def save_cwd(user: Any, terminal_id: str, parts: Parts) -> None:
 
 
 def for_terminal(user: Any, terminal_id: str, files: Files | None = None) -> Workspace:
-    return Workspace(user, load_cwd(user, terminal_id), files)
+    """The user's workspace from the terminal's current directory (read when first needed)."""
+    return Workspace(user, lambda: load_cwd(user, terminal_id), files)
 
 
 __all__ = ["Location", "PathRefused", "Workspace", "for_terminal", "load_cwd", "save_cwd"]

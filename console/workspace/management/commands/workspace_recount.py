@@ -18,7 +18,9 @@ class Command(BaseCommand):
     help = "Recount workspace use from storage (all counted areas, or users/<id> and teams/<slug>)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("areas", nargs="*", help="users/<id> or teams/<slug>; default: every counted area")
+        parser.add_argument(
+            "areas", nargs="*", help="users/<id> or teams/<slug>; default: every counted area"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         names = options["areas"] or list(WorkspaceUsage.objects.values_list("area", flat=True))
