@@ -28,7 +28,7 @@ from console.workspace.files import Entry
 from console.workspace.quota import human_size
 from console.workspace.service import Location, Workspace, save_cwd
 
-LS_TROUBLE: int = 2  # ls: "serious trouble (cannot access command-line argument)"
+LS_TROUBLE = int(ExitCode.TROUBLE)
 
 
 def run_file_builtin(builtin: Builtin, ctx: CommandContext) -> int:
@@ -229,7 +229,7 @@ def _rm(args: tuple[str, ...], ctx: CommandContext) -> int:
         raise missing("rm")
     ws, code = _workspace(ctx), int(ExitCode.OK)
     for typed in words.operands:
-        if typed.rstrip("/").rsplit("/", 1)[-1] in (".", ".."):
+        if recursive and typed.rstrip("/").rsplit("/", 1)[-1] in (".", ".."):
             _say(ctx, "rm", f"refusing to remove '.' or '..' directory: skipping {_q(typed)}")
             code = ExitCode.FAILED
             continue

@@ -145,6 +145,8 @@ class Files:
             self.storage.save(name, content)
             return
         target = self._checked_path(name, shown)
+        # The caller checked that the folder exists; only an area's top is made on first use.
+        os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
         temp = f"{TEMP_DIR}/{uuid.uuid4().hex}"
         try:
             saved = self.storage.save(temp, content)
