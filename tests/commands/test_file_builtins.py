@@ -10,7 +10,6 @@ import pytest
 from django.test import override_settings
 
 from console.workspace.service import Workspace, load_cwd
-from tests.workspace.conftest import files, oracle_dir, ws  # noqa: F401 - fixtures
 from tests.workspace.support import coreutils, lay_out, run
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +68,7 @@ SAME_AS_COREUTILS = [
 
 
 @pytest.mark.parametrize("line", SAME_AS_COREUTILS)
-def test_it_answers_as_coreutils(line: str, ws: Workspace, oracle_dir: Path):  # noqa: F811
+def test_it_answers_as_coreutils(line: str, ws: Workspace, oracle_dir: Path):
     lay_out(ws, oracle_dir, TREE)
     got = run(line, ws)
     want = coreutils(shlex.split(line), oracle_dir)
@@ -98,7 +97,7 @@ CHANGING = [
 
 
 @pytest.mark.parametrize("line", CHANGING)
-def test_it_changes_files_as_coreutils_does(line: str, ws: Workspace, oracle_dir: Path):  # noqa: F811
+def test_it_changes_files_as_coreutils_does(line: str, ws: Workspace, oracle_dir: Path):
     lay_out(ws, oracle_dir, TREE)
     got = run(line, ws)
     want = coreutils(shlex.split(line), oracle_dir)
@@ -126,7 +125,7 @@ def _disk_tree(root: Path) -> dict[str, str | None]:
     }
 
 
-def test_it_lists_in_columns_on_a_terminal_as_ls_does(ws: Workspace, oracle_dir: Path):  # noqa: F811
+def test_it_lists_in_columns_on_a_terminal_as_ls_does(ws: Workspace, oracle_dir: Path):
     names = {f"{stem}{'x' * (n % 11)}.log": f"{n}\n" for n, stem in enumerate("abcdefghijklmnopqrstuvw")}
     lay_out(ws, oracle_dir, names)
     for width in (80, 40, 132, 20):
@@ -135,7 +134,7 @@ def test_it_lists_in_columns_on_a_terminal_as_ls_does(ws: Workspace, oracle_dir:
         assert got.stdout == want.stdout, width
 
 
-def test_it_lists_long_with_sizes_and_owner(ws: Workspace):  # noqa: F811
+def test_it_lists_long_with_sizes_and_owner(ws: Workspace):
     ws.write(ws.locate("a.txt"), [b"12345"])
     ws.make_dir(ws.locate("d"))
     got = run("ls -l", ws)
@@ -145,13 +144,13 @@ def test_it_lists_long_with_sizes_and_owner(ws: Workspace):  # noqa: F811
     assert lines[2].startswith("drwx------ 1 alice alice 0 ") and lines[2].endswith(" d")
 
 
-def test_it_shows_control_characters_in_a_file_instead_of_obeying_them(ws: Workspace):  # noqa: F811
+def test_it_shows_control_characters_in_a_file_instead_of_obeying_them(ws: Workspace):
     ws.write(ws.locate("evil.txt"), [b"hi\x1b]8;;http://x\x07there\r\n"])
     assert run("cat evil.txt", ws).stdout == "hi\\x1b]8;;http://x\\x07there\\x0d\n"
 
 
 @override_settings(CONSOLE_CAT_MAX_BYTES=10)
-def test_it_refuses_to_cat_a_large_or_binary_file(ws: Workspace):  # noqa: F811
+def test_it_refuses_to_cat_a_large_or_binary_file(ws: Workspace):
     ws.write(ws.locate("big.txt"), [b"x" * 11])
     ws.write(ws.locate("bin"), [b"\xff\xfe"])
     big, binary = run("cat big.txt", ws), run("cat bin", ws)
@@ -163,7 +162,7 @@ def test_it_refuses_to_cat_a_large_or_binary_file(ws: Workspace):  # noqa: F811
     assert binary.stderr == "cat: bin: binary file (not UTF-8 text); not shown\n"
 
 
-def test_it_refuses_paths_out_of_the_workspace_with_a_reason(ws: Workspace):  # noqa: F811
+def test_it_refuses_paths_out_of_the_workspace_with_a_reason(ws: Workspace):
     assert run("ls /etc", ws).stderr == (
         "ls: cannot access '/etc': absolute paths are not allowed; paths are relative to your "
         "workspace (~ is its top)\n"
@@ -176,7 +175,7 @@ def test_it_refuses_paths_out_of_the_workspace_with_a_reason(ws: Workspace):  # 
 
 
 @override_settings(CONSOLE_WORKSPACE_QUOTA=1024**3)
-def test_it_shows_use_and_quota_with_df(ws: Workspace):  # noqa: F811
+def test_it_shows_use_and_quota_with_df(ws: Workspace):
     ws.write(ws.locate("a"), [b"x" * 3 * 1024 * 1024])
     assert run("df", ws).stdout == (
         "Workspace      Size Used Avail Use% Mounted on\nyour workspace 1.0G 3.0M 1021M   1% ~\n"
@@ -184,7 +183,7 @@ def test_it_shows_use_and_quota_with_df(ws: Workspace):  # noqa: F811
 
 
 @override_settings(CONSOLE_WORKSPACE_QUOTA=100)
-def test_it_says_why_a_copy_over_quota_failed(ws: Workspace):  # noqa: F811
+def test_it_says_why_a_copy_over_quota_failed(ws: Workspace):
     ws.write(ws.locate("a"), [b"x" * 60])
     got = run("cp a b", ws)
     assert got.code == 1
@@ -195,7 +194,7 @@ def test_it_says_why_a_copy_over_quota_failed(ws: Workspace):  # noqa: F811
     assert ws.exists(ws.locate("b")) is None
 
 
-def test_it_keeps_the_current_directory_per_terminal(ws: Workspace):  # noqa: F811
+def test_it_keeps_the_current_directory_per_terminal(ws: Workspace):
     ws.make_dir(ws.locate("d"))
     assert run("cd d", ws, terminal="t1").code == 0
     assert load_cwd(ws.user, "t1") == ("d",) and load_cwd(ws.user, "t2") == ()
