@@ -84,7 +84,7 @@ def parse_operation(
     documents = [name for name in inputdoc.INPUT_OPTIONS if name in reading.specials]
     if not documents and reading.skeleton in (None, "output"):
         _check_required(spec, reading, outfile)
-    elif outfile is None and spec.model.has_streaming_output and reading.skeleton is None:
+    elif outfile is None and spec.model.has_streaming_output:  # a positional: always required
         raise usage_error("the following arguments are required: outfile")
     _check_unknown(spec, reading, line_tokens)
     no_paginate = bool(settings.get("no_paginate")) or any(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .errors import CommandError, param_error
+from .errors import CommandError, general_error, param_error
 
 FILE_PREFIXES = ("file://", "fileb://")
 Reader = Callable[[str], bytes]
@@ -26,16 +26,18 @@ def is_file_value(text: str) -> bool:
     return text.startswith(FILE_PREFIXES)
 
 
-def load(text: str, reader: Reader | None, cli_name: str, position: int | None) -> str | bytes:
-    """The content `text` (a `file://` or `fileb://` value) names: str or bytes."""
+def load(text: str, reader: Reader | None, cli_name: str | None, position: int | None) -> str | bytes:
+    """The content `text` (a `file://` or `fileb://` value) names: str or bytes. Errors
+    name the parameter (`cli_name`), except inside shorthand (None), where the CLI's
+    loader error reaches its general handler unwrapped."""
     if reader is None:
-        raise refusal(cli_name, position)
+        raise refusal(cli_name or "shorthand", position)
     binary = text.startswith("fileb://")
     path = text[len("fileb://") :] if binary else text[len("file://") :]
     try:
         data = reader(path)
     except OSError as error:
-        raise param_error(cli_name, f"Unable to load paramfile {text}: {error}", position) from None
+        raise _failure(f"Unable to load paramfile {text}: {error}", cli_name, position) from None
     return data if binary else _decoded(data, path, cli_name, position)
 
 
@@ -47,17 +49,21 @@ def load_text(text: str, reader: Reader | None, cli_name: str, position: int | N
     return loaded
 
 
-def _decoded(data: bytes, path: str, cli_name: str, position: int | None) -> str:
+def _decoded(data: bytes, path: str, cli_name: str | None, position: int | None) -> str:
     try:
         decoded = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise param_error(
-            cli_name,
+        raise _failure(
             f"Unable to load paramfile ({path}), text contents could not be decoded.  If this is a "
             "binary file, please use the fileb:// prefix instead of the file:// prefix.",
+            cli_name,
             position,
         ) from None
     return decoded.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _failure(detail: str, cli_name: str | None, position: int | None) -> CommandError:
+    return general_error(detail, position) if cli_name is None else param_error(cli_name, detail, position)
 
 
 def refusal(cli_name: str, position: int | None) -> CommandError:

@@ -161,7 +161,7 @@ def _shorthand(argument: Argument, shape: Shape, raw: str, token: Token, files: 
 
 def _shorthand_files(argument: Argument, token: Token, files: Reader | None) -> shorthand.FileLoader:
     """`key@=file://...` inside shorthand: the value's file, read as the CLI reads it."""
-    return lambda text: paramfiles.load(text, files, argument.cli_name, token.start)
+    return lambda text: paramfiles.load(text, files, None, token.start)
 
 
 def _masked_syntax(message: str) -> str:
