@@ -11,6 +11,7 @@ is cached, so a keystroke costs microseconds once the models are loaded.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 from . import catalog
 from . import customizations as cz
@@ -18,10 +19,15 @@ from .arguments import FLAG, operation_spec
 from .globalopts import GLOBAL_OPTIONS, refusal
 from .help import service_commands
 from .operation import SPECIAL_OPTIONS
+from .paramfiles import FILE_PREFIXES
+from .parser import FILE_BUILTINS
 from .scanning import is_option, positionals, scan_globals
 from .tokenizer import Token, tokenize
 
-_FIRST_WORDS = ("aws", "clear", "env", "export", "help", "unset", "whoami")
+_FIRST_WORDS = ("aws", "clear", "env", "export", "help", "unset", "whoami", *FILE_BUILTINS)
+# Workspace paths that complete a typed word: (word, folders only) -> whole words, folders
+# ending in `/`. The caller's (console.commands), since only it can see the workspace.
+PathCompleter = Callable[[str, bool], list[str]]
 _ENVIRONMENT = (
     "AWS_ACCESS_KEY_ID",
     "AWS_DEFAULT_OUTPUT",
@@ -39,16 +45,31 @@ _ENVIRONMENT = (
 _CONFIGURE = ("export-credentials", "get", "list", "list-profiles", "set", "sso")
 
 
-def complete(line: str, cursor: int) -> list[str]:
-    """Candidates for the word under `cursor` (an index into `line`), sorted."""
+def complete(line: str, cursor: int, paths: PathCompleter | None = None) -> list[str]:
+    """Candidates for the word under `cursor` (an index into `line`), sorted. With
+    `paths`, the file builtins' operands and `file://`/`fileb://` values complete to
+    workspace paths."""
     try:
         words, prefix = _words_before(line[: max(0, min(cursor, len(line)))])
+        files = _path_words(words, prefix, paths) if paths is not None else None
+        if files is not None:
+            return sorted(files)
         wants_option = prefix.startswith("-")
         return sorted(
             c for c in _candidates(words) if c.startswith(prefix) and (wants_option or not c.startswith("-"))
         )
     except Exception:  # completion must never break typing
         return []
+
+
+def _path_words(words: list[Token], prefix: str, paths: PathCompleter) -> list[str] | None:
+    """Workspace paths for this word, or None when the word is not a path."""
+    for scheme in FILE_PREFIXES:
+        if prefix.startswith(scheme):
+            return [scheme + path for path in paths(prefix[len(scheme) :], False)]
+    if words and words[0].text in FILE_BUILTINS and not prefix.startswith("-"):
+        return paths(prefix, words[0].text == "cd")
+    return None
 
 
 def _words_before(text: str) -> tuple[list[Token], str]:

@@ -17,7 +17,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from console.interpreter import complete
+from console.commands.completion import complete_line
 from console.runs import lifecycle, prompts, reaper, store, submission
 from console.runs.errors import RunError
 from console.runs.models import CommandRun, OutputStream, RunSource
@@ -155,7 +155,8 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         if len(line) > settings.CONSOLE_MAX_COMMAND_LENGTH:
             return await self.error("the line is too long to complete", "too_long")
         cursor = max(0, min(cursor, len(line)))
-        frame = {"type": "completions", "line": line, "cursor": cursor, "candidates": complete(line, cursor)}
+        candidates = await database_sync_to_async(complete_line)(self.user, self.terminal_id, line, cursor)
+        frame = {"type": "completions", "line": line, "cursor": cursor, "candidates": candidates}
         await self.send_json(frame)
 
     HANDLERS = {

@@ -203,3 +203,25 @@ def test_it_keeps_the_current_directory_per_terminal(ws: Workspace):
     assert run("cd ..", here, terminal="t1").code == 0 and load_cwd(ws.user, "t1") == ()
     assert run("cd nosuch", ws, terminal="t1").stderr == "cd: nosuch: No such file or directory\n"
     assert run("cd d", ws).stderr.startswith("cd: only a terminal has a current directory")
+
+
+def test_it_completes_workspace_paths_for_file_builtins_and_file_values(ws: Workspace):
+    from console.interpreter import complete
+
+    for name in ("notes.txt", "nova.json", ".secret", "d/deep.txt"):
+        if name.startswith("d/"):
+            ws.make_dir(ws.locate("d"))
+        ws.write(ws.locate(name), [b"x"])
+
+    def done(line: str) -> list[str]:
+        return complete(line, len(line), paths=ws.completions)
+
+    assert done("cat no") == ["notes.txt", "nova.json"]
+    assert done("ls ") == ["d/", "notes.txt", "nova.json"]
+    assert done("ls .s") == [".secret"]
+    assert done("cd ") == ["d/"]
+    assert done("cat d/") == ["d/deep.txt"]
+    assert done("aws iam create-policy --policy-document file://no") == ["file://notes.txt", "file://nova.json"]
+    assert done("aws kms encrypt --plaintext fileb://d/") == ["fileb://d/deep.txt"]
+    assert done("cat /et") == [] and done("cat ../") == []
+    assert done("rm --rec") == []  # options are not paths
