@@ -245,6 +245,8 @@ if CONSOLE_WORKSPACE_STORAGE == "local":
         },
     }
 elif CONSOLE_WORKSPACE_STORAGE == "s3":
+    from boto3.s3.transfer import TransferConfig
+
     _WORKSPACE_BACKEND = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -259,6 +261,9 @@ elif CONSOLE_WORKSPACE_STORAGE == "s3":
             "default_acl": None,
             "querystring_auth": True,
             "object_parameters": {"ServerSideEncryption": "AES256"},
+            # Required (console/workspace/files.py): a write's quota is counted as its
+            # chunks are pulled, on the thread that holds the write.
+            "transfer_config": TransferConfig(use_threads=False),
         },
     }
 else:

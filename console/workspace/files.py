@@ -17,6 +17,8 @@ the two ways a backend allows:
   marker object (`.~ws-folder`, a reserved name users cannot type). Moves are copies.
 
 Listing a folder on S3 is one ListObjectsV2 per 1,000 entries, with sizes and dates.
+Uploads run on the caller's thread (`TransferConfig(use_threads=False)`): pulling a write's chunks counts
+its quota in the database, which must happen on the thread that holds the write.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.core.exceptions import SuspiciousFileOperation
+from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage, storages
 
@@ -91,6 +93,15 @@ class Files:
     def __init__(self, storage: Storage | None = None) -> None:
         self.storage = storage if storage is not None else workspace_storage()
         self.local = isinstance(self.storage, FileSystemStorage)
+        transfer = getattr(self.storage, "transfer_config", None)
+        if transfer is not None and transfer.use_threads:
+            # A write's chunks are pulled by whichever thread uploads them, and pulling them
+            # counts the quota in the database: boto3's transfer threads would each open a
+            # connection of their own (never closed) and wait on locks the caller holds.
+            raise ImproperlyConfigured(
+                "the workspace storage must upload on the caller's thread: "
+                "transfer_config=TransferConfig(use_threads=False)"
+            )
 
     # -- reading ----------------------------------------------------------------------------
 
