@@ -23,6 +23,7 @@ its quota in the database, which must happen on the thread that holds the write.
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import posixpath
@@ -36,7 +37,7 @@ from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage, storages
 
-from .errors import NotADirectory, NotFound, PathRefused
+from .errors import NotADirectory, NotEmpty, NotFound, PathRefused, WorkspaceError
 from .paths import RESERVED_PREFIX
 
 MARKER = f"{RESERVED_PREFIX}-folder"
@@ -190,7 +191,12 @@ class Files:
 
     def rename(self, source: str, target: str, shown: str) -> None:
         """Rename in one step; only a local folder can (callers copy on an object store)."""
-        os.replace(self._checked_path(source, shown), self._checked_path(target, shown))
+        try:
+            os.replace(self._checked_path(source, shown), self._checked_path(target, shown))
+        except OSError as exc:  # a folder onto a folder that is not empty
+            if exc.errno == errno.ENOTEMPTY:
+                raise NotEmpty(shown) from None
+            raise WorkspaceError(shown, exc.strerror) from None
 
     # -- local folder -----------------------------------------------------------------------
 

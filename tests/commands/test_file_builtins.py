@@ -93,6 +93,7 @@ CHANGING = [
     "mv d moved",
     "mv d empty",
     "mv a.txt b.txt empty",
+    "mv d/sub .",
 ]
 
 
@@ -102,6 +103,17 @@ def test_it_changes_files_as_coreutils_does(line: str, ws: Workspace, oracle_dir
     got = run(line, ws)
     want = coreutils(shlex.split(line), oracle_dir)
     assert (got.code, got.stdout, got.stderr) == (want.code, want.stdout, want.stderr)
+    assert _tree(ws) == _disk_tree(oracle_dir)
+
+
+def test_it_refuses_to_move_a_folder_onto_one_that_is_not_empty(ws: Workspace, oracle_dir: Path):
+    lay_out(ws, oracle_dir, {"a": None, "a/x": "1", "b": None, "b/a": None, "b/a/y": "2"})
+    got, want = run("mv a b", ws), coreutils(["mv", "a", "b"], oracle_dir)
+    assert (
+        (got.code, got.stderr)
+        == (want.code, want.stderr)
+        == (1, "mv: cannot move 'a' to 'b/a': Directory not empty\n")
+    )
     assert _tree(ws) == _disk_tree(oracle_dir)
 
 
@@ -221,7 +233,10 @@ def test_it_completes_workspace_paths_for_file_builtins_and_file_values(ws: Work
     assert done("ls .s") == [".secret"]
     assert done("cd ") == ["d/"]
     assert done("cat d/") == ["d/deep.txt"]
-    assert done("aws iam create-policy --policy-document file://no") == ["file://notes.txt", "file://nova.json"]
+    assert done("aws iam create-policy --policy-document file://no") == [
+        "file://notes.txt",
+        "file://nova.json",
+    ]
     assert done("aws kms encrypt --plaintext fileb://d/") == ["fileb://d/deep.txt"]
     assert done("cat /et") == [] and done("cat ../") == []
     assert done("rm --rec") == []  # options are not paths
