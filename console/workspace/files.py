@@ -23,10 +23,12 @@ its quota in the database, which must happen on the thread that holds the write.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
 import posixpath
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -247,6 +249,21 @@ class Files:
         except FileNotFoundError:
             return []
         return entries
+
+    def clean_temporary(self, older_than: float) -> int:
+        """Remove temporary files of writes that died (a killed worker) older than
+        `older_than` seconds; returns how many. Only a local folder has them."""
+        if not self.local:
+            return 0
+        folder = self.storage.path(TEMP_DIR)
+        cutoff = time.time() - older_than
+        removed = 0
+        with contextlib.suppress(FileNotFoundError), os.scandir(folder) as scan:
+            for item in scan:
+                if item.is_file(follow_symlinks=False) and item.stat(follow_symlinks=False).st_mtime < cutoff:
+                    os.unlink(item.path)
+                    removed += 1
+        return removed
 
     def _discard(self, temp: str) -> None:
         try:

@@ -74,3 +74,35 @@ def test_it_counts_another_write_in_progress(ws: Workspace, files: Files):
 
     ws.write(ws.locate("first"), second_write())
     assert len(seen) == 1 and ws.exists(ws.locate("other")) is None
+
+
+def test_it_recounts_from_the_command_and_removes_dead_temporary_files(ws: Workspace, settings):
+    import io
+    import os
+
+    from django.core.management import call_command
+
+    from console.workspace.models import WorkspaceUsage
+
+    ws.write(ws.locate("a"), [b"x" * 7])
+    WorkspaceUsage.objects.filter(area=f"users/{ws.user.pk}").update(bytes_used=999)
+    temp = ws.files.storage.path("tmp/dead-write")
+    os.makedirs(os.path.dirname(temp), exist_ok=True)
+    with open(temp, "wb") as dead:
+        dead.write(b"half")
+    os.utime(temp, (1, 1))
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "workspace": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": ws.files.storage.location, "allow_overwrite": True},
+        },
+    }
+    out = io.StringIO()
+    call_command("workspace_recount", f"users/{ws.user.pk}", stdout=out)
+    assert (
+        out.getvalue()
+        == f"removed 1 temporary file(s) of writes that did not finish\nusers/{ws.user.pk}: 7 (7 bytes)\n"
+    )
+    assert not os.path.exists(temp)
+    assert WorkspaceUsage.objects.get(area=f"users/{ws.user.pk}").bytes_used == 7

@@ -1,12 +1,14 @@
 """`manage.py workspace_recount [area ...]`: count areas' use again from storage.
 
 The counter can be one file off after a crash between a storage write and its
-transaction (console/workspace/models.py); this sets it to what storage holds."""
+transaction (console/workspace/models.py); this sets it to what storage holds. It also
+removes the temporary files that killed writes left in a local folder's `tmp/`."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from console.workspace.files import Files
@@ -25,6 +27,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         names = options["areas"] or list(WorkspaceUsage.objects.values_list("area", flat=True))
         files = Files()
+        stale = files.clean_temporary(older_than=settings.CONSOLE_RUN_TIMEOUT + 300)
+        if stale:
+            self.stdout.write(f"removed {stale} temporary file(s) of writes that did not finish\n")
         for name in names:
             kind, _, key = name.partition("/")
             if kind not in ("users", "teams") or not key:
