@@ -1,12 +1,15 @@
 """The small shell conventions the file builtins share: GNU-style option parsing and the
-coreutils error sentences, so `rm -rf`, `ls -la`, `--` and a mistyped option behave and
+coreutils error sentences and quoting, so `rm -rf`, `ls -la`, `--` and a mistyped option behave and
 read as they do in a shell."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from console.commands.context import CommandContext
 from console.errors import ConsoleError
+from console.workspace.errors import visible
+from console.workspace.service import Workspace
 
 
 class UsageProblem(ConsoleError):
@@ -49,3 +52,18 @@ def missing(prog: str, what: str = "operand", usage_code: int = 1) -> UsageProbl
 
 def _usage(prog: str, text: str, code: int) -> UsageProblem:
     return UsageProblem(f"{prog}: {text}\nTry '{prog} --help' for more information.\n", code)
+
+
+def workspace_of(ctx: CommandContext) -> Workspace:
+    assert isinstance(ctx.workspace, Workspace), "the run's context carries the user's workspace"
+    return ctx.workspace
+
+
+def say(ctx: CommandContext, prog: str, text: str) -> None:
+    """A line on stderr as coreutils writes it: `prog: text`."""
+    ctx.write("stderr", f"{prog}: {text}\n")
+
+
+def quoted(path: str) -> str:
+    """A path as coreutils quotes it in messages (control characters shown as `?`)."""
+    return f"'{visible(path)}'"
