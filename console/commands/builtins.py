@@ -1,7 +1,7 @@
 """Console builtins that are not AWS calls (`help`, `whoami`, `clear`, `export`, `unset`,
-`env`) and the entry points of the CLI's hand-written commands (`aws configure`, `aws sso
-login|logout`). They run through the same pipeline as any command, so they are audited
-and replayable like the rest."""
+`env`, the file commands of files.py) and the entry points of the CLI's hand-written
+commands (`aws configure`, `aws sso login|logout`). They run through the same pipeline
+as any command, so they are audited and replayable like the rest."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Callable
 from console.commands.configure import run_configure
 from console.commands.context import CommandContext
 from console.commands.environment import NAME, EnvironmentRefused, shown
+from console.commands.files import FILE_HANDLERS, run_file_builtin
 from console.commands.sso import run_sso
 from console.errors import ExitCode
 from console.interpreter import Builtin, CommandError
@@ -23,6 +24,8 @@ HELP = """This terminal runs AWS CLI commands on the server with your console id
   aws configure [set|get|list|list-profiles]   your profiles, kept on the server
   aws configure sso / aws sso login|logout     IAM Identity Center sign-in, run on the server
   export NAME=value / unset NAME / env     this terminal's environment (AWS_PROFILE, AWS_REGION, ...)
+  ls cat rm mv cp mkdir df pwd cd          your workspace's files (~), and team/<slug>/ folders
+  aws ... file://policy.json               parameters read from workspace files (fileb:// for bytes)
   whoami                                   your console user and profiles
   clear                                    clear the screen (or Ctrl-L)
   help                                     this text
@@ -134,4 +137,5 @@ _HANDLERS: dict[str, Callable[[Builtin, CommandContext], int]] = {
     "env": _env,
     "configure": _configure,
     "sso": _sso,
+    **dict.fromkeys(FILE_HANDLERS, run_file_builtin),
 }

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from console.commands import Caller, CommandContext, CommandIO, dispatch
+from console.commands.workspacefiles import WorkspaceFiles
 from console.engine import Cancelled, Target
 from console.errors import ExitCode
 from console.interpreter import CommandError, parse_command
@@ -36,6 +37,7 @@ from console.output.errors import OutputLimitExceeded, describe_size
 from console.runs import lifecycle, notify, prompts, store
 from console.runs.environment import RunEnvironment
 from console.runs.models import CommandRun, OutputStream, RunSource, RunStatus
+from console.workspace.service import for_terminal
 
 log = logging.getLogger(__name__)
 
@@ -267,10 +269,12 @@ def _outcome(
 
 def _run_command(run: CommandRun, sink: RunSink, ctx: CommandContext) -> int:
     close_old_connections()
+    ctx = context_for(run, sink)
     # The worker parses the sealed line again rather than receiving the parse: Celery
     # messages carry ids only, and a parse holds the line's secret values in the clear.
+    # `file://` values are read again too, from the workspace as it is now.
     try:
-        parsed = parse_command(run.open_command())
+        parsed = parse_command(run.open_command(), files=WorkspaceFiles(ctx.workspace).read)
     except CommandError as exc:
         sink.write("stderr", exc.message)
         return exc.exit_code
@@ -283,6 +287,7 @@ def context_for(run: CommandRun, io: CommandIO) -> CommandContext:
         caller=Caller(run.user, str(run.pk), run.terminal_id, run.source),
         io=StdinAnswers(run, io) if run.source == RunSource.API else io,
         environment=RunEnvironment(run.user, run.terminal_id),
+        workspace=for_terminal(run.user, run.terminal_id),
         target=Target(
             width=run.cols, tty=run.source == RunSource.TERMINAL, query_limit=settings.CONSOLE_QUERY_MAX_BYTES
         ),

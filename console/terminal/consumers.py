@@ -20,14 +20,13 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from console.interpreter import complete
+from console.commands.completion import complete_line
 from console.runs import lifecycle, prompts, reaper, store, submission
 from console.runs.errors import RunError
 from console.runs.models import CommandRun, OutputStream, RunSource
 from console.runs.notify import run_group, user_group
 from console.terminal.frames import Frame, FrameError, decode_frame
 from console.terminal.rights import rights_hold, rights_of, signin_deadline
-from credentials.profiles import profile_names
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +165,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
     async def on_complete(self, frame: Frame) -> None:
         if len(frame.line) > settings.CONSOLE_MAX_COMMAND_LENGTH:
             return await self.error("the line is too long to complete", "too_long")
-        candidates = await _complete(self.user, frame.line, frame.cursor)
+        candidates = await _complete(self.user, self.terminal_id, frame.line, frame.cursor)
         await self.send_json(
             {"type": "completions", "line": frame.line, "cursor": frame.cursor, "candidates": candidates}
         )
@@ -303,9 +302,4 @@ def _submit_now(user: Any, command: str, terminal_id: str, cols: int, run_id: uu
 _submit = database_sync_to_async(_submit_now, thread_sensitive=False)
 
 
-def _complete_now(user: Any, line: str, cursor: int) -> list[str]:
-    # Profile names are read (one query) only when a profile is being completed.
-    return complete(line, cursor, profiles=lambda: profile_names(user))
-
-
-_complete = database_sync_to_async(_complete_now, thread_sensitive=False)
+_complete = database_sync_to_async(complete_line, thread_sensitive=False)

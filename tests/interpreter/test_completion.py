@@ -12,7 +12,26 @@ from console.interpreter import complete
 @pytest.mark.parametrize(
     "line, expected",
     [
-        ("", ["aws", "clear", "env", "export", "help", "unset", "whoami"]),
+        (
+            "",
+            [
+                "aws",
+                "cat",
+                "cd",
+                "clear",
+                "cp",
+                "df",
+                "env",
+                "export",
+                "help",
+                "ls",
+                "mkdir",
+                "mv",
+                "pwd",
+                "rm",
+            ]
+            + ["unset", "whoami"],
+        ),
         ("a", ["aws"]),
         ("aws ec", ["ec2", "ec2-instance-connect", "ecr", "ecr-public", "ecs"]),
         ("aws s3a", ["s3api"]),
@@ -35,7 +54,8 @@ from console.interpreter import complete
         ("help ec", ["ec2", "ec2-instance-connect", "ecr", "ecr-public", "ecs"]),
         ("aws nosuch ", []),
         ("aws ec2 nosuch --", []),
-        ("ls ", []),
+        ("ls ", []),  # workspace paths only with a path completer (tests/commands)
+        ("grep ", []),
         ("aws 'ec2", []),
     ],
 )
