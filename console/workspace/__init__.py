@@ -10,7 +10,8 @@ What other packages use (docs/workspace.md):
 - `save_cwd` / `load_cwd`: the per-terminal current directory.
 - errors.py: `WorkspaceError` and its kinds, each with the errno and strerror a file
   system would give.
-- access.py: `team_access(user, slug)`, the one question about team folders.
+- access.py: `team_access(user, slug)`, the one question about team folders (answered
+  by console/teams/folders.py).
 
 Commands reach it through `CommandContext.workspace`; the Django-free engine and
 interpreter only ever get callables that the commands layer builds from it."""

@@ -84,7 +84,7 @@ def test_it_never_shows_one_users_files_to_another(alice, bob, files: Files):
         bobs.locate(f"../{alice.pk}/mine.txt")
 
 
-def test_it_reaches_no_team_folder_until_memberships_exist(alice, files: Files):
+def test_it_reaches_no_team_folder_without_a_membership(alice, files: Files):
     ws = Workspace(alice, (), files)
     with pytest.raises(NotFound):
         ws.locate("team/ops/plan.txt")
