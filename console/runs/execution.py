@@ -269,7 +269,6 @@ def _outcome(
 
 def _run_command(run: CommandRun, sink: RunSink, ctx: CommandContext) -> int:
     close_old_connections()
-    ctx = context_for(run, sink)
     # The worker parses the sealed line again rather than receiving the parse: Celery
     # messages carry ids only, and a parse holds the line's secret values in the clear.
     # `file://` values are read again too, from the workspace as it is now.
