@@ -18,6 +18,7 @@ class ExitCode(IntEnum):
 
     OK = 0
     FAILED = 1  # a shell builtin's failure; also the CLI's `configure get` of an unset value
+    TROUBLE = 2  # `ls`: a name it cannot access, or a bad option (coreutils' "serious trouble")
     NOT_RUN = 125  # env(1): the command could not be run as asked
     NOT_FOUND = 127  # a shell's "command not found", for an unknown console builtin
     CANCELLED = 130  # 128 + SIGINT, as a shell reports Ctrl-C

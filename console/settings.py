@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "console.teams",
     "console.portal",
     "console.audit",
+    "console.workspace",
     "credentials",
     # `{% load rules %}` and `has_perm` in templates.
     "rules",
@@ -256,6 +257,59 @@ CONSOLE_REAP_SECONDS = envint("CONSOLE_REAP_SECONDS", 15)
 CONSOLE_MAX_RUNS_PER_USER = envint("CONSOLE_MAX_RUNS_PER_USER", 4)
 # The most output one run stores, in bytes; past it the run is stopped (execution.py).
 CONSOLE_MAX_RUN_OUTPUT_BYTES = envint("CONSOLE_MAX_RUN_OUTPUT_BYTES", 32 * 1024 * 1024)
+
+# The workspace (console/workspace/, docs/workspace.md): users' and teams' files, always
+# through Django's storage API under the `workspace` alias. Locally a folder under .local/;
+# in production an S3 bucket through django-storages, so every worker host sees one tree.
+CONSOLE_WORKSPACE_STORAGE = envstr("CONSOLE_WORKSPACE_STORAGE", "local")
+if CONSOLE_WORKSPACE_STORAGE == "local":
+    _WORKSPACE_BACKEND = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": envstr("CONSOLE_WORKSPACE_DIR", str(LOCAL_DIR / "workspace")),
+            "allow_overwrite": True,
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
+    }
+elif CONSOLE_WORKSPACE_STORAGE == "s3":
+    from boto3.s3.transfer import TransferConfig
+
+    _WORKSPACE_BACKEND = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": envstr("CONSOLE_WORKSPACE_BUCKET"),
+            "location": envstr("CONSOLE_WORKSPACE_PREFIX", "workspace"),
+            "region_name": envstr("CONSOLE_WORKSPACE_REGION", "") or None,
+            "endpoint_url": envstr("CONSOLE_WORKSPACE_ENDPOINT_URL", "") or None,
+            # Empty: the host's own credentials (instance role, environment), boto3's chain.
+            "access_key": envsecret("CONSOLE_WORKSPACE_ACCESS_KEY_ID", "") or None,
+            "secret_key": envsecret("CONSOLE_WORKSPACE_SECRET_ACCESS_KEY", "") or None,
+            "file_overwrite": True,
+            "default_acl": None,
+            "querystring_auth": True,
+            "object_parameters": {"ServerSideEncryption": "AES256"},
+            # Required (console/workspace/files.py): a write's quota is counted as its
+            # chunks are pulled, on the thread that holds the write.
+            "transfer_config": TransferConfig(use_threads=False),
+        },
+    }
+else:
+    raise ImproperlyConfiguredEnv(
+        f"CONSOLE_WORKSPACE_STORAGE must be local or s3, not {CONSOLE_WORKSPACE_STORAGE!r}"
+    )
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "workspace": _WORKSPACE_BACKEND,
+}
+# Quotas, in bytes, per user and per team (CloudShell gives 1 GB per user and Region).
+CONSOLE_WORKSPACE_QUOTA = envint("CONSOLE_WORKSPACE_QUOTA", 1024**3)
+CONSOLE_TEAM_WORKSPACE_QUOTA = envint("CONSOLE_TEAM_WORKSPACE_QUOTA", 1024**3)
+# `cat` prints text files up to this size; `file://`/`fileb://` values read up to this size
+# (Lambda's largest inline zip is 50 MB; every byte of such a value is held in memory).
+CONSOLE_CAT_MAX_BYTES = envint("CONSOLE_CAT_MAX_BYTES", 1024 * 1024)
+CONSOLE_PARAM_FILE_MAX_BYTES = envint("CONSOLE_PARAM_FILE_MAX_BYTES", 64 * 1024 * 1024)
 
 # The sandbox (sandbox/): a local moto server. On in the local default, off in production.
 CONSOLE_SANDBOX = envbool("CONSOLE_SANDBOX", LOCAL)

@@ -13,6 +13,7 @@ from typing import Any
 
 from console.commands.context import CommandContext
 from console.commands.failures import report
+from console.commands.workspacefiles import WorkspaceFiles
 from console.engine import CALL_FAILURES, OutputFormat, run_invocation
 from console.engine.debuglog import DebugLog, debug_to
 from console.engine.s3 import run_s3_command
@@ -33,7 +34,10 @@ def run_operation(invocation: Invocation, ctx: CommandContext) -> int:
                 invocation = dataclasses.replace(invocation, parameters=parameters)
         except (CredentialError, *CALL_FAILURES) as exc:
             return report(ctx, exc)
-        return run_invocation(invocation, client, ctx, ctx.target, output_format(invocation, session))
+        files = WorkspaceFiles(ctx.workspace) if ctx.workspace is not None else None
+        return run_invocation(
+            invocation, client, ctx, ctx.target, output_format(invocation, session), files=files
+        )
 
 
 def run_s3(command: S3Command, ctx: CommandContext) -> int:

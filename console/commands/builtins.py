@@ -1,7 +1,7 @@
 """Console builtins that are not AWS calls (`help`, `whoami`, `clear`, `export`, `unset`,
-`env`, `history`) and the entry points of the CLI's hand-written commands (`aws configure`, `aws sso
-login|logout`). They run through the same pipeline as any command, so they are audited
-and replayable like the rest.
+`env`, `history`, the file commands of files.py) and the entry points of the CLI's
+hand-written commands (`aws configure`, `aws sso login|logout`). They run through the same
+pipeline as any command, so they are audited and replayable like the rest.
 
 `rerun <id>` is not among them: it is expanded into the line it re-runs when it is
 submitted (console/audit/rerun.py), as bash expands `!n` before running it, so the run
@@ -14,6 +14,7 @@ from collections.abc import Callable
 from console.commands.configure import run_configure
 from console.commands.context import CommandContext, PastRun
 from console.commands.environment import NAME, EnvironmentRefused, shown
+from console.commands.files import FILE_HANDLERS, run_file_builtin
 from console.commands.sso import run_sso
 from console.errors import ExitCode
 from console.interpreter import Builtin, CommandError
@@ -28,6 +29,8 @@ HELP = """This terminal runs AWS CLI commands on the server with your console id
   aws configure [set|get|list|list-profiles]   your profiles, kept on the server
   aws configure sso / aws sso login|logout     IAM Identity Center sign-in, run on the server
   export NAME=value / unset NAME / env     this terminal's environment (AWS_PROFILE, AWS_REGION, ...)
+  ls cat rm mv cp mkdir df pwd cd          your workspace's files (~), and team/<slug>/ folders
+  aws ... file://policy.json               parameters read from workspace files (fileb:// for bytes)
   whoami                                   your console user and profiles
   history [N]                              your last N runs (20), with the ids the server keeps
   rerun <id>                               run one again, as you, with fresh credentials (Tab completes ids)
@@ -168,4 +171,5 @@ _HANDLERS: dict[str, Callable[[Builtin, CommandContext], int]] = {
     "history": _history,
     "configure": _configure,
     "sso": _sso,
+    **dict.fromkeys(FILE_HANDLERS, run_file_builtin),
 }

@@ -5,6 +5,7 @@ tests and the benchmark. Errors are reported as the AWS CLI reports them, with i
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -39,6 +40,19 @@ class Sink(Protocol):
     def cancelled(self) -> bool: ...
 
 
+class OutputFiles(Protocol):
+    """Where an operation's streamed output is written: the user's workspace, which the
+    commands layer passes down (the engine never opens a file itself)."""
+
+    def write(self, path: str, chunks: Iterable[bytes]) -> None:
+        """Store `chunks` at `path` (as typed), all or nothing; raises OSError with the
+        system's text (`[Errno 2] No such file or directory: 'x/out.json'`)."""
+
+
+# The CLI's StreamingOutputArgument reads a streaming body 32 KiB at a time.
+STREAM_CHUNK = 32 * 1024
+
+
 class Cancelled(Exception):
     """Ctrl-C seen between two requests: control flow up to the run's watcher (which ends
     the run `cancelled`, ExitCode.CANCELLED), never a failure to print."""
@@ -68,15 +82,21 @@ class OutputFormat:
 
 
 def run_invocation(
-    invocation: Invocation, client: Any, sink: Sink, target: Target, fmt: OutputFormat = OutputFormat()
+    invocation: Invocation,
+    client: Any,
+    sink: Sink,
+    target: Target,
+    fmt: OutputFormat = OutputFormat(),
+    files: OutputFiles | None = None,
 ) -> int:
     """Call one operation with `client` and write its output; returns the exit code.
     Paginated text and yaml-stream output is written page by page, so the first page
-    shows before the last is fetched."""
+    shows before the last is fetched. An operation with a streaming output writes the
+    stream to `invocation.outfile` through `files`, then prints the rest of the response."""
     options = invocation.options
     try:
         chunks = stream_pages(
-            _call(client, invocation, sink),
+            _call(client, invocation, sink, files),
             fmt.output,
             options.query,
             title=invocation.operation_name,
@@ -124,9 +144,13 @@ def report_failure(sink: Sink, exc: Exception) -> int:
     return error.exit_code
 
 
-def _call(client: Any, invocation: Invocation, sink: Sink) -> Any:
+def _call(client: Any, invocation: Invocation, sink: Sink, files: OutputFiles | None) -> Any:
     method = xform_name(invocation.operation_name)
     options = invocation.options
+    if invocation.outfile is not None:
+        response = getattr(client, method)(**invocation.parameters)
+        _save_stream(client, invocation, response, sink, files)
+        return response
     if options.no_paginate or not client.can_paginate(method):
         return getattr(client, method)(**invocation.parameters)
     config = {
@@ -140,6 +164,38 @@ def _call(client: Any, invocation: Invocation, sink: Sink) -> Any:
     }
     pages = client.get_paginator(method).paginate(**invocation.parameters, PaginationConfig=config)
     return _collect(pages, sink)
+
+
+def _save_stream(
+    client: Any, invocation: Invocation, response: dict[str, Any], sink: Sink, files: OutputFiles | None
+) -> None:
+    """The CLI's StreamingOutputArgument.save_file: the payload member streamed to the
+    outfile, then taken out of the response that is printed."""
+    model = client.meta.service_model.operation_model(invocation.operation_name)
+    body = response.pop(model.output_shape.serialization["payload"], None)
+    if body is None:
+        return
+    assert invocation.outfile is not None
+    if files is None:
+        raise ConsoleError("this command has no workspace to write its outfile to", ExitCode.OTHER)
+    try:
+        files.write(invocation.outfile, _body_chunks(body, sink))
+    except OSError as exc:  # the CLI lets it reach its general handler
+        raise ConsoleError(str(exc), ExitCode.OTHER, leading_newline=True) from None
+    finally:
+        if hasattr(body, "close"):
+            body.close()
+
+
+def _body_chunks(body: Any, sink: Sink) -> Iterator[bytes]:
+    """The stream in the CLI's 32 KiB reads, never whole; Ctrl-C seen between two reads."""
+    if isinstance(body, bytes | bytearray):
+        yield bytes(body)
+        return
+    while data := body.read(STREAM_CHUNK):
+        if sink.cancelled():
+            raise Cancelled()
+        yield data
 
 
 def _collect(pages: Any, sink: Sink) -> Any:

@@ -23,10 +23,17 @@ from .arguments import FLAG, operation_spec
 from .globalopts import GLOBAL_OPTIONS, refusal
 from .help import service_commands
 from .operation import SPECIAL_OPTIONS
+from .paramfiles import FILE_PREFIXES
+from .parser import FILE_BUILTINS
 from .scanning import is_option, positionals, scan_globals
 from .tokenizer import Token, tokenize
 
-_FIRST_WORDS = ("aws", "clear", "env", "export", "help", "history", "rerun", "unset", "whoami")
+_FIRST_WORDS = (
+    "aws", "clear", "env", "export", "help", "history", "rerun", "unset", "whoami", *FILE_BUILTINS
+)
+# Workspace paths that complete a typed word: (word, folders only) -> whole words, folders
+# ending in `/`. The caller's (console.commands), since only it can see the workspace.
+PathCompleter = Callable[[str, bool], list[str]]
 _ENVIRONMENT = (
     "AWS_ACCESS_KEY_ID",
     "AWS_DEFAULT_OUTPUT",
@@ -48,11 +55,18 @@ _CONFIGURE = ("export-credentials", "get", "list", "list-profiles", "set", "sso"
 Profiles = Callable[[], Iterable[str]]
 
 
-def complete(line: str, cursor: int, profiles: Profiles | None = None) -> list[str]:
+def complete(
+    line: str, cursor: int, profiles: Profiles | None = None, paths: PathCompleter | None = None
+) -> list[str]:
     """Candidates for the word under `cursor` (an index into `line`), sorted. `profiles`
-    gives the profile names the user may use (their own and their teams')."""
+    gives the profile names the user may use (their own and their teams'). With `paths`,
+    the file builtins' operands and `file://`/`fileb://` values complete to workspace
+    paths."""
     try:
         words, prefix = _words_before(line[: max(0, min(cursor, len(line)))])
+        files = _path_words(words, prefix, paths) if paths is not None else None
+        if files is not None:
+            return sorted(files)
         wants_option = prefix.startswith("-")
         return sorted(
             c
@@ -61,6 +75,16 @@ def complete(line: str, cursor: int, profiles: Profiles | None = None) -> list[s
         )
     except Exception:  # completion must never break typing
         return []
+
+
+def _path_words(words: list[Token], prefix: str, paths: PathCompleter) -> list[str] | None:
+    """Workspace paths for this word, or None when the word is not a path."""
+    for scheme in FILE_PREFIXES:
+        if prefix.startswith(scheme):
+            return [scheme + path for path in paths(prefix[len(scheme) :], False)]
+    if words and words[0].text in FILE_BUILTINS and not prefix.startswith("-"):
+        return paths(prefix, words[0].text == "cd")
+    return None
 
 
 def _words_before(text: str) -> tuple[list[Token], str]:

@@ -3,8 +3,8 @@
 An input document fills in the parameters the command line does not give (explicit
 parameters win, key by key at the top level, as in the CLI), and like the CLI it switches
 off the required-parameter check: botocore's validator reports what is still missing when
-the worker calls. Only inline documents are read: `file://` would be the user's
-workspace, which does not exist yet, and the server's own files are never read. YAML
+the worker calls. A `file://` document is read through the caller's reader (the user's
+workspace; the server's own files are never read). YAML
 anchors and aliases are refused, because a few lines of aliases expand into a document
 too large to validate or send (the "billion laughs").
 
@@ -24,19 +24,23 @@ import yaml
 from botocore.model import Shape
 
 from .errors import CommandError, param_error, usage_error
+from .paramfiles import Reader, is_file_value, load_text
 from .tokenizer import Token
-from .values import file_refusal
+from .values import MASK
 
 SKELETON_CHOICES = ("input", "output", "yaml-input")
 INPUT_OPTIONS = ("--cli-input-json", "--cli-input-yaml")
 _EPOCH = datetime.datetime(1970, 1, 1)
 
 
-def load_input(option: str, value: Token, shown: str) -> dict[str, Any]:
-    """The mapping an inline `--cli-input-json|yaml` value holds; `shown` is what errors echo."""
+def load_input(option: str, value: Token, shown: str, files: Reader | None = None) -> dict[str, Any]:
+    """The mapping a `--cli-input-json|yaml` value holds (inline, or in a `file://`);
+    `shown` is what errors echo."""
     text, start = value.text, value.source_index(0)
-    if text.startswith(("file://", "fileb://")):
-        raise file_refusal(option, start)
+    if is_file_value(text):
+        text = load_text(text, files, option, start)
+        value = Token(text, value.start, value.end, ())
+        shown = MASK if shown == MASK else text
     data = _load_yaml(option, value) if option.endswith("yaml") else _load_json(option, value, shown)
     if not isinstance(data, dict):
         kind = "YAML" if option.endswith("yaml") else "JSON"

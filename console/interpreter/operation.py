@@ -18,8 +18,9 @@ from typing import Any
 
 from . import errors, inputdoc
 from .arguments import FLAG, LIST, OPTIONAL, SINGLE, Argument, OperationSpec
-from .errors import CommandError, console_error, general_error, invalid_choice, usage_error
+from .errors import CommandError, general_error, invalid_choice, usage_error
 from .globalopts import GLOBAL_OPTIONS, refusal
+from .paramfiles import Reader, is_file_value, load_text
 from .redaction import mask_word, token_spans
 from .rewrites import rewrite_for
 from .scanning import is_option, split_option, take_values
@@ -59,6 +60,7 @@ class ParsedOperation:
     parameters: dict[str, Any]
     paging: dict[str, Any]
     skeleton: str | None = None  # "input", "yaml-input" or "output" when one was asked for
+    outfile: str | None = None  # where a streaming output goes (the CLI's `outfile` positional)
 
 
 def parse_operation(
@@ -67,26 +69,30 @@ def parse_operation(
     words: list[Token],
     settings: dict[str, Any],
     line_tokens: Sequence[Token],
+    files: Reader | None = None,
 ) -> ParsedOperation | None:
     """The parameters and paging options, or None when the words ask for help.
 
     `command` is the word naming the operation; `words` are the ones after it;
-    `line_tokens` are all the line's, to mask secrets in an error message.
+    `line_tokens` are all the line's, to mask secrets in an error message; `files`
+    reads `file://` and `fileb://` values.
     """
     reading = _read(spec, words)
     if reading.strays and reading.strays[0].text == "help":
         return None
-    _check_streaming_output(spec, command)
+    outfile = _take_outfile(spec, reading)
     documents = [name for name in inputdoc.INPUT_OPTIONS if name in reading.specials]
     if not documents and reading.skeleton in (None, "output"):
-        _check_required(spec, reading)
+        _check_required(spec, reading, outfile)
+    elif outfile is None and spec.model.has_streaming_output:  # a positional: always required
+        raise usage_error("the following arguments are required: outfile")
     _check_unknown(spec, reading, line_tokens)
     no_paginate = bool(settings.get("no_paginate")) or any(
         name in spec.manual_paging for name in (g.argument.name for g in reading.given.values())
     )
     paging = _paging_options(reading, no_paginate)
-    parameters = _parameters(spec, reading, no_paginate)
-    _write_customs(spec, reading, parameters)
+    parameters = _parameters(spec, reading, no_paginate, files)
+    _write_customs(spec, reading, parameters, files)
     blob_positions = {
         g.argument.member: (g.tokens or [g.option])[0].start
         for g in reading.given.values()
@@ -96,23 +102,28 @@ def parse_operation(
         option, value = reading.specials[name]
         assert value is not None
         shown = MASK if spec.sensitive else value.text
-        document = inputdoc.load_input(name, value, shown)
+        document = inputdoc.load_input(name, value, shown, files)
         for key in document:
             blob_positions.setdefault(key, value.start)
         parameters = inputdoc.merge_input(parameters, document)
     _finish_rewrite(spec, reading, parameters)
     if settings.get("cli_binary_format", "base64") == "base64":
         decode_blobs(parameters, spec.model.input_shape, blob_positions.get)
-    return ParsedOperation(parameters, paging, reading.skeleton)
+    return ParsedOperation(parameters, paging, reading.skeleton, outfile.text if outfile else None)
 
 
-def _write_customs(spec: OperationSpec, reading: _Reading, parameters: dict[str, Any]) -> None:
+def _write_customs(
+    spec: OperationSpec, reading: _Reading, parameters: dict[str, Any], files: Reader | None
+) -> None:
     """The CLI's added parameters write into the model's, in argument-table order."""
     given = {g.argument.name: g for g in reading.given.values()}
     for name, argument in spec.arguments.items():
         if argument.custom is not None and name in given:
+            raw = given[name].raw
+            if isinstance(raw, str) and is_file_value(raw):
+                raw = load_text(raw, files, argument.cli_name, given[name].option.start)
             try:
-                argument.custom.write(parameters, given[name].raw)
+                argument.custom.write(parameters, raw)
             except CommandError as error:
                 error.position = (given[name].tokens or [given[name].option])[0].source_index(0)
                 raise
@@ -211,17 +222,18 @@ def _given_twice(argument: Argument, earlier: Argument, option: Token) -> Comman
     )
 
 
-def _check_streaming_output(spec: OperationSpec, command: Token) -> None:
-    if spec.model.has_streaming_output:
-        raise console_error(
-            f"`aws {spec.cli_service} {spec.command}` writes its result to a file, and this console "
-            "cannot write files to your workspace yet",
-            command.start,
-        )
+def _take_outfile(spec: OperationSpec, reading: _Reading) -> Token | None:
+    """The CLI's `outfile` positional of an operation with a streaming output: the first
+    word that is not an option (later ones are unknown, as argparse leaves them)."""
+    if not spec.model.has_streaming_output or not reading.strays:
+        return None
+    return reading.strays.pop(0)
 
 
-def _check_required(spec: OperationSpec, reading: _Reading) -> None:
+def _check_required(spec: OperationSpec, reading: _Reading, outfile: Token | None) -> None:
     missing = [a.cli_name for a in spec.arguments.values() if a.required and a.group not in reading.given]
+    if spec.model.has_streaming_output and outfile is None:
+        missing.append("outfile")
     if missing:
         raise usage_error("the following arguments are required: " + ", ".join(missing))
 
@@ -260,7 +272,9 @@ def _paging_options(reading: _Reading, no_paginate: bool) -> dict[str, Any]:
     return options
 
 
-def _parameters(spec: OperationSpec, reading: _Reading, no_paginate: bool) -> dict[str, Any]:
+def _parameters(
+    spec: OperationSpec, reading: _Reading, no_paginate: bool, files: Reader | None
+) -> dict[str, Any]:
     given_by_name = {g.argument.name: g for g in reading.given.values()}
     parameters: dict[str, Any] = {}
     for name, argument in spec.arguments.items():
@@ -270,11 +284,11 @@ def _parameters(spec: OperationSpec, reading: _Reading, no_paginate: bool) -> di
             argument = argument.shadowed
             given = _Given(argument, given.option, given.tokens, given.tokens[0].text)
         if given is not None and argument.member is not None:
-            parameters[argument.member] = _value(argument, given)
+            parameters[argument.member] = _value(argument, given, files)
     return parameters
 
 
-def _value(argument: Argument, given: _Given) -> Any:
+def _value(argument: Argument, given: _Given, files: Reader | None) -> Any:
     if argument.arity in (FLAG, OPTIONAL) and not given.tokens:
         return argument.flag_value
-    return convert(argument, given.raw, given.tokens)
+    return convert(argument, given.raw, given.tokens, files)

@@ -36,6 +36,7 @@ from .globalopts import GlobalOptions, convert, refusal
 from .inputdoc import skeleton_text
 from .lookalikes import check_lookalikes
 from .operation import parse_operation
+from .paramfiles import Reader
 from .redaction import redact_tokens
 from .s3commands import S3Command, parse_s3
 from .scanning import GlobalScan, positionals, scan_globals
@@ -44,6 +45,8 @@ from .tokenizer import Token, tokenize
 # `rerun` parses as a builtin (so a bad use gets a usage message) but is expanded into the
 # line it re-runs before the run is recorded (console/audit/rerun.py).
 BUILTINS = ("help", "clear", "whoami", "export", "unset", "env", "history", "rerun")
+# The workspace's file commands (console/commands/files.py); their words are theirs to read.
+FILE_BUILTINS = ("ls", "cat", "rm", "mv", "cp", "mkdir", "df", "pwd", "cd")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,9 @@ class Invocation:
     parameters: dict[str, Any]
     options: GlobalOptions
     redacted_line: str
+    # The CLI's `outfile` of an operation with a streaming output: the response's stream is
+    # written to this workspace path, the rest of the response printed.
+    outfile: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,20 +97,22 @@ class _Line:
         return redact_tokens(self.text, self.tokens)
 
 
-def parse_command(line: str) -> Invocation | Builtin | Skeleton | S3Command:
+def parse_command(line: str, files: Reader | None = None) -> Invocation | Builtin | Skeleton | S3Command:
+    """The command `line` asks for. `files` reads the `file://` and `fileb://` values
+    (paramfiles.py); without it they are refused."""
     try:
-        return _parse_line(line)
+        return _parse_line(line, files)
     except RecursionError:  # a value nested deeper than Python's stack; never a crash
         raise general_error("the command line is nested too deeply to read") from None
 
 
-def _parse_line(line: str) -> Invocation | Builtin | Skeleton | S3Command:
+def _parse_line(line: str, files: Reader | None) -> Invocation | Builtin | Skeleton | S3Command:
     tokens = tokenize(line)
     check_lookalikes(line, tokens)
     if not tokens:
         raise CommandError("console: empty command\n", ExitCode.USAGE)
     head, typed = tokens[0], _Line(line, tokens)
-    if head.text in BUILTINS:
+    if head.text in BUILTINS or head.text in FILE_BUILTINS:
         return Builtin(head.text, tuple(token.text for token in tokens[1:]), typed.redacted())
     if head.text != "aws":
         raise CommandError(
@@ -113,10 +121,10 @@ def _parse_line(line: str) -> Invocation | Builtin | Skeleton | S3Command:
             ExitCode.NOT_FOUND,
             head.start,
         )
-    return _parse_aws(typed)
+    return _parse_aws(typed, files)
 
 
-def _parse_aws(line: _Line) -> Invocation | Builtin | Skeleton | S3Command:
+def _parse_aws(line: _Line, files: Reader | None) -> Invocation | Builtin | Skeleton | S3Command:
     scan = scan_globals(line.tokens[1:])
     settings = _read_globals(scan)
     rest = scan.rest
@@ -141,7 +149,7 @@ def _parse_aws(line: _Line) -> Invocation | Builtin | Skeleton | S3Command:
     command = resolve_command(cli_service, command_word)
     spec = operation_spec(cli_service, command)
     arguments = [token for k, token in enumerate(rest) if k not in slots[:2]]
-    parsed = parse_operation(spec, command_word, arguments, settings, line.tokens)
+    parsed = parse_operation(spec, command_word, arguments, settings, line.tokens, files)
     if parsed is None:
         return Builtin("help", (cli_service, command), line.redacted())
     if parsed.skeleton is not None:
@@ -149,7 +157,13 @@ def _parse_aws(line: _Line) -> Invocation | Builtin | Skeleton | S3Command:
         return Skeleton(text, line.redacted(), parsed.skeleton)
     options = GlobalOptions(**{**_public(settings), **parsed.paging})
     return Invocation(
-        spec.service_name, cli_service, spec.operation_name, parsed.parameters, options, line.redacted()
+        spec.service_name,
+        cli_service,
+        spec.operation_name,
+        parsed.parameters,
+        options,
+        line.redacted(),
+        parsed.outfile,
     )
 
 

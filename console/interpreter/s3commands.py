@@ -6,10 +6,11 @@ the CLI's order: argparse's errors while reading words, then missing paths, then
 options, then integers, then the paths themselves. Everything that needs no AWS call is
 decided here; the engine (`console/engine/s3.py`) only calls S3 and prints.
 
-Local paths (`aws s3 cp file.txt s3://...`, `-` for a stream) are refused: they name files
-of the user's workspace, which the console does not have yet, and the server's own files
-are never read or written. As elsewhere, an option given twice is refused (argparse
-keeps the last), and the CLI's `--include`/`--exclude`/`--tags` are the repeatable ones.
+Local paths (`aws s3 cp file.txt s3://...`, `-` for a stream) are refused for now: they
+name files of the user's workspace (docs/workspace.md), and transfers between it and S3
+are not built yet; the server's own files are never read or written. As elsewhere, an
+option given twice is refused (argparse keeps the last), and the CLI's
+`--include`/`--exclude`/`--tags` are the repeatable ones.
 """
 
 from __future__ import annotations
@@ -246,9 +247,10 @@ def _refuse_local_paths(name: str, tokens: Sequence[Token]) -> None:
     for token in tokens:
         if not is_option(token.text) and not token.text.startswith(S3_SCHEME):
             raise console_error(
-                f"`aws s3 {name}` with a local path ({token.text}) is not available: files come from "
-                "your workspace, which this console does not have yet, and the server's own files are "
-                "never read or written. Copy between S3 locations (s3://bucket/key) instead.",
+                f"`aws s3 {name}` with a local path ({token.text}) is not available yet: local paths "
+                "are your workspace's files, and transfers between it and S3 are not built yet (the "
+                "server's own files are never read or written). Copy between S3 locations "
+                "(s3://bucket/key) instead.",
                 token.start,
             )
 

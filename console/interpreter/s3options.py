@@ -153,7 +153,7 @@ COMMANDS: dict[str, S3CommandSpec] = {
 SUBCOMMANDS = ("ls", "website", "cp", "mv", "rm", "sync", "mb", "rb", "presign")
 
 NOT_YET = {
-    "sync": "`aws s3 sync` is not available in this console yet (its local paths need the workspace, "
-    "which this console does not have yet); copy between S3 locations with `aws s3 cp --recursive`",
+    "sync": "`aws s3 sync` is not available in this console yet (it does not transfer between your "
+    "workspace and S3 yet); copy between S3 locations with `aws s3 cp --recursive`",
     "website": "`aws s3 website` is not available in this console yet; use `aws s3api put-bucket-website`",
 }

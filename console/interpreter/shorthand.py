@@ -7,13 +7,14 @@ parse is syntactic; `coerce` then lets the target shape decide what the strings 
 the CLI's back-compat pass does: numbers and booleans converted, a lone value where the
 model has a list wrapped in a list, document types refused.
 
-`key@=file://...` loads a file in the CLI. Files come from the user's workspace, which the
-console does not have yet, so such a value is refused rather than read on the server.
+`key@=file://...` loads a file, as in the CLI, through the caller's loader (the user's
+workspace; never the server's own files).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from botocore.model import Shape
@@ -47,8 +48,8 @@ class ShorthandError(Exception):
         self.index = index
 
 
-class FileReference(Exception):
-    """`key@=file://...`: the value names a file the console cannot read."""
+# `key@=file://...`: reads the file a value names (the caller's, see paramfiles.py).
+FileLoader = Callable[[str], Any]
 
 
 def caret_view(value: str, index: int) -> str:
@@ -69,8 +70,9 @@ def _syntax_error(value: str, expected: str, actual: str, index: int) -> Shortha
 class _Reader:
     """One pass over a shorthand value; methods follow the grammar's productions."""
 
-    def __init__(self, value: str) -> None:
+    def __init__(self, value: str, files: FileLoader | None = None) -> None:
         self.value = value
+        self.files = files
         self.i = 0
         self.at_file = False  # the current key was written `key@=`
 
@@ -226,14 +228,15 @@ class _Reader:
         return self.checked(inner)
 
     def checked(self, text: str) -> str:
-        if self.at_file and text.startswith(_FILE_PREFIXES):
-            raise FileReference(text)
+        if self.at_file and text.startswith(_FILE_PREFIXES) and self.files is not None:
+            return self.files(text)  # type: ignore[no-any-return]
         return text
 
 
-def parse(value: str) -> dict[str, Any]:
-    """The shorthand `value` as plain data (strings, lists, dicts); raises ShorthandError."""
-    return _Reader(value).parameter()
+def parse(value: str, files: FileLoader | None = None) -> dict[str, Any]:
+    """The shorthand `value` as plain data (strings, lists, dicts); raises ShorthandError.
+    `files` reads `key@=file://...` values; without it they stay as typed."""
+    return _Reader(value, files).parameter()
 
 
 # -- the model's say -----------------------------------------------------------------------

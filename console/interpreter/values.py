@@ -6,8 +6,8 @@ reads them, structures/maps/documents as JSON, lists as several words or one JSO
 and blobs as base64 (AWS CLI v2's default `cli_binary_format`), including blobs nested in
 JSON or shorthand. Structures, maps and lists of them also take shorthand syntax
 (`shorthand.py`), chosen as the CLI chooses: a value that starts with `{` or `[` is JSON.
-`file://` values are refused: files come from the user's workspace, which does not exist
-yet, and the server's own files are never read.
+`file://` and `fileb://` values are read through the caller's reader (paramfiles.py): files
+come from the user's workspace, and the server's own files are never read.
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ from typing import Any
 from botocore.model import Shape
 from botocore.utils import is_json_value_header
 
-from . import shorthand
+from . import paramfiles, shorthand
 from .arguments import LIST, SINGLE, Argument
 from .errors import CommandError, general_error, param_error, usage_error
+from .paramfiles import Reader
 from .tokenizer import Token
 
 MASK = "****"
 SCALAR_TYPES = frozenset({"string", "integer", "long", "float", "double", "boolean", "timestamp", "blob"})
-_FILE_PREFIXES = ("file://", "fileb://")
 
 
 def argparse_value(argument: Argument, token: Token) -> Any:
@@ -57,31 +57,35 @@ def _argparse(kind: Callable[[str], Any], label: str, argument: Argument, token:
         ) from None
 
 
-def convert(argument: Argument, raw: Any, tokens: Sequence[Token]) -> Any:
-    """The parameter value for `raw` (one value, or a list for list arguments)."""
+def convert(argument: Argument, raw: Any, tokens: Sequence[Token], files: Reader | None = None) -> Any:
+    """The parameter value for `raw` (one value, or a list for list arguments). A
+    `file://`/`fileb://` value is read first, as the CLI reads it (a list only when it
+    is the one value given)."""
     assert argument.shape is not None
-    for token in tokens:
-        _refuse_files(argument, token)
+    if len(tokens) == 1 and paramfiles.is_file_value(tokens[0].text):
+        return _from_file(argument, tokens[0], files)
     if argument.arity == LIST:
-        return _list(argument, argument.shape, [t.text for t in tokens], tokens)
-    return _value(argument, argument.shape, raw, tokens[0])
+        return _list(argument, argument.shape, [t.text for t in tokens], tokens, files)
+    return _value(argument, argument.shape, raw, tokens[0], files)
 
 
-def _refuse_files(argument: Argument, token: Token) -> None:
-    if token.text.startswith(_FILE_PREFIXES):
-        raise file_refusal(argument.cli_name, token.start)
+def _from_file(argument: Argument, token: Token, files: Reader | None) -> Any:
+    assert argument.shape is not None
+    shape = argument.shape
+    if shape.type_name == "blob" and token.text.startswith("fileb://"):
+        return paramfiles.load(token.text, files, argument.cli_name, token.start)  # raw bytes, as given
+    text = paramfiles.load_text(token.text, files, argument.cli_name, token.start)
+    loaded = Token(text, token.start, token.end, ())
+    if argument.arity == LIST:
+        return _list(argument, shape, [text], [loaded], files)
+    return _value(argument, shape, text, loaded, files)
 
 
 def file_refusal(cli_name: str, position: int | None) -> CommandError:
-    return param_error(
-        cli_name,
-        "file:// and fileb:// values read files from your workspace, which this console "
-        "does not have yet; give the value itself",
-        position,
-    )
+    return paramfiles.refusal(cli_name, position)
 
 
-def _value(argument: Argument, shape: Shape, raw: Any, token: Token) -> Any:
+def _value(argument: Argument, shape: Shape, raw: Any, token: Token, files: Reader | None) -> Any:
     if not isinstance(raw, str):
         return raw  # already converted by argparse_value
     if is_json_value_header(shape) or getattr(shape, "is_document_type", False):
@@ -89,14 +93,14 @@ def _value(argument: Argument, shape: Shape, raw: Any, token: Token) -> Any:
     reader = _READERS.get(shape.type_name)
     if reader is None:
         return raw
-    return reader(argument, shape, raw, token)
+    return reader(argument, shape, raw, token, files)
 
 
-def _string(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
+def _string(argument: Argument, shape: Shape, raw: str, token: Token, files: Reader | None) -> Any:
     return raw
 
 
-def _integer(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
+def _integer(argument: Argument, shape: Shape, raw: str, token: Token, files: Reader | None) -> Any:
     try:
         return int(raw)
     except ValueError:
@@ -104,7 +108,7 @@ def _integer(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
         raise general_error(f"invalid literal for int() with base 10: {shown!r}", token.start) from None
 
 
-def _float(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
+def _float(argument: Argument, shape: Shape, raw: str, token: Token, files: Reader | None) -> Any:
     try:
         return float(raw)
     except ValueError:
@@ -112,28 +116,29 @@ def _float(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
         raise general_error(f"could not convert string to float: {shown!r}", token.start) from None
 
 
-def _boolean(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
+def _boolean(argument: Argument, shape: Shape, raw: str, token: Token, files: Reader | None) -> Any:
     return raw.lower() != "false" and bool(raw)
 
 
-def _blob(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
+def _blob(argument: Argument, shape: Shape, raw: str, token: Token, files: Reader | None) -> Any:
     if shape.serialization.get("streaming"):
         raise param_error(
             argument.cli_name,
-            "this parameter reads a file, and this console cannot read files from your workspace yet",
+            "a streaming body is read from a file, and this console does not stream workspace files "
+            "into requests yet; give fileb://<path> to send a file's bytes",
             token.start,
         )
     return raw  # decoded with every nested blob by decode_blobs
 
 
-def _structure(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
+def _structure(argument: Argument, shape: Shape, raw: str, token: Token, files: Reader | None) -> Any:
     if raw.lstrip().startswith("{"):
         return _json(argument, raw, token)
     if raw.strip().startswith("[") or not shorthand.supports_shorthand(shape):
         raise param_error(argument.cli_name, f"Invalid JSON:\n{_shown(argument, raw)}", token.source_index(0))
     if _is_value_wrapper(shape) and "=" not in raw:
         return {"Value": raw}  # the CLI's `--instance-initiated-shutdown-behavior stop`
-    return _shorthand(argument, shape, raw, token)
+    return _shorthand(argument, shape, raw, token, files)
 
 
 def _is_value_wrapper(shape: Shape) -> bool:
@@ -141,19 +146,22 @@ def _is_value_wrapper(shape: Shape) -> bool:
     return list(members) == ["Value"] and members["Value"].type_name == "string"
 
 
-def _shorthand(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
+def _shorthand(argument: Argument, shape: Shape, raw: str, token: Token, files: Reader | None) -> Any:
     try:
-        return shorthand.coerce(shorthand.parse(raw), shape)
+        return shorthand.coerce(shorthand.parse(raw, _shorthand_files(argument, token, files)), shape)
     except shorthand.ShorthandError as error:
         index = error.index
         message = error.message if not argument.sensitive else _masked_syntax(error.message)
         position = token.source_index(index) if index is not None else token.start
         raise param_error(argument.cli_name, message, position) from None
-    except shorthand.FileReference:
-        raise file_refusal(argument.cli_name, token.start) from None
     except ValueError as error:  # a number the model wants; the CLI's general handler reports it
         detail = str(error) if not argument.sensitive else "invalid number in a sensitive value"
         raise general_error(detail, token.start) from None
+
+
+def _shorthand_files(argument: Argument, token: Token, files: Reader | None) -> shorthand.FileLoader:
+    """`key@=file://...` inside shorthand: the value's file, read as the CLI reads it."""
+    return lambda text: paramfiles.load(text, files, None, token.start)
 
 
 def _masked_syntax(message: str) -> str:
@@ -166,7 +174,9 @@ def _shown(argument: Argument, raw: str) -> str:
     return MASK if argument.sensitive else raw
 
 
-def _list(argument: Argument, shape: Shape, raws: list[str], tokens: Sequence[Token]) -> Any:
+def _list(
+    argument: Argument, shape: Shape, raws: list[str], tokens: Sequence[Token], files: Reader | None
+) -> Any:
     if len(raws) == 1 and raws[0].strip().startswith("["):
         return _json(argument, raws[0], tokens[0])
     member = shape.member
@@ -174,22 +184,22 @@ def _list(argument: Argument, shape: Shape, raws: list[str], tokens: Sequence[To
     if raws and shorthand.supports_shorthand(shape) and not raws[0].strip().startswith(("[", "{")):
         if argument.bare_list_key:  # the CLI's old form: `--instances i-1 i-2`
             return [{argument.bare_list_key: raw} for raw in raws]
-        return [_shorthand(argument, member, raw, token) for raw, token in items]
+        return [_shorthand(argument, member, raw, token, files) for raw, token in items]
     if member.type_name not in SCALAR_TYPES:
-        return [_value(argument, member, raw, token) for raw, token in items]
+        return [_value(argument, member, raw, token, files) for raw, token in items]
     try:
-        return [_value(argument, member, raw, token) for raw, token in items]
+        return [_value(argument, member, raw, token, files) for raw, token in items]
     except CommandError:  # the CLI names the parameter and shows only the first word
         shown = MASK if argument.sensitive else raws[0]
         raise param_error(argument.cli_name, shown, tokens[0].start) from None
 
 
-def _nested_list(argument: Argument, shape: Shape, raw: str, token: Token) -> Any:
+def _nested_list(argument: Argument, shape: Shape, raw: str, token: Token, files: Reader | None) -> Any:
     if raw.lstrip().startswith("["):
         return _json(argument, raw, token)
     if not shorthand.supports_shorthand(shape):
         raise param_error(argument.cli_name, f"Invalid JSON:\n{_shown(argument, raw)}", token.source_index(0))
-    return _shorthand(argument, shape, raw, token)
+    return _shorthand(argument, shape, raw, token, files)
 
 
 def _json(argument: Argument, raw: str, token: Token) -> Any:
@@ -203,7 +213,7 @@ def _json(argument: Argument, raw: str, token: Token) -> Any:
         ) from None
 
 
-_READERS: dict[str, Callable[[Argument, Shape, str, Token], Any]] = {
+_READERS: dict[str, Callable[[Argument, Shape, str, Token, Reader | None], Any]] = {
     "string": _string,
     "timestamp": _string,
     "integer": _integer,

@@ -30,6 +30,7 @@ from django.db import close_old_connections
 
 from console.commands import Caller, CommandContext, CommandIO, dispatch
 from console.commands.record import Recorded, RunRecord
+from console.commands.workspacefiles import WorkspaceFiles
 from console.engine import Cancelled, Target
 from console.errors import ExitCode
 from console.interpreter import CommandError, parse_command
@@ -38,6 +39,7 @@ from console.runs import lifecycle, notify, prompts, store
 from console.runs.environment import RunEnvironment
 from console.runs.history import RunHistoryOf
 from console.runs.models import CommandRun, OutputStream, RunSource, RunStatus
+from console.workspace.service import for_terminal
 
 log = logging.getLogger(__name__)
 
@@ -294,12 +296,14 @@ def _run_command(run: CommandRun, sink: RunSink, record: RunRecord) -> int:
     close_old_connections()
     # The worker parses the sealed line again rather than receiving the parse: Celery
     # messages carry ids only, and a parse holds the line's secret values in the clear.
+    # `file://` values are read again too, from the workspace as it is now.
+    ctx = context_for(run, sink, record)
     try:
-        parsed = parse_command(run.open_command())
+        parsed = parse_command(run.open_command(), files=WorkspaceFiles(ctx.workspace).read)
     except CommandError as exc:
         sink.write("stderr", exc.message)
         return exc.exit_code
-    return dispatch(parsed, context_for(run, sink, record))
+    return dispatch(parsed, ctx)
 
 
 def context_for(run: CommandRun, io: CommandIO, record: RunRecord | None = None) -> CommandContext:
@@ -308,6 +312,7 @@ def context_for(run: CommandRun, io: CommandIO, record: RunRecord | None = None)
         caller=Caller(run.user, str(run.pk), run.terminal_id, run.source),
         io=StdinAnswers(run, io) if run.source == RunSource.API else io,
         environment=RunEnvironment(run.user, run.terminal_id),
+        workspace=for_terminal(run.user, run.terminal_id),
         target=Target(
             width=run.cols,
             tty=run.source in SHOWN_IN_A_TERMINAL,

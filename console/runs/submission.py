@@ -22,10 +22,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from console.commands.workspacefiles import WorkspaceFiles
 from console.interpreter import CommandError, Invocation, S3Command, parse_command, redact_line
 from console.runs import audit, lifecycle, store, workers
 from console.runs.errors import RunInputError, RunLimitReached
 from console.runs.models import ACTIVE_STATUSES, CommandRun, OutputStream, RunStatus
+from console.workspace import service as workspace
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +63,10 @@ def submit_run(
     line = check_command(command)
     run = _new_run(user, source, terminal_id, cols, run_id, rerun_of)
     try:
-        parsed = parse_command(line)
+        # The parse reads `file://` values from the workspace, so a missing file is
+        # rejected at once with the CLI's message (the worker reads them again).
+        files = WorkspaceFiles(workspace.for_terminal(user, terminal_id)).read
+        parsed = parse_command(line, files=files)
     except CommandError as exc:
         return _record_rejected(run, line, exc.message, exc.exit_code)
     run.command = parsed.redacted_line

@@ -10,10 +10,13 @@ class TeamsConfig(AppConfig):
 
     def ready(self) -> None:
         from console.runs import tasks
-        from console.teams import access, rules, services  # noqa: F401 (rules registers the permissions)
+        from console.teams import access, folders, rules, services  # noqa: F401 (rules registers the permissions)
+        from console.workspace import access as workspace_access
         from credentials import access as broker_access
 
         # The broker asks through this seam which team sections a user may use now.
         broker_access.register(access.TeamAccess())
+        # The workspace asks through this seam who may reach a team's folder.
+        workspace_access.register(folders.TeamFolders())
         # Every worker's reaper thread ends grants whose time is up.
         tasks.add_chore(services.end_expired_grants)

@@ -85,6 +85,10 @@ rules.add_perm("teams.manage_grants", is_manager)
 rules.add_perm("teams.use_profile", may_use_section)
 rules.add_perm("teams.view_team_runs", sees_team_runs)
 rules.add_perm("teams.run_commands", is_runner)
+# The team's shared folder (~/team/<slug>/, console/teams/folders.py): those who run
+# commands write there, auditors only read.
+rules.add_perm("teams.write_team_files", is_runner)
+rules.add_perm("teams.read_team_files", is_team_member)
 
 
 def deny(actor: Any, permission: str, obj: Any, request: Any = None) -> None:

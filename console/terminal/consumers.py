@@ -26,14 +26,13 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from console.audit import access, rerun
-from console.interpreter import complete
+from console.commands.completion import complete_line
 from console.runs import lifecycle, prompts, reaper, store
 from console.runs.errors import RunError
 from console.runs.models import CommandRun, OutputStream, RunSource
 from console.runs.notify import run_group, user_group
 from console.terminal.frames import Frame, FrameError, decode_frame
 from console.terminal.rights import rights_hold, rights_of, signin_deadline
-from credentials.profiles import profile_names
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +192,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
     async def on_complete(self, frame: Frame) -> None:
         if len(frame.line) > settings.CONSOLE_MAX_COMMAND_LENGTH:
             return await self.error("the line is too long to complete", "too_long")
-        candidates = await _complete(self.user, frame.line, frame.cursor)
+        candidates = await _complete(self.user, self.terminal_id, frame.line, frame.cursor)
         await self.send_json(
             {"type": "completions", "line": frame.line, "cursor": frame.cursor, "candidates": candidates}
         )
@@ -346,11 +345,11 @@ def _submit_now(
 _submit = database_sync_to_async(_submit_now, thread_sensitive=False)
 
 
-def _complete_now(user: Any, line: str, cursor: int) -> list[str]:
-    """`rerun <Tab>` completes the ids of runs one may see; the interpreter the rest.
-    Profile names are read (one query) only when a profile is being completed."""
+def _complete_now(user: Any, terminal_id: str, line: str, cursor: int) -> list[str]:
+    """`rerun <Tab>` completes the ids of runs one may see; the commands layer the rest
+    (profile names and workspace paths, each read only when its words are completed)."""
     ids = rerun.complete_line(user, line, cursor)
-    return ids if ids is not None else complete(line, cursor, profiles=lambda: profile_names(user))
+    return ids if ids is not None else complete_line(user, terminal_id, line, cursor)
 
 
 _complete = database_sync_to_async(_complete_now, thread_sensitive=False)

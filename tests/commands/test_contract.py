@@ -87,3 +87,11 @@ def test_it_allows_every_move_in_the_table_once(alice):
             run = CommandRun.objects.create(user=alice, source=RunSource.API, command="x", status=expected)
             assert lifecycle.compare_and_set(run.pk, expected, status) is True
             assert lifecycle.compare_and_set(run.pk, expected, status) is False  # no longer `expected`
+
+
+def test_it_has_a_handler_for_every_file_builtin_the_interpreter_parses():
+    from console.commands.files import FILE_HANDLERS
+    from console.interpreter.parser import FILE_BUILTINS
+
+    assert set(FILE_HANDLERS) == set(FILE_BUILTINS)
+    assert isinstance(parse_command("ls -la"), Builtin)

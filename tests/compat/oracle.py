@@ -113,10 +113,11 @@ class Oracle:
     each line once per session: the key is the argument list, so `aws x` and
     `aws x --output yaml` asked as json are one run."""
 
-    def __init__(self, url: str, env: dict[str, str], workers: int = 3) -> None:
+    def __init__(self, url: str, env: dict[str, str], workers: int = 3, cwd: Path | None = None) -> None:
+        """`cwd`: the folder the oracle's `file://` values and outfiles are relative to."""
         self._url = url
         self._idle: queue.Queue[subprocess.Popen[str]] = queue.Queue()
-        self._processes = [self._start(env) for _ in range(workers)]
+        self._processes = [self._start(env, cwd) for _ in range(workers)]
         for process in self._processes:
             self._idle.put(process)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="oracle")
@@ -139,10 +140,11 @@ class Oracle:
             process.wait(timeout=10)
 
     @staticmethod
-    def _start(env: dict[str, str]) -> subprocess.Popen[str]:
+    def _start(env: dict[str, str], cwd: Path | None) -> subprocess.Popen[str]:
         return subprocess.Popen(
             [sys.executable, str(WORKER)],
             env=env,
+            cwd=cwd,
             text=True,
             encoding="utf-8",
             stdin=subprocess.PIPE,

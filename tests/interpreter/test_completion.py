@@ -12,7 +12,13 @@ from console.interpreter import complete
 @pytest.mark.parametrize(
     "line, expected",
     [
-        ("", ["aws", "clear", "env", "export", "help", "history", "rerun", "unset", "whoami"]),
+        (
+            "",
+            sorted(
+                ["aws", "clear", "env", "export", "help", "history", "rerun", "unset", "whoami"]
+                + ["cat", "cd", "cp", "df", "ls", "mkdir", "mv", "pwd", "rm"]
+            ),
+        ),
         ("a", ["aws"]),
         ("aws ec", ["ec2", "ec2-instance-connect", "ecr", "ecr-public", "ecs"]),
         ("aws s3a", ["s3api"]),
@@ -35,7 +41,8 @@ from console.interpreter import complete
         ("help ec", ["ec2", "ec2-instance-connect", "ecr", "ecr-public", "ecs"]),
         ("aws nosuch ", []),
         ("aws ec2 nosuch --", []),
-        ("ls ", []),
+        ("ls ", []),  # workspace paths only with a path completer (tests/commands)
+        ("grep ", []),
         ("aws 'ec2", []),
     ],
 )

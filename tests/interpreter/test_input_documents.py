@@ -47,12 +47,12 @@ def test_it_decodes_blobs_in_an_input_document_as_cli_v2_does():
     [
         (
             "aws s3api list-objects --cli-input-json file://input.json",
-            "files from your workspace, which this console does not have yet",
+            "file:// and fileb:// values are read from your workspace, and this command has none",
             40,
         ),
         (
             "aws s3api list-objects --cli-input-yaml fileb:///etc/passwd",
-            "files from your workspace, which this console does not have yet",
+            "file:// and fileb:// values are read from your workspace, and this command has none",
             40,
         ),
         (

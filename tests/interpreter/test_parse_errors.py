@@ -27,8 +27,8 @@ def refusal(line: str) -> CommandError:
     "line, message, exit_code, position",
     [
         (
-            "ls -la",
-            "console: command not found: ls\n"
+            "grep -r x",
+            "console: command not found: grep\n"
             "Commands start with `aws`. Type `help` to see what this terminal runs.\n",
             127,
             0,
@@ -257,7 +257,7 @@ def test_it_suggests_close_names(line, suggestions):
         ),
         ("aws s3api list-buckets --ca-bundle /tmp/ca.pem", "always verifies TLS certificates", 23),
         ("aws --version", "--version is not available in this console", 4),
-        ("aws s3 cp notes.txt s3://b/notes.txt", "which this console does not have yet", 10),
+        ("aws s3 cp notes.txt s3://b/notes.txt", "transfers between it and S3 are not built yet", 10),
         ("aws s3 sync s3://a s3://b", "`aws s3 sync` is not available in this console yet", 7),
         ("aws ecr get-login-password", "`aws ecr get-login-password` is a hand-written AWS CLI command", 8),
         (
@@ -265,15 +265,14 @@ def test_it_suggests_close_names(line, suggestions):
             "`aws ec2 wait` is a hand-written AWS CLI command",
             8,
         ),
-        ("aws s3api get-object --bucket b --key k out.txt", "writes its result to a file", 10),
         (
             "aws s3api put-object --bucket b --key k --body data.txt",
-            "cannot read files from your workspace",
+            "does not stream workspace files into requests yet",
             47,
         ),
         (
             "aws iam create-policy --policy-name p --policy-document file://policy.json",
-            "file:// and fileb:// values read files from your workspace",
+            "file:// and fileb:// values are read from your workspace, and this command has none",
             56,
         ),
     ],

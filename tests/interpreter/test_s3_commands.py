@@ -142,7 +142,7 @@ def test_it_refuses_what_the_cli_refuses(line):
 CONSOLE_REFUSALS = [
     ("aws s3 cp notes.txt s3://b/notes.txt", "local path (notes.txt)", 10),
     ("aws s3 cp s3://b/notes.txt .", "the server's own files are never read or written", 27),
-    ("aws s3 mv s3://b/k -", "which this console does not have yet", 19),
+    ("aws s3 mv s3://b/k -", "transfers between it and S3 are not built yet", 19),
     ("aws s3 sync . s3://b", "`aws s3 sync` is not available in this console yet", 7),
     ("aws s3 website s3://b --index-document index.html", "use `aws s3api put-bucket-website`", 7),
     ("aws s3 cp s3://a/k s3://b/k --sse-c-key secret", "argument --sse-c-key of `aws s3 cp`", 28),

@@ -106,7 +106,7 @@ async def test_it_shows_a_wrong_signature_as_the_cli_does(terminal_user, sandbox
         ("aws nosuchservice list-things", 252, "Invalid choice"),
         ("aws sts no-such-operation", 252, "Invalid choice"),
         ('aws s3api list-objects --bucket "unclosed', 252, "quot"),
-        ("ls -la", 127, "command not found"),
+        ("grep -r x", 127, "command not found"),
     ],
 )
 async def test_it_rejects_bad_command_lines_without_calling_aws(terminal_user, command, code, message):
