@@ -29,7 +29,16 @@ from .scanning import is_option, positionals, scan_globals
 from .tokenizer import Token, tokenize
 
 _FIRST_WORDS = (
-    "aws", "clear", "env", "export", "help", "history", "rerun", "unset", "whoami", *FILE_BUILTINS
+    "aws",
+    "clear",
+    "env",
+    "export",
+    "help",
+    "history",
+    "rerun",
+    "unset",
+    "whoami",
+    *FILE_BUILTINS,
 )
 # Workspace paths that complete a typed word: (word, folders only) -> whole words, folders
 # ending in `/`. The caller's (console.commands), since only it can see the workspace.
