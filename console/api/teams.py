@@ -151,7 +151,7 @@ def profile_list(request: HttpRequest, slug: str) -> JsonResponse:
         return JsonResponse(_create_profiles(request, team, body), status=201)
     manages = request.user.has_perm("teams.manage_profiles", team)
     sections = ConfigSection.objects.filter(team=team).select_related("team").order_by("kind", "name")
-    visible = [s for s in sections if manages or request.user.has_perm("teams.use_profile", s)]
+    visible = [s for s in sections if request.user.has_perm("teams.view_profile", s)]
     return JsonResponse({"profiles": [profile_json(s, manages=manages) for s in visible]})
 
 
@@ -182,11 +182,8 @@ def _section(request: HttpRequest, team: Team, name: str, kind: str) -> ConfigSe
     section = ConfigSection.objects.select_related("team").filter(team=team, kind=kind, name=name).first()
     if section is None:
         raise NotFound("no such profile")
-    may_see = request.user.has_perm("teams.manage_profiles", team) or request.user.has_perm(
-        "teams.use_profile", section
-    )
-    if not may_see:
-        rules.deny(request.user, "teams.use_profile", section, request)
+    if not request.user.has_perm("teams.view_profile", section):
+        rules.deny(request.user, "teams.view_profile", section, request)
         raise NotFound("no such profile")
     return section
 

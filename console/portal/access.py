@@ -6,7 +6,6 @@ What a user may see but not change answers 403 (rules.require), in the console's
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.http import Http404, HttpRequest
 
@@ -30,16 +29,10 @@ def team_section(request: HttpRequest, team: Team, section_id: uuid.UUID) -> Con
     section = ConfigSection.objects.filter(pk=section_id, team=team).first()
     if section is None:
         raise Http404("no such profile")
-    if not may_see_section(request.user, team, section):
-        rules.deny(request.user, "teams.use_profile", section, request)
+    if not request.user.has_perm("teams.view_profile", section):
+        rules.deny(request.user, "teams.view_profile", section, request)
         raise Http404("no such profile")
     return section
-
-
-def may_see_section(user: Any, team: Team, section: ConfigSection) -> bool:
-    # A member sees only the profiles granted to them: the others, as in the terminal,
-    # do not exist for them.
-    return bool(user.has_perm("teams.manage_profiles", team) or user.has_perm("teams.use_profile", section))
 
 
 def team_membership(team: Team, membership_id: int) -> Membership:

@@ -71,6 +71,16 @@ def may_use_section(user: Any, section: Any) -> bool:
     return Grant.objects.live().filter(Q(user_id=user.pk) | Q(role=role), profile_id=section.pk).exists()
 
 
+@rules.predicate
+def may_see_section(user: Any, section: Any) -> bool:
+    """Who sees a profile at all (the portal's and the API's pages of it): its team's owners
+    and admins see every section; anyone else only what they may use. To everyone else it
+    does not exist."""
+    if section is not None and section.team_id is not None and role_of(user, section.team_id) in MANAGERS:
+        return True
+    return bool(may_use_section(user, section))
+
+
 # Anyone signed in may start a team (and becomes its owner).
 rules.add_perm("teams.add_team", rules.is_authenticated & rules.is_active)
 rules.add_perm("teams.view_team", is_team_member)
@@ -83,6 +93,7 @@ rules.add_perm("teams.manage_owners", is_owner)
 rules.add_perm("teams.manage_profiles", is_manager)
 rules.add_perm("teams.manage_grants", is_manager)
 rules.add_perm("teams.use_profile", may_use_section)
+rules.add_perm("teams.view_profile", may_see_section)
 rules.add_perm("teams.view_team_runs", sees_team_runs)
 rules.add_perm("teams.run_commands", is_runner)
 # The team's shared folder (~/team/<slug>/, console/teams/folders.py): those who run

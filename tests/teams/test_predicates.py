@@ -50,6 +50,23 @@ def test_owners_and_admins_use_every_team_profile_and_others_need_a_grant(
     assert not AnonymousUser().has_perm("teams.use_profile", readonly)
 
 
+def test_a_profile_is_seen_by_its_managers_and_by_those_who_may_use_it_only(
+    profiles, alice, dana, bob, carol, charlie
+):
+    services.grant(alice, profiles.readonly, user=bob)
+    seers = {"alice": alice, "dana": dana, "bob": bob, "carol": carol, "charlie": charlie}
+    assert {n for n, u in seers.items() if u.has_perm("teams.view_profile", profiles.readonly)} == {
+        "alice",
+        "dana",
+        "bob",
+    }
+    assert {n for n, u in seers.items() if u.has_perm("teams.view_profile", profiles.keys)} == {
+        "alice",
+        "dana",
+    }
+    assert not AnonymousUser().has_perm("teams.view_profile", profiles.readonly)
+
+
 def test_a_grant_to_the_member_lets_them_use_that_profile_only(team, profiles, alice, bob):
     services.grant(alice, profiles.readonly, user=bob)
     assert bob.has_perm("teams.use_profile", profiles.readonly)

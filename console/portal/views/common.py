@@ -11,7 +11,6 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from console.portal import forms
-from console.portal.access import may_see_section
 from console.portal.sections import describe
 from console.teams import services as teams
 from console.teams.models import Grant, Role, Team
@@ -62,7 +61,7 @@ def team_page(request: HttpRequest, team: Team, **bound: Any) -> HttpResponse:
     }
     mine = teams.membership_of(user, team)
     memberships = list(team.memberships.select_related("user", "added_by").order_by("user__username"))
-    sections = [s for s in team_sections(team) if may_see_section(user, team, s)]
+    sections = [s for s in team_sections(team) if user.has_perm("teams.view_profile", s)]
     owners = sum(1 for m in memberships if m.role == Role.OWNER)
     role_choices = role_choices_for(user, team)
     context = {
