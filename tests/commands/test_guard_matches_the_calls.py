@@ -15,8 +15,8 @@ from tests.audit.conftest import run_line
 
 pytestmark = pytest.mark.django_db
 
-# Each line runs (as alice's admin role) on a world where it calls everything it can: `{a}` holds `k`, `docs/x`
-# and a folder marker, `{b}` exists.
+# Each line runs (as alice's admin role) on a world where it makes every call it can:
+# `{a}` holds `k`, `docs/x` and a folder marker, `{b}` exists.
 LINES = [
     "aws s3 ls",
     "aws s3 ls s3://{a}/",
