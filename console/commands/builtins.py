@@ -1,7 +1,8 @@
 """Console builtins that are not AWS calls (`help`, `whoami`, `clear`, `export`, `unset`,
-`env`, `history`, the file commands of files.py) and the entry points of the CLI's
-hand-written commands (`aws configure`, `aws sso login|logout`). They run through the same
-pipeline as any command, so they are audited and replayable like the rest.
+`env`, `history`, `guard explain` of guard.py, the file commands of files.py) and the entry
+points of the CLI's hand-written commands (`aws configure`, `aws sso login|logout`). They
+run through the same pipeline as any command, so they are audited and replayable like the
+rest.
 
 `rerun <id>` is not among them: it is expanded into the line it re-runs when it is
 submitted (console/audit/rerun.py), as bash expands `!n` before running it, so the run
@@ -15,6 +16,7 @@ from console.commands.configure import run_configure
 from console.commands.context import CommandContext, PastRun
 from console.commands.environment import NAME, EnvironmentRefused, shown
 from console.commands.files import FILE_HANDLERS, run_file_builtin
+from console.commands.guard import access_help, run_guard
 from console.commands.sso import run_sso
 from console.errors import ExitCode
 from console.interpreter import Builtin, CommandError
@@ -33,6 +35,7 @@ HELP = """This terminal runs AWS CLI commands on the server with your console id
   aws ... file://policy.json               parameters read from workspace files (fileb:// for bytes)
   whoami                                   your console user and profiles
   history [N]                              your last N runs (20), with the ids the server keeps
+  guard explain <command>                  the IAM actions and access level a command needs, sending nothing
   rerun <id>                               run one again, as you, with fresh credentials (Tab completes ids)
                                            (each run's page, to share, re-run or compare: /runs/<id>)
   clear                                    clear the screen (or Ctrl-L)
@@ -58,7 +61,7 @@ def _help(builtin: Builtin, ctx: CommandContext) -> int:
         ctx.write("stdout", HELP)
         return ExitCode.OK
     try:
-        ctx.write("stdout", render_help(builtin.args, width=ctx.target.width))
+        ctx.write("stdout", render_help(builtin.args, width=ctx.target.width, extra=access_help))
     except CommandError as exc:
         ctx.write("stderr", exc.message)
         return exc.exit_code
@@ -169,6 +172,7 @@ _HANDLERS: dict[str, Callable[[Builtin, CommandContext], int]] = {
     "unset": _unset,
     "env": _env,
     "history": _history,
+    "guard": run_guard,
     "configure": _configure,
     "sso": _sso,
     **dict.fromkeys(FILE_HANDLERS, run_file_builtin),

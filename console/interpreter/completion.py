@@ -33,6 +33,7 @@ _FIRST_WORDS = (
     "clear",
     "env",
     "export",
+    "guard",
     "help",
     "history",
     "rerun",
@@ -73,6 +74,7 @@ def complete(
     paths."""
     try:
         words, prefix = _words_before(line[: max(0, min(cursor, len(line)))])
+        words = _explained(words)
         files = _path_words(words, prefix, paths) if paths is not None else None
         if files is not None:
             return sorted(files)
@@ -96,6 +98,11 @@ def _path_words(words: list[Token], prefix: str, paths: PathCompleter) -> list[s
     return None
 
 
+def _explained(words: list[Token]) -> list[Token]:
+    """`guard explain <command line>`: the line completes as it would typed alone."""
+    return words[2:] if [word.text for word in words[:2]] == ["guard", "explain"] else words
+
+
 def _words_before(text: str) -> tuple[list[Token], str]:
     tokens = tokenize(text, lenient=True)
     if not tokens or text[-1:].isspace() or tokens[-1].end < len(text):
@@ -116,6 +123,8 @@ def _candidates(words: list[Token], prefix: str, profiles: Profiles) -> list[str
         return [name + "=" for name in _ENVIRONMENT] if words[0].text == "export" else list(_ENVIRONMENT)
     if words[0].text == "help":
         return _after_aws(words[1:], include_options=False)
+    if words[0].text == "guard":
+        return ["explain"] if len(words) == 1 else []
     if words[0].text != "aws":
         return []
     if words[-1].text == "--profile":

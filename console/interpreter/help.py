@@ -5,6 +5,9 @@ and a pager. A browser terminal has neither, so the HTML in the models is reduce
 wrapped plain text in the CLI's section layout (NAME, DESCRIPTION, SYNOPSIS, OPTIONS,
 OUTPUT). Names are resolved exactly as a command line resolves them, so an unknown name
 gets the same message here as when it is run.
+
+What the models do not say (an operation's IAM access level, from console/engine) is
+added by the caller through `extra`: sections rendered after the CLI's, in their layout.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ import functools
 import html
 import re
 import textwrap
+from collections.abc import Callable, Sequence
 from html.parser import HTMLParser
 
 from botocore.model import Shape
 
 from . import catalog, shorthand
 from . import customizations as cz
-from .arguments import FLAG, Argument, operation_spec
+from .arguments import FLAG, Argument, OperationSpec, operation_spec
 from .errors import CommandError, console_error
 from .globalopts import GLOBAL_OPTIONS, refusal
 from .inputdoc import SKELETON_CHOICES
@@ -157,8 +161,16 @@ class _Page:
         return "\n".join(self.lines).rstrip() + "\n"
 
 
-def render_help(args: tuple[str, ...], width: int = 80) -> str:
-    """Help text for `aws help` (no args), a service, or an operation; raises CommandError."""
+# A section the caller adds to an operation's page: (title, lines). A line is shown as
+# written (its own leading spaces indent it further); "" is a blank line.
+HelpSection = tuple[str, Sequence[str]]
+# (botocore service name, operation name) -> the sections to add after OUTPUT.
+ExtraSections = Callable[[str, str], Sequence[HelpSection]]
+
+
+def render_help(args: tuple[str, ...], width: int = 80, extra: ExtraSections | None = None) -> str:
+    """Help text for `aws help` (no args), a service, or an operation; raises CommandError.
+    `extra` adds sections to an operation's page."""
     page = _Page(width)
     if not args:
         _top_level(page)
@@ -170,7 +182,7 @@ def render_help(args: tuple[str, ...], width: int = 80) -> str:
         _service(page, _service_name(args[0]))
     else:
         service = _service_name(args[0])
-        _operation(page, service, _command_name(service, args[1]))
+        _operation(page, service, _command_name(service, args[1]), extra)
     return page.render()
 
 
@@ -263,11 +275,22 @@ def _handwritten(page: _Page, args: tuple[str, ...]) -> None:
             page.raw(f"o {name}")
 
 
-def _operation(page: _Page, cli_service: str, command: str) -> None:
+def _operation(page: _Page, cli_service: str, command: str, extra: ExtraSections | None) -> None:
     if cli_service == "sso" and command in cz.SSO_BUILTIN_COMMANDS:
         _handwritten(page, ("sso", command))
         return
     spec = operation_spec(cli_service, command)
+    _operation_sections(page, spec, command)
+    for title, lines in extra(spec.service_name, spec.operation_name) if extra is not None else ():
+        page.section(title)
+        for line in lines:
+            if line:
+                page.raw(line)
+            else:
+                page.blank()
+
+
+def _operation_sections(page: _Page, spec: OperationSpec, command: str) -> None:
     page.section("NAME")
     page.raw(f"{command} -")
     page.section("DESCRIPTION")

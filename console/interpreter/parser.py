@@ -44,7 +44,7 @@ from .tokenizer import Token, tokenize
 
 # `rerun` parses as a builtin (so a bad use gets a usage message) but is expanded into the
 # line it re-runs before the run is recorded (console/audit/rerun.py).
-BUILTINS = ("help", "clear", "whoami", "export", "unset", "env", "history", "rerun")
+BUILTINS = ("help", "clear", "whoami", "export", "unset", "env", "history", "rerun", "guard")
 # The workspace's file commands (console/commands/files.py); their words are theirs to read.
 FILE_BUILTINS = ("ls", "cat", "rm", "mv", "cp", "mkdir", "df", "pwd", "cd")
 

@@ -91,6 +91,8 @@ def token_spans(tokens: Sequence[Token]) -> list[Span]:
     """The ranges that hold secrets, from a line's tokens (strictly tokenized)."""
     if not tokens:
         return []
+    if [token.text for token in tokens[:2]] == ["guard", "explain"]:  # the line it explains
+        return token_spans(tokens[2:])
     if tokens[0].text != "aws":
         return _option_spans(tokens[1:], None)
     words = scan_globals(tokens[1:]).rest

@@ -15,7 +15,7 @@ from console.interpreter import complete
         (
             "",
             sorted(
-                ["aws", "clear", "env", "export", "help", "history", "rerun", "unset", "whoami"]
+                ["aws", "clear", "env", "export", "guard", "help", "history", "rerun", "unset", "whoami"]
                 + ["cat", "cd", "cp", "df", "ls", "mkdir", "mv", "pwd", "rm"]
             ),
         ),
@@ -39,6 +39,11 @@ from console.interpreter import complete
         ("export AWS_P", ["AWS_PROFILE="]),
         ("unset AWS_REG", ["AWS_REGION"]),
         ("help ec", ["ec2", "ec2-instance-connect", "ecr", "ecr-public", "ecs"]),
+        ("gu", ["guard"]),
+        ("guard ", ["explain"]),
+        ("guard explain aws s3a", ["s3api"]),
+        ("guard explain aws sts get-caller-identity --output y", ["yaml", "yaml-stream"]),
+        ("guard nosuch ", []),
         ("aws nosuch ", []),
         ("aws ec2 nosuch --", []),
         ("ls ", []),  # workspace paths only with a path completer (tests/commands)

@@ -110,6 +110,10 @@ from console.interpreter import Builtin, Invocation, parse_command, redact_line
             'aws iam create-login-profile --cli-input-json \'{"Password": "x"}\'',
             "aws iam create-login-profile --cli-input-json ****",
         ),
+        (  # the line `guard explain` explains is redacted as that line
+            'guard explain aws iam create-login-profile --cli-input-json \'{"Password": "x"}\'',
+            "guard explain aws iam create-login-profile --cli-input-json ****",
+        ),
         ("", ""),
     ],
 )

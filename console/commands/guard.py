@@ -1,0 +1,99 @@
+"""`guard explain <command line>` and the ACCESS LEVEL section of an operation's help: what
+a command would do, in IAM's words, before anyone runs it.
+
+The line after `guard explain` is parsed exactly as it would be run (same messages for an
+unknown service or a bad parameter, `file://` read from the workspace), but nothing is
+sent. Each IAM action is shown with AWS's access level, then the command's level (the
+most privileged) and what the profile's guardrail policy would do with it. Policies per
+profile do not exist yet (issue 11, "Policies"): until they do, every profile is "none
+set (allow)", and that line is where the policy's decision for (profile, classification)
+will be printed.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+from console.commands.context import CommandContext
+from console.commands.workspacefiles import WorkspaceFiles
+from console.engine.access_levels import Classification, action_level, classify, classify_s3
+from console.errors import ExitCode
+from console.interpreter import Builtin, CommandError, Invocation, S3Command, parse_command
+from console.interpreter.help import HelpSection
+from credentials.profiles import profile_choice
+
+USAGE = "guard: usage: guard explain <command line>   e.g. guard explain aws s3 rm s3://bucket/key\n"
+SUBCOMMANDS = ("explain",)
+_UNKNOWN = "not in AWS's data: counted as Write"
+
+
+def run_guard(builtin: Builtin, ctx: CommandContext) -> int:
+    if len(builtin.args) < 2 or builtin.args[0] != "explain":
+        ctx.write("stderr", USAGE)
+        return ExitCode.USAGE
+    files = WorkspaceFiles(ctx.workspace).read if ctx.workspace is not None else None
+    try:
+        parsed = parse_command(shlex.join(builtin.args[1:]), files=files)
+    except CommandError as exc:
+        ctx.write("stderr", exc.message)
+        return exc.exit_code
+    if not isinstance(parsed, Invocation | S3Command):
+        name = parsed.name if isinstance(parsed, Builtin) else "--generate-cli-skeleton"
+        ctx.write("stdout", f"`{name}` sends no request that IAM authorizes: no guardrail applies.\n")
+        return ExitCode.OK
+    ctx.write("stdout", explanation(parsed, ctx))
+    return ExitCode.OK
+
+
+def classification_of(parsed: Invocation | S3Command) -> Classification:
+    if isinstance(parsed, S3Command):
+        return classify_s3(parsed)
+    return classify(parsed.service_name, parsed.operation_name)
+
+
+def explanation(parsed: Invocation | S3Command, ctx: CommandContext) -> str:
+    found = classification_of(parsed)
+    width = max(len(action) for action in found.actions) + 2
+    lines = [f"  {action.ljust(width)}{_level_text(action)}" for action in found.actions]
+    profile, _ = profile_choice(parsed.options.profile, ctx.env)
+    return "".join(
+        line + "\n"
+        for line in [
+            f"{_what(parsed)} needs:",
+            *lines,
+            f"Access level: {found.level}" + ("" if found.known else f" ({_UNKNOWN})"),
+            # No guardrail policy exists yet; this is where the profile's decision is shown.
+            f"Policy: none set for profile {profile} (allow)",
+        ]
+    )
+
+
+def _what(parsed: Invocation | S3Command) -> str:
+    if isinstance(parsed, S3Command):
+        return f"aws s3 {parsed.name}"
+    return f"aws {parsed.cli_service} {parsed.operation_name}"
+
+
+def _level_text(action: str) -> str:
+    level = action_level(action)
+    return str(level) if level is not None else _UNKNOWN
+
+
+def access_help(service_name: str, operation_name: str) -> list[HelpSection]:
+    """The ACCESS LEVEL section of `aws <service> <operation> help`."""
+    found = classify(service_name, operation_name)
+    level = str(found.level) + ("" if found.known else f" ({_UNKNOWN})")
+    actions = [f"   o {action} ({_level_text(action)})" for action in found.actions]
+    return [
+        (
+            "ACCESS LEVEL",
+            [
+                level,
+                "",
+                "IAM actions:",
+                *actions,
+                "",
+                "`guard explain <command line>` shows it for a whole command.",
+            ],
+        )
+    ]
