@@ -204,6 +204,16 @@ def checkpoint_public_keys() -> dict[str, str]:
     return keys
 
 
+def retired_checkpoint_keys() -> dict[str, str]:
+    """The public keys of the configured keys that no longer sign (all but the first)."""
+    ring = _keyring()
+    return {
+        key_id: _public_b64(signer.public_key())
+        for key_id, signer in ring.signers.items()
+        if key_id != ring.active_id
+    }
+
+
 def _parse_public_keys(spec: str) -> dict[str, str]:
     keys: dict[str, str] = {}
     for item in (part.strip() for part in spec.split(",")):

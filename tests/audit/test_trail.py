@@ -229,9 +229,14 @@ def test_a_retired_key_vouches_for_its_checkpoints_by_its_public_key(alice, sett
     record_events(alice, 2)
     checkpoint()
     old = AuditCheckpoint.objects.get()
-    settings.CONSOLE_ENCRYPTION_KEYS = f"k9:{_new_key()}"  # the old key rotated out
+    settings.CONSOLE_ENCRYPTION_KEYS = f"k9:{_new_key()},{settings.CONSOLE_ENCRYPTION_KEYS}"
+    out = StringIO()
+    call_command("rotate_keys", stdout=out)
+    pins = out.getvalue().rsplit("CONSOLE_AUDIT_PUBLIC_KEYS=", 1)[1].strip()
+    assert pins == f"{old.key_id}:{old.public_key}"
+    settings.CONSOLE_ENCRYPTION_KEYS = settings.CONSOLE_ENCRYPTION_KEYS.split(",")[0]  # the old key removed
     assert f"signed by key '{old.key_id}', which is not a trusted key" in refused()
-    settings.CONSOLE_AUDIT_PUBLIC_KEYS = f"{old.key_id}:{old.public_key}"
+    settings.CONSOLE_AUDIT_PUBLIC_KEYS = pins
     assert "1 checkpoints verified" in verified()
 
 
