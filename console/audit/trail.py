@@ -3,7 +3,7 @@ the file (docs/audit.md, "Verifying an export"): a `trail` line, the `public_key
 every `event` (all stored fields, `prev_hash` and `hash`) with each `checkpoint` right after
 the event it covers, and a last `head` line naming the newest event, so a file cut short
 is detected. The export is read up to the head as it was when the export began; events
-added meanwhile belong to the next one.
+added meanwhile belong to the next one (`_outline_now`).
 
 `verify_export` reads the file twice (keys, checkpoints and head first, then the events),
 so a file of millions of events is checked in little memory, with the same walker the
@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from console.audit import checkpoints
@@ -35,16 +36,15 @@ def _line(value: dict[str, Any]) -> str:
 
 def export_trail() -> Iterator[str]:
     """The trail, one JSON line at a time (each ends with a newline)."""
-    stored = AuditChainHead.objects.filter(pk=1).first()
-    head = chain.Head(stored.last_seq, stored.last_hash) if stored else chain.Head(0, chain.GENESIS)
-    claims = [c for c in checkpoints.stored_claims() if c.event_seq <= head.seq]
+    claims, newest_id, head = _outline_now()
     yield _line({"type": "trail", "format": FORMAT, "exported_at": chain.canonical_time(timezone.now())})
     for key_id, public_key in sorted(_keys_of(claims).items()):
         yield _line({"type": "public_key", "key_id": key_id, "public_key": public_key})
     by_seq: dict[int, list[checkpoints.Claim]] = {}
     for claim in claims:
         by_seq.setdefault(claim.event_seq, []).append(claim)
-    for event in audit.chain_events(AuditEvent.objects.filter(seq__lte=head.seq).order_by("id")):
+    events = AuditEvent.objects.filter(Q(id__lte=newest_id) | Q(seq__lte=head.seq)).order_by("id")
+    for event in audit.chain_events(events):
         yield _line({"type": "event", **asdict(event)})
         for claim in by_seq.pop(event.seq, []):
             yield _line({"type": "checkpoint", **asdict(claim)})
@@ -52,6 +52,19 @@ def export_trail() -> Iterator[str]:
         for claim in left:
             yield _line({"type": "checkpoint", **asdict(claim)})
     yield _line({"type": "head", "seq": head.seq, "hash": head.hash})
+
+
+def _outline_now() -> tuple[list[checkpoints.Claim], int, chain.Head]:
+    """What the export covers, read without one long transaction (it streams): every
+    checkpoint, then the newest event id, then the head, in that order. Each read covers
+    what the one before it saw, so nothing legitimately added meanwhile looks like
+    tampering, while events an attacker left beyond a head moved back (ids already taken
+    when the export began) and the checkpoints past it are exported for a verifier to see."""
+    claims = checkpoints.stored_claims()
+    newest_id = AuditEvent.objects.aggregate(newest=Max("id"))["newest"] or 0
+    stored = AuditChainHead.objects.filter(pk=1).first()
+    head = chain.Head(stored.last_seq, stored.last_hash) if stored else chain.Head(0, chain.GENESIS)
+    return claims, newest_id, head
 
 
 def _keys_of(claims: list[checkpoints.Claim]) -> dict[str, str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+import subprocess
+import sys
 from dataclasses import asdict, replace
 from datetime import timedelta
 from io import StringIO
@@ -25,11 +27,13 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from console.audit.checkpoints import Claim
 from console.audit.models import AuditCheckpoint, TrailCheck
 from console.audit.verification import latest_check, run_trail_chores
 from console.runs import audit
 from console.runs.models import AuditChainHead, AuditEvent
 from tests.api.factories import make_run
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -311,8 +315,6 @@ def test_a_re_signed_export_fails_only_against_the_pinned_key(alice, tmp_path):
 
 
 def _forge(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    from console.audit.checkpoints import Claim
-
     mallory = Ed25519PrivateKey.generate()
     public = base64.b64encode(mallory.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)).decode()
     out = []
@@ -381,3 +383,52 @@ def test_a_checkpoint_waits_for_its_events_or_its_hour(alice, settings):
     assert AuditCheckpoint.objects.get().event_count == 2
     run_trail_chores()  # nothing new since: no second checkpoint
     assert AuditCheckpoint.objects.count() == 1
+
+
+def test_an_export_shows_what_a_head_moved_back_would_hide(alice, tmp_path):
+    events = record_events(alice, 4)
+    checkpoint()
+    sql(f"UPDATE {HEAD} SET last_hash = %s, last_seq = %s WHERE id = 1", [events[1].hash, 2])
+    exported = export_to(tmp_path / "trail.jsonl")
+    assert [line["id"] for line in _lines(exported) if line["type"] == "event"] == [e.pk for e in events]
+    assert f"broken at event {events[-1].pk} (seq 4): head: the head names place 2" in refused(
+        "--export", str(exported)
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_stored_walk_reads_one_snapshot_outside_a_transaction(alice):
+    """The worker's thread verifies outside any transaction: on PostgreSQL in REPEATABLE READ."""
+    record_events(alice, 3)
+    checkpoint()
+    assert "3 events and 1 checkpoints verified" in verified()
+
+
+def test_the_verifier_in_the_docs_verifies_an_export(alice, tmp_path):
+    """docs/audit.md shows a verifier written from the documented forms alone; it agrees."""
+    docs = (ROOT / "docs" / "audit.md").read_text()
+    program = docs.split("```python verify_trail.py\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "verify_trail.py").write_text(program)
+    record_events(alice, 3)
+    audit.record(audit.AuditAction.RUN_FINISHED, actor=None, data={"name": 'bücket ☃ \x1b[31m "q" \\'})
+    checkpoint()
+    exported = export_to(tmp_path / "trail.jsonl")
+    done = subprocess.run(
+        [sys.executable, str(tmp_path / "verify_trail.py"), str(exported)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "ok 4 events 1 checkpoints" in done.stdout
+    lines = _lines(exported)
+    _write(
+        tmp_path / "edited.jsonl",
+        [dict(line, actor_name="bob") if line["type"] == "event" else line for line in lines],
+    )
+    again = subprocess.run(
+        [sys.executable, str(tmp_path / "verify_trail.py"), str(tmp_path / "edited.jsonl")],
+        capture_output=True,
+        check=False,
+    )
+    assert again.returncode != 0
