@@ -29,7 +29,7 @@ class AuditCheckpoint(models.Model):
         ordering = ["sequence"]
 
     def __str__(self) -> str:
-        return f"audit checkpoint {self.sequence} at event {self.event_id} (place {self.event_seq})"
+        return f"audit checkpoint {self.sequence} at event {self.event_id} (seq {self.event_seq})"
 
 
 class TrailCheck(models.Model):

@@ -21,7 +21,7 @@ import enum
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -126,8 +126,11 @@ class ChainResult:
             return (
                 f"the audit trail is intact: {self.events} events and {self.checkpoints} checkpoints verified"
             )
-        where = f"event {self.event_id} (seq {self.event_seq})" if self.event_id is not None else "the trail"
-        return f"the audit trail is broken at {where}: {self.problem}: {self.message}"
+        if self.event_id is not None:
+            where = f" at event {self.event_id} (seq {self.event_seq})"
+        else:
+            where = f" at seq {self.event_seq}" if self.event_seq is not None else ""
+        return f"the audit trail is broken{where}: {self.problem}: {self.message}"
 
 
 @dataclass
@@ -136,7 +139,6 @@ class _Walk:
     start: Head
     count: int = 0
     prev: ChainEvent | None = None
-    found: ChainResult | None = field(default=None)
 
 
 def walk(
@@ -151,13 +153,13 @@ def walk(
         state.anchors.setdefault(anchor.seq, []).append(anchor)
     stream = iter(events)
     for event in stream:
-        state.found = _check_event(state, event, stream)
-        if state.found is not None:
-            return replace(state.found, events=state.count, checkpoints=len(anchors))
+        found = _check_event(state, event, stream)
+        if found is not None:
+            return replace(found, events=state.count, checkpoints=len(anchors))
         state.count += 1
         state.prev = event
-    found = _check_end(state, head) or ChainResult(0, 0)
-    return replace(found, events=state.count, checkpoints=len(anchors))
+    end = _check_end(state, head) or ChainResult(0, 0)
+    return replace(end, events=state.count, checkpoints=len(anchors))
 
 
 def _bad(problem: Problem, event: ChainEvent | None, message: str) -> ChainResult:
@@ -171,9 +173,7 @@ def _check_event(state: _Walk, event: ChainEvent, rest: Iterator[ChainEvent]) ->
     if event.computed_hash() != event.hash:
         return _bad(Problem.EDITED, event, "its stored fields do not match its hash: the event was edited")
     if prev is not None and event.id <= prev.id:
-        return _bad(
-            Problem.REORDERED, event, f"its id comes after id {prev.id} although the chain places it later"
-        )
+        return _bad(Problem.REORDERED, event, f"its id is not above that of the event before it ({prev.id})")
     expected = prev.seq + 1 if prev else state.start.seq + 1
     if event.seq != expected:
         return _misplaced(event, expected, rest)
@@ -193,12 +193,12 @@ def _check_event(state: _Walk, event: ChainEvent, rest: Iterator[ChainEvent]) ->
 def _misplaced(event: ChainEvent, expected: int, rest: Iterator[ChainEvent]) -> ChainResult:
     if event.seq < expected:
         return _bad(
-            Problem.REORDERED, event, f"it holds place {event.seq} but comes where place {expected} belongs"
+            Problem.REORDERED, event, f"it holds seq {event.seq} but comes where seq {expected} belongs"
         )
     later = any(expected <= other.seq < event.seq for other in rest)
     if later:
-        return _bad(Problem.REORDERED, event, f"it comes before the event holding place {expected}")
-    missing = f"place {expected}" if event.seq == expected + 1 else f"places {expected} to {event.seq - 1}"
+        return _bad(Problem.REORDERED, event, f"it comes before the event holding seq {expected}")
+    missing = f"seq {expected}" if event.seq == expected + 1 else f"seq {expected} to {event.seq - 1}"
     return _bad(Problem.DELETED, event, f"the events at {missing} before it are missing: deleted")
 
 
@@ -209,7 +209,7 @@ def _check_anchors(state: _Walk, event: ChainEvent) -> ChainResult | None:
                 Problem.REWRITTEN,
                 event,
                 f"checkpoint {anchor.checkpoint} signed event {anchor.event_id} with hash "
-                f"{anchor.event_hash[:16]}… at this place: the events up to here were rewritten",
+                f"{anchor.event_hash[:16]}… at this seq: the events up to here were rewritten",
             )
     return None
 
@@ -227,7 +227,7 @@ def _check_end(state: _Walk, head: Head) -> ChainResult | None:
             anchor.event_id,
             anchor.seq,
             f"checkpoint {anchor.checkpoint} signed this event, which is gone; the newest stored "
-            f"event is at place {newest_seq}: the newest events were deleted",
+            f"event is at seq {newest_seq}: the newest events were deleted",
         )
     if head.seq > newest_seq:
         return ChainResult(
@@ -236,14 +236,14 @@ def _check_end(state: _Walk, head: Head) -> ChainResult | None:
             Problem.TRUNCATED,
             None,
             head.seq,
-            f"the head names event place {head.seq}, but the newest stored event is at place "
+            f"the head names seq {head.seq}, but the newest stored event is at seq "
             f"{newest_seq}: the newest events were deleted",
         )
     if (head.seq, head.hash) != (newest_seq, newest_hash):
         return _bad(
             Problem.HEAD,
             newest,
-            f"the head names place {head.seq} with hash {head.hash[:16]}…, not this newest event: "
+            f"the head names seq {head.seq} with hash {head.hash[:16]}…, not this newest event: "
             "the head was moved",
         )
     return None

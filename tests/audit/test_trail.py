@@ -141,7 +141,7 @@ def test_an_event_deleted_in_the_middle_is_found(alice):
     sql(f"DELETE FROM {EVENTS} WHERE id = %s", [events[2].pk])
     message = refused()
     assert f"broken at event {events[3].pk} (seq 4): deleted" in message
-    assert "place 3" in message
+    assert "seq 3" in message
 
 
 def test_the_newest_event_deleted_is_found_by_the_head(alice):
@@ -149,7 +149,7 @@ def test_the_newest_event_deleted_is_found_by_the_head(alice):
     sql(f"DELETE FROM {EVENTS} WHERE id = %s", [events[-1].pk])
     message = refused()
     assert "truncated" in message and "the newest events were deleted" in message
-    assert "place 4" in message
+    assert "seq 4" in message
 
 
 def test_the_newest_events_deleted_with_the_head_moved_back_are_found_by_the_checkpoint(alice):
@@ -391,7 +391,7 @@ def test_an_export_shows_what_a_head_moved_back_would_hide(alice, tmp_path):
     sql(f"UPDATE {HEAD} SET last_hash = %s, last_seq = %s WHERE id = 1", [events[1].hash, 2])
     exported = export_to(tmp_path / "trail.jsonl")
     assert [line["id"] for line in _lines(exported) if line["type"] == "event"] == [e.pk for e in events]
-    assert f"broken at event {events[-1].pk} (seq 4): head: the head names place 2" in refused(
+    assert f"broken at event {events[-1].pk} (seq 4): head: the head names seq 2" in refused(
         "--export", str(exported)
     )
 

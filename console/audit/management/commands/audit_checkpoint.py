@@ -25,5 +25,5 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"checkpoint {checkpoint.sequence} signed with key {checkpoint.key_id!r}: "
-            f"event {checkpoint.event_id} (place {checkpoint.event_seq}), {checkpoint.event_count} events"
+            f"event {checkpoint.event_id} (seq {checkpoint.event_seq}), {checkpoint.event_count} events"
         )
