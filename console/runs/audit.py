@@ -7,7 +7,6 @@ row lock per event, small next to an AWS call. Event names follow `source:subjec
 from __future__ import annotations
 
 import enum
-import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -69,8 +68,6 @@ def record(
     fields' own preparation, so the SQL is the same on PostgreSQL and SQLite."""
     # The run id is kept in `data` (not only the FK) so the chain survives a deleted run.
     data = {**(data or {}), **({"run": str(run.pk)} if run else {})}
-    # Hash what the database will give back: JSON turns tuples into lists and keys into strings.
-    data = json.loads(chain.canonical_json(data))
     actor_name = getattr(actor, "username", "") or "system"
     # No savepoint: callers already hold a transaction, and a failure must abort it whole.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
