@@ -104,6 +104,7 @@ def _keyring() -> _Keyring:
 def check_keys() -> None:
     """Fail loudly at start-up when the keys are missing or malformed."""
     _keyring()
+    checkpoint_public_keys()
 
 
 def generate_key() -> str:

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -32,6 +33,7 @@ from console.audit.models import AuditCheckpoint, TrailCheck
 from console.audit.verification import latest_check, run_trail_chores
 from console.runs import audit
 from console.runs.models import AuditChainHead, AuditEvent
+from credentials import crypto
 from tests.api.factories import make_run
 from tests.conftest import ROOT
 
@@ -364,6 +366,9 @@ def test_the_periodic_task_signs_and_verifies_and_the_page_shows_it(alice, setti
     check = latest_check()
     assert check is not None and check.ok and (check.events, check.checkpoints) == (3, 1)
     assert "Intact" in render_to_string("audit/_trail_status.html", {"trail_check": check})
+    assert "3 events, 1 signed checkpoint" in Template("{% load trail_tags %}{% trail_status %}").render(
+        Context()
+    )
     tamper(events[0], data={"command": "aws s3 ls"})
     TrailCheck.objects.update(checked_at=check.checked_at - timedelta(hours=2))
     run_trail_chores()
@@ -432,3 +437,10 @@ def test_the_verifier_in_the_docs_verifies_an_export(alice, tmp_path):
         check=False,
     )
     assert again.returncode != 0
+
+
+def test_a_malformed_retired_key_setting_stops_the_check_with_a_message(settings):
+    settings.CONSOLE_AUDIT_PUBLIC_KEYS = "k0:not-a-key"
+    with pytest.raises(crypto.CryptoError, match="id:base64"):
+        crypto.check_keys()
+    assert "each audit public key must look like id:base64" in refused()
