@@ -252,6 +252,21 @@ CONSOLE_QUEUE_TIMEOUT = envint("CONSOLE_QUEUE_TIMEOUT", 45)
 CONSOLE_API_WAIT_SECONDS = envint("CONSOLE_API_WAIT_SECONDS", 120)
 # How often each worker's reaper thread settles dead runs (console/runs/tasks.py).
 CONSOLE_REAP_SECONDS = envint("CONSOLE_REAP_SECONDS", 15)
+# The audit trail (console/audit/checkpoints.py, docs/audit.md): a signed checkpoint once
+# this many events were added since the last, or once this many minutes passed with any
+# new event; the chain is verified every CONSOLE_AUDIT_VERIFY_MINUTES, both on the workers'
+# reaper threads. Retired checkpoint keys' public keys: "id:base64[,id:base64...]".
+CONSOLE_AUDIT_CHECKPOINT_EVENTS = envint("CONSOLE_AUDIT_CHECKPOINT_EVENTS", 1000)
+CONSOLE_AUDIT_CHECKPOINT_MINUTES = envint("CONSOLE_AUDIT_CHECKPOINT_MINUTES", 60)
+CONSOLE_AUDIT_VERIFY_MINUTES = envint("CONSOLE_AUDIT_VERIFY_MINUTES", 60)
+CONSOLE_AUDIT_PUBLIC_KEYS = envstr("CONSOLE_AUDIT_PUBLIC_KEYS", "")
+for _name in (
+    "CONSOLE_AUDIT_CHECKPOINT_EVENTS",
+    "CONSOLE_AUDIT_CHECKPOINT_MINUTES",
+    "CONSOLE_AUDIT_VERIFY_MINUTES",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfiguredEnv(f"{_name} must be 1 or more")
 # Runs one user may have queued or running at once (0: no cap), so one user cannot take
 # every worker slot (console/runs/submission.py).
 CONSOLE_MAX_RUNS_PER_USER = envint("CONSOLE_MAX_RUNS_PER_USER", 4)

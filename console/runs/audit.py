@@ -1,21 +1,23 @@
-"""The audit log is a hash chain: each event's hash covers the previous hash and the
-event's own canonical JSON, so a deleted or edited row is detectable by `verify_chain`.
-Appends lock a single head row, which orders concurrent writers; the cost is one row lock
-per event, small next to an AWS call. Event names follow `source:subject:action`."""
+"""The audit log is a hash chain: each event's hash covers the previous hash and every
+stored field of the event (console/runs/chain.py has the canonical forms), so an edited,
+deleted or reordered row is detectable by `verify_chain`. Appends lock a single head row,
+which orders concurrent writers and gives each event its place (`seq`); the cost is one
+row lock per event, small next to an AWS call. Event names follow `source:subject:action`."""
 
 from __future__ import annotations
 
 import enum
-import hashlib
-import json
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from console.runs import chain
 from console.runs.models import AuditChainHead, AuditEvent, CommandRun
 
-GENESIS = "0" * 64
+GENESIS = chain.GENESIS
 
 
 class AuditAction(enum.StrEnum):
@@ -51,15 +53,6 @@ class AuditAction(enum.StrEnum):
     API_TOKEN_REVOKED = "console:api_token:revoked"  # noqa: S105 - an event name
 
 
-def _digest(prev_hash: str, action: str, actor_name: str, data: dict[str, Any]) -> str:
-    body = json.dumps(
-        {"prev": prev_hash, "action": action, "actor": actor_name, "data": data},
-        sort_keys=True,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(body.encode()).hexdigest()
-
-
 def record(
     action: AuditAction,
     *,
@@ -78,9 +71,9 @@ def record(
     actor_name = getattr(actor, "username", "") or "system"
     # No savepoint: callers already hold a transaction, and a failure must abort it whole.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        prev = _locked_head(cursor)
-        digest = _digest(prev, action.value, actor_name, data)
+        prev, last_seq = _locked_head(cursor)
         values = {
+            "seq": last_seq + 1,
             "created_at": timezone.now(),
             "action": action.value,
             "actor": getattr(actor, "pk", None),
@@ -88,10 +81,27 @@ def record(
             "run": run.pk if run else None,
             "data": data,
             "prev_hash": prev,
-            "hash": digest,
         }
+        values["hash"] = chain.digest(_hashed(values))
         cursor.execute(*_insert_sql(values))
-        cursor.execute(f"UPDATE {_HEAD_TABLE} SET last_hash = %s WHERE id = 1", [digest])
+        cursor.execute(
+            f"UPDATE {_HEAD_TABLE} SET last_hash = %s, last_seq = %s WHERE id = 1",
+            [values["hash"], values["seq"]],
+        )
+
+
+def _hashed(values: dict[str, Any]) -> dict[str, Any]:
+    run = values["run"]
+    return {
+        "seq": values["seq"],
+        "created_at": chain.canonical_time(values["created_at"]),
+        "action": values["action"],
+        "actor_id": values["actor"],
+        "actor_name": values["actor_name"],
+        "run_id": str(run) if run is not None else None,
+        "data": values["data"],
+        "prev_hash": values["prev_hash"],
+    }
 
 
 _EVENT_TABLE = AuditEvent._meta.db_table
@@ -106,23 +116,47 @@ def _insert_sql(values: dict[str, Any]) -> tuple[str, list[Any]]:
     return f"INSERT INTO {_EVENT_TABLE} ({columns}) VALUES ({placeholders})", params
 
 
-def _locked_head(cursor: Any) -> str:
+def _locked_head(cursor: Any) -> tuple[str, int]:
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    cursor.execute(f"SELECT last_hash FROM {_HEAD_TABLE} WHERE id = 1{lock}")
+    cursor.execute(f"SELECT last_hash, last_seq FROM {_HEAD_TABLE} WHERE id = 1{lock}")
     row = cursor.fetchone()
     if row is None:  # only ever before the first event
         AuditChainHead.objects.get_or_create(pk=1)
-        cursor.execute(f"SELECT last_hash FROM {_HEAD_TABLE} WHERE id = 1{lock}")
+        cursor.execute(f"SELECT last_hash, last_seq FROM {_HEAD_TABLE} WHERE id = 1{lock}")
         row = cursor.fetchone()
-    return str(row[0])
+    return str(row[0]), int(row[1])
 
 
-def verify_chain() -> int | None:
-    """The id of the first event that breaks the chain, or None when it is intact."""
-    prev = GENESIS
-    for event in AuditEvent.objects.order_by("id").iterator():
-        expected = _digest(prev, event.action, event.actor_name, event.data)
-        if event.prev_hash != prev or event.hash != expected:
-            return event.pk
-        prev = event.hash
-    return None
+def verify_chain(anchors: Sequence[chain.Anchor] = ()) -> chain.ChainResult:
+    """Walk the stored chain against its head and the `anchors` (points that signed
+    checkpoints vouch for; console/audit/checkpoints.py checks their signatures first).
+    Reads in one snapshot, so events appended meanwhile are neither half seen nor missed."""
+    snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic():
+        if snapshot:  # must be the transaction's first statement; SQLite's are snapshots already
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        head = AuditChainHead.objects.filter(pk=1).first()
+        stored = chain.Head(head.last_seq, head.last_hash) if head else chain.Head(0, chain.GENESIS)
+        return chain.walk(chain_events(AuditEvent.objects.order_by("id")), stored, anchors)
+
+
+def chain_events(events: QuerySet[AuditEvent]) -> Iterator[chain.ChainEvent]:
+    """Stored events as the chain hashes them (the export writes the same fields)."""
+    for event in events.iterator(chunk_size=2000):
+        yield as_chain_event(event)
+
+
+def as_chain_event(event: AuditEvent) -> chain.ChainEvent:
+    return chain.ChainEvent(
+        id=event.pk,
+        seq=event.seq,
+        created_at=chain.canonical_time(event.created_at),
+        action=event.action,
+        actor_id=event.actor_id,
+        actor_name=event.actor_name,
+        run_id=str(event.run_id) if event.run_id is not None else None,
+        data=event.data,
+        prev_hash=event.prev_hash,
+        hash=event.hash,
+    )

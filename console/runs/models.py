@@ -184,16 +184,28 @@ class OutputChunk(models.Model):
 
 
 class AuditEvent(models.Model):
-    """An append-only, hash-chained record: each event's hash covers the previous one's,
-    so editing or deleting a row breaks the chain (see console/runs/audit.py)."""
+    """An append-only, hash-chained record: each event's hash covers every stored field
+    and the previous event's hash, so editing, deleting or reordering rows breaks the chain
+    (see console/runs/chain.py). `seq` is the event's place in the chain, without gaps.
 
+    The actor and the run are references the database does not enforce and never changes:
+    deleting a user or a run leaves the ids the events were hashed with, where SET_NULL
+    would have edited the log (and broken its hashes) on every deletion."""
+
+    seq = models.PositiveBigIntegerField(unique=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=64, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_name = models.CharField(max_length=150)
-    run = models.ForeignKey(CommandRun, null=True, on_delete=models.SET_NULL, related_name="audit")
+    run = models.ForeignKey(
+        CommandRun, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="audit"
+    )
     data = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
@@ -206,12 +218,14 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row locked while an event is appended, so concurrent writers chain in order."""
+    """A single row locked while an event is appended, so concurrent writers chain in order;
+    it names the newest event (place and hash), so deleting the newest events is detected."""
 
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    last_seq = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
-        return f"audit chain head {self.last_hash[:12]}"
+        return f"audit chain head {self.last_seq} {self.last_hash[:12]}"
 
 
 class TerminalEnvironment(models.Model):

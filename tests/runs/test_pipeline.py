@@ -144,7 +144,7 @@ async def test_it_audits_every_run_in_an_intact_chain(terminal_user):
     assert names == ["console:run:submitted", "console:run:finished", "console:run:rejected"]
     assert actions[1][1]["status"] == "succeeded" and actions[1][1]["run"] == ok.run_id
     assert actions[2][1]["run"] == bad.run_id
-    assert await database_sync_to_async(verify_chain)() is None
+    assert (await database_sync_to_async(verify_chain)()).ok
 
 
 async def test_it_never_stores_a_sensitive_value_in_the_command(terminal_user):
