@@ -17,7 +17,6 @@ from console.commands.context import CommandContext
 from console.commands.shellwords import missing, parse_words, quoted, say, workspace_of
 from console.errors import ExitCode
 from console.workspace.errors import NotADirectory, WorkspaceError
-from console.workspace.quota import human_size
 
 NEEDS_BROWSER = (
     "needs the browser terminal (it uses the browser's files); over the API, "
@@ -68,9 +67,21 @@ def run_download(args: tuple[str, ...], ctx: CommandContext) -> int:
         name = f"{where.basename if where.parts else 'workspace'}.zip" if entry.is_dir else where.basename
         url = reverse("files:download") + "?" + urlencode({"path": "/".join(where.parts)})
         ctx.ask_browser({"action": "download", "url": url, "name": name})
-        what = "as a zip" if entry.is_dir else f"({human_size(entry.size)})"
+        what = "as a zip" if entry.is_dir else f"({cli_size(entry.size)})"
         ctx.write("stdout", f"download: {quoted(typed)} {what} to your browser's downloads as {name}\n")
     return code
+
+
+def cli_size(size: int) -> str:
+    """A size as the AWS CLI's transfers print it (`143 Bytes`, `1.2 KiB`), as the panel does."""
+    if size < 1024:
+        return f"{size} Bytes"
+    value = float(size)
+    for unit in ("KiB", "MiB", "GiB", "TiB"):
+        value /= 1024
+        if value < 1024 or unit == "TiB":
+            break
+    return f"{value:.1f} {unit}"
 
 
 def _place(parts: tuple[str, ...]) -> str:

@@ -53,7 +53,9 @@ def post(client: Client, url: str, body: dict[str, Any]) -> Any:
     return client.post(url, json.dumps(body), content_type="application/json", **csrf(client))
 
 
-def put_chunk(client: Client, upload_id: str, data: bytes, first: int, size: int, last: int | None = None) -> Any:
+def put_chunk(
+    client: Client, upload_id: str, data: bytes, first: int, size: int, last: int | None = None
+) -> Any:
     last = first + len(data) - 1 if last is None else last
     return client.put(
         f"/files/uploads/{upload_id}",
@@ -120,7 +122,7 @@ def test_it_downloads_a_folder_as_a_zip(alice: Any):
     put_file(alice, "site/css/a.css", b"h1{}" * 40000)
     response = signed_in(alice).get("/files/download", {"path": "site"})
     assert response.status_code == 200
-    assert "filename=\"site.zip\"" in response["Content-Disposition"]
+    assert 'filename="site.zip"' in response["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(body(response)))
     assert archive.testzip() is None
     assert sorted(archive.namelist()) == ["site/css/a.css", "site/index.html"]
@@ -182,7 +184,9 @@ def test_the_anonymous_get_nothing(alice: Any):
 def test_an_api_token_reads_and_writes_without_csrf(alice: Any):
     client = Client(enforce_csrf_checks=True)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {create_token(alice)}"}
-    made = client.post("/files/mkdir", json.dumps({"path": "from-api"}), content_type="application/json", **auth)
+    made = client.post(
+        "/files/mkdir", json.dumps({"path": "from-api"}), content_type="application/json", **auth
+    )
     assert made.status_code == 201
     assert [e["name"] for e in client.get("/files/list", **auth).json()["entries"]] == ["from-api"]
     bad = client.get("/files/list", HTTP_AUTHORIZATION="Bearer nope")
@@ -342,7 +346,9 @@ def test_an_empty_file_is_done_at_once(alice: Any):
 def test_a_malformed_range_or_body_is_a_message_not_a_traceback(alice: Any):
     client = signed_in(alice)
     upload_id = post(client, "/files/uploads", {"path": "r.bin", "size": 4}).json()["id"]
-    no_range = client.put(f"/files/uploads/{upload_id}", b"abcd", content_type="application/octet-stream", **csrf(client))
+    no_range = client.put(
+        f"/files/uploads/{upload_id}", b"abcd", content_type="application/octet-stream", **csrf(client)
+    )
     assert no_range.status_code == 400 and "Content-Range" in no_range.json()["error"]
     wrong_total = put_chunk(client, upload_id, b"abcd", 0, 5)
     assert wrong_total.status_code == 400
