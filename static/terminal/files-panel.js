@@ -73,6 +73,10 @@
   }
 
   async function answer(response) {
+    // An ended session is answered by the sign-in page (a redirect), not by the endpoint.
+    if (response.redirected || !(response.headers.get("Content-Type") || "").includes("json")) {
+      if (response.ok) throw new Error("your sign-in has ended; reload the page to sign in again");
+    }
     let body = null;
     try {
       body = await response.json();
