@@ -145,3 +145,30 @@ def test_it_tells_why_an_upload_is_refused(strict_page, fresh_workspace):
     page.click("#terminal")
     run_and_wait(page, "download nothing-here")
     assert "download: cannot download 'nothing-here': No such file or directory" in terminal_text(page)
+
+
+DROP = """(files) => {
+  const transfer = new DataTransfer();
+  for (const [name, text] of files) transfer.items.add(new File([text], name, {type: "text/plain"}));
+  const zone = document.getElementById("files-drop");
+  zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+  zone.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+}"""
+
+
+def test_it_uploads_many_dropped_files_at_once(strict_page, fresh_workspace):
+    page = strict_page
+    sign_in(page)
+    open_panel(page)
+    dropped = [[f"file-{i}.txt", f"content {i}\n"] for i in range(7)]
+    page.evaluate(DROP, dropped)
+    wait_until(page, "() => document.querySelectorAll('#files-list tr').length === 7")
+    assert row_names(page) == [name for name, _ in dropped]
+    states = page.evaluate(
+        "() => Array.from(document.querySelectorAll('#files-transfers li'), (li) => li.dataset.state)"
+    )
+    assert states == ["done"] * 7
+    page.click("#terminal")
+    run_and_wait(page, "cat file-6.txt")
+    assert "content 6" in terminal_text(page)
+    assert page.console_errors == []
