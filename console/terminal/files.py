@@ -18,6 +18,7 @@ Django's ASGI handler reads a synchronous iterator whole before it sends a byte.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from functools import wraps
@@ -45,6 +46,8 @@ from console.workspace.errors import (
 from console.workspace.files import Entry, chunks_of
 from console.workspace.quota import human_size
 from console.workspace.service import Location, Workspace
+
+log = logging.getLogger(__name__)
 
 View = Callable[..., HttpResponse]
 SAFE_METHODS = frozenset({"GET", "HEAD"})
@@ -80,6 +83,8 @@ def files_view(*methods: str) -> Callable[[View], View]:
                 response = JsonResponse({"error": exc.message, "code": exc.code}, status=exc.status)
             except WorkspaceError as exc:
                 response = workspace_error(exc)
+            if response.status_code in (401, 403, 404):  # every denial is logged (docs/security.md)
+                log.info("files: %s %s refused with %s", request.method, request.path, response.status_code)
             response["Cache-Control"] = "no-store"
             return response
 
