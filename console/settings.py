@@ -325,6 +325,11 @@ CONSOLE_TEAM_WORKSPACE_QUOTA = envint("CONSOLE_TEAM_WORKSPACE_QUOTA", 1024**3)
 # (Lambda's largest inline zip is 50 MB; every byte of such a value is held in memory).
 CONSOLE_CAT_MAX_BYTES = envint("CONSOLE_CAT_MAX_BYTES", 1024 * 1024)
 CONSOLE_PARAM_FILE_MAX_BYTES = envint("CONSOLE_PARAM_FILE_MAX_BYTES", 64 * 1024 * 1024)
+# Browser uploads (console/workspace/uploads.py, docs/workspace.md): the largest file one upload
+# takes, the largest chunk one request may carry, and how long an unfinished upload is kept.
+CONSOLE_UPLOAD_MAX_BYTES = envint("CONSOLE_UPLOAD_MAX_BYTES", 1024**3)
+CONSOLE_UPLOAD_CHUNK_BYTES = envint("CONSOLE_UPLOAD_CHUNK_BYTES", 8 * 1024 * 1024)
+CONSOLE_UPLOAD_EXPIRY_SECONDS = envint("CONSOLE_UPLOAD_EXPIRY_SECONDS", 24 * 3600)
 
 # The sandbox (sandbox/): a local moto server. On in the local default, off in production.
 CONSOLE_SANDBOX = envbool("CONSOLE_SANDBOX", LOCAL)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/logout/", account_views.sign_out),
     path("api/v1/", include("console.api.urls")),
+    path("files/", include("console.terminal.urls")),
     path("runs/", include("console.audit.urls")),
     path("audit/", include("console.audit.urls_trail")),
     # The portal's pages first: /profiles/import is its page and, for scripts, the file endpoint.

@@ -32,6 +32,7 @@ HELP = """This terminal runs AWS CLI commands on the server with your console id
   aws configure sso / aws sso login|logout     IAM Identity Center sign-in, run on the server
   export NAME=value / unset NAME / env     this terminal's environment (AWS_PROFILE, AWS_REGION, ...)
   ls cat rm mv cp mkdir df pwd cd          your workspace's files (~), and team/<slug>/ folders
+  upload [folder] / download <path>        files from and to your browser (the Files button shows the panel)
   aws ... file://policy.json               parameters read from workspace files (fileb:// for bytes)
   whoami                                   your console user and profiles
   history [N]                              your last N runs (20), with the ids the server keeps

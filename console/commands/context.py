@@ -8,6 +8,7 @@ no thread-locals, no loose callables. The worker builds it from the claimed run
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -109,6 +110,16 @@ class CommandContext:
 
     def ask(self, prompt: str, secret: bool = False) -> str | None:
         return self.io.ask(prompt, secret=secret)
+
+    def ask_browser(self, action: Mapping[str, Any]) -> None:
+        """Ask the browser terminal to act (open its file picker, start a download): an
+        "action" chunk, stored in order with the output and sent as a `files` frame."""
+        self.io.write("action", json.dumps(dict(action), ensure_ascii=False))
+
+    @property
+    def in_browser(self) -> bool:
+        """Whether a browser terminal runs this command (not the API, not a run page)."""
+        return self.caller.has_terminal and self.caller.source == "terminal"
 
     def cancelled(self) -> bool:
         return self.io.cancelled()

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 
+from console.commands.browserfiles import run_download, run_upload
 from console.commands.context import CommandContext
 from console.commands.listing import run_ls
 from console.commands.shellwords import UsageProblem, missing, parse_words, quoted, say, workspace_of
@@ -344,4 +345,6 @@ FILE_HANDLERS: dict[str, Callable[[tuple[str, ...], CommandContext], int]] = {
     "df": _df,
     "pwd": _pwd,
     "cd": _cd,
+    "upload": run_upload,
+    "download": run_download,
 }

@@ -46,7 +46,7 @@ from .tokenizer import Token, tokenize
 # line it re-runs before the run is recorded (console/audit/rerun.py).
 BUILTINS = ("help", "clear", "whoami", "export", "unset", "env", "history", "rerun", "guard")
 # The workspace's file commands (console/commands/files.py); their words are theirs to read.
-FILE_BUILTINS = ("ls", "cat", "rm", "mv", "cp", "mkdir", "df", "pwd", "cd")
+FILE_BUILTINS = ("ls", "cat", "rm", "mv", "cp", "mkdir", "df", "pwd", "cd", "upload", "download")
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,8 @@ FLUSH_AFTER = 0.05
 # Output shown in a terminal view (the terminal, or the run page a re-run button opens)
 # is a TTY for `--color auto`; an API client's is not, as for the CLI in a pipe.
 SHOWN_IN_A_TERMINAL = frozenset({RunSource.TERMINAL, RunSource.RUN_PAGE})
+# Chunks that are JSON documents for the browser: stored whole and sent at once, never held.
+WHOLE = frozenset({OutputStream.PROMPT, OutputStream.ACTION})
 
 
 class DaemonThreadPool:
@@ -121,14 +123,14 @@ class RunSink:
             flushed = self._flush_locked()
             if data:
                 self._pending = (stream, data, time.monotonic())
-            if stream == OutputStream.PROMPT:
+            if stream in WHOLE:
                 flushed = self._flush_locked() or flushed
         if flushed:
             notify.notify_run(self.run_id)
 
     def _within_limit_locked(self, stream: str, data: str) -> str:
         """`data`, or the part of it that fits in the run's output limit; reaching the
-        limit stops the sink. A prompt is a JSON document: all of it fits, or none."""
+        limit stops the sink. A prompt or an action is a JSON document: all of it fits, or none."""
         size = len(data) if data.isascii() else len(data.encode("utf-8", "surrogatepass"))
         if size <= self._room:
             self._room -= size
@@ -140,7 +142,7 @@ class RunSink:
             self._limit,
         )
         self._stopped.set()
-        if stream == OutputStream.PROMPT:
+        if stream in WHOLE:
             return ""
         kept = data.encode("utf-8", "surrogatepass")[: self._room].decode("utf-8", "ignore")
         self._room = 0

@@ -166,6 +166,8 @@ class OutputStream(models.TextChoices):
     STDOUT = "stdout"
     STDERR = "stderr"
     PROMPT = "prompt"
+    # A request to the browser terminal (`upload`, `download`): JSON, sent as a `files` frame.
+    ACTION = "action"
 
 
 class OutputChunk(models.Model):

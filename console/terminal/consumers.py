@@ -323,6 +323,8 @@ def _chunk_frame(run_id: str, chunk: Any) -> dict[str, Any]:
     if chunk.stream == OutputStream.PROMPT:
         question = json.loads(chunk.data)
         return {"type": "prompt", "run_id": run_id, "seq": chunk.seq, **question}
+    if chunk.stream == OutputStream.ACTION:  # `upload`/`download` asking the browser (docs/protocol.md)
+        return {**json.loads(chunk.data), "type": "files", "run_id": run_id, "seq": chunk.seq}
     return {"type": "output", "run_id": run_id, "seq": chunk.seq, "stream": chunk.stream, "data": chunk.data}
 
 

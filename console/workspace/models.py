@@ -13,6 +13,8 @@ recounts from storage (and an area without a row is counted from storage the fir
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -55,3 +57,22 @@ class WorkingDirectory(models.Model):
 
     def __str__(self) -> str:
         return f"terminal {self.terminal_id}: ~/{self.path}"
+
+
+class WorkspaceUpload(models.Model):
+    """A browser upload in progress (console/workspace/uploads.py): the file it will be,
+    its size, and how many bytes the server holds. The bytes wait as parts outside every
+    user's tree (`uploads/<id>/`) and become the file in one all-or-nothing write once
+    the last one arrives, so a cut-off upload is never a file anyone can see."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    path = models.TextField()  # the target below the user's top, as `Location.parts` joined by "/"
+    size = models.BigIntegerField()
+    offset = models.BigIntegerField(default=0)
+    reservation_id = models.BigIntegerField(null=True)  # its WorkspaceReservation (quota held upfront)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"upload {self.pk}: {self.offset}/{self.size} bytes of ~/{self.path}"

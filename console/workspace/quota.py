@@ -122,6 +122,31 @@ class Reservation:
         WorkspaceReservation.objects.filter(pk=self._row.pk).delete()
 
 
+def hold(area: Area, files: Files, shown: str, size: int, replaced: int = 0) -> int:
+    """Reserve room for a file of `size` bytes that will arrive later (a browser upload, in
+    chunks over many requests); returns the reservation's id. Raises QuotaExceeded now,
+    before a byte is sent, when the area has no room for it."""
+    wanted = max(0, size - replaced)
+    _row(area, files)
+    with transaction.atomic():
+        row = WorkspaceUsage.objects.select_for_update().get(area=area.prefix)
+        others = _reserved(area)
+        if wanted > area.quota - row.bytes_used - others:
+            raise QuotaExceeded(shown, _over(area, row.bytes_used + others))
+        return int(WorkspaceReservation.objects.create(area=area.prefix, nbytes=wanted).pk)
+
+
+def keep_alive(reservation_id: int) -> None:
+    """A held reservation stops counting once it looks stale (see `_reserved`): an upload
+    that is still sending chunks renews it with each one."""
+    WorkspaceReservation.objects.filter(pk=reservation_id).update(created_at=timezone.now())
+
+
+def drop(reservation_id: int | None) -> None:
+    if reservation_id is not None:
+        WorkspaceReservation.objects.filter(pk=reservation_id).delete()
+
+
 @contextmanager
 def reserving(area: Area, files: Files, shown: str, replaced: int = 0) -> Iterator[Reservation]:
     """A reservation released if the block raises; the block settles it on success."""

@@ -161,6 +161,17 @@ class Workspace:
 
     # -- writing ----------------------------------------------------------------------------
 
+    def check_write(self, where: Location) -> int:
+        """Raise what `write(where, ...)` would raise before a byte is read (not writable,
+        no parent folder, a folder in the way); returns the size of the file it would
+        replace (0 for a new one)."""
+        self._check_writable(where)
+        self._check_parent(where)
+        existing = self.exists(where)
+        if existing is not None and existing.is_dir:
+            raise IsADirectory(where.shown)
+        return existing.size if existing is not None else 0
+
     def write(self, where: Location, chunks: Iterable[bytes]) -> int:
         """Store the file at `where` from `chunks`; returns its size. All or nothing: an
         exception from `chunks`, or QuotaExceeded, leaves no file (and the old one intact)."""

@@ -591,6 +591,7 @@
       lastSeq: -1,
       command: saved.command,
       answeredSeq: Number.isInteger(saved.answeredSeq) ? saved.answeredSeq : -1,
+      resumed: true,
     };
     setRunning(true);
     attach(-1);
@@ -661,6 +662,13 @@
       if (EXIT_NOTES[f.status]) print(dim(`[${EXIT_NOTES[f.status]}]`) + "\n");
       endRun();
       showPrompt();
+      if (window.consoleFiles) window.consoleFiles.changed(); // `cp`, `rm`, an outfile…
+    },
+    // `upload` / `download` asking this page to act (files-panel.js); never for a run
+    // replayed after a reload, which would open the picker or download again.
+    files(f) {
+      if (!isCurrent(f) || state.run.resumed || !window.consoleFiles) return;
+      window.consoleFiles.frame(f, (text, failed) => printLines(failed ? red(text) : text));
     },
     error: onError,
     completions: (f) => completion.receive(f),

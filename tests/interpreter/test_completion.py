@@ -16,7 +16,7 @@ from console.interpreter import complete
             "",
             sorted(
                 ["aws", "clear", "env", "export", "guard", "help", "history", "rerun", "unset", "whoami"]
-                + ["cat", "cd", "cp", "df", "ls", "mkdir", "mv", "pwd", "rm"]
+                + ["cat", "cd", "cp", "df", "ls", "mkdir", "mv", "pwd", "rm", "upload", "download"]
             ),
         ),
         ("a", ["aws"]),

@@ -52,6 +52,13 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("run", "view"): frozenset({"owner", "admin", "member", "auditor"}),
     ("run", "follow"): frozenset({"member"}),  # attach a terminal to it: one's own runs only
     ("run", "change"): frozenset({"member"}),  # cancel it
+    # a file Bob put in the team's folder (~/team/platform/plan.txt): members read and
+    # write it, auditors only read it, outsiders find no such file (the files endpoints)
+    ("team file", "view"): MEMBERS,
+    ("team file", "change"): frozenset({"owner", "admin", "member"}),
+    # a file in Bob's own workspace: nobody else has a path to it, not even the team's owner
+    ("personal file", "view"): frozenset({"member"}),
+    ("personal file", "change"): frozenset({"member"}),
 }
 
 

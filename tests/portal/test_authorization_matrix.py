@@ -6,6 +6,7 @@ websocket and running commands are in test_authorization_live.py (they need a wo
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from console.api.tokens import create_token
 from console.runs.models import CommandRun, RunSource, RunStatus
 from console.teams import services
 from console.teams.models import Grant, Membership, Role, Team
+from console.workspace.service import Workspace
 from credentials.models import ConfigSection
 from tests.api.factories import make_run
 from tests.conftest import _make_user
@@ -41,7 +43,18 @@ class World:
 
 
 @pytest.fixture
-def world(team, profiles, alice, bob) -> World:
+def workspace_storage(settings: Any, tmp_path: Any) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "workspace": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "workspace"), "allow_overwrite": True},
+        },
+    }
+
+
+@pytest.fixture
+def world(team, profiles, alice, bob, workspace_storage) -> World:
     erin = _make_user("erin")
     _make_user("frank")
     services.add_member(alice, team, "erin", Role.MEMBER)
@@ -56,6 +69,9 @@ def world(team, profiles, alice, bob) -> World:
         profile="platform/readonly",
         team=team,
     )
+    bobs = Workspace(bob)
+    bobs.write(bobs.locate("team/platform/plan.txt"), [TEAM_FILE])
+    bobs.write(bobs.locate("notes.txt"), [PERSONAL_FILE])
     return World(team, profiles.keys, profiles.readonly, erin, erin_grant, run)
 
 
@@ -210,6 +226,36 @@ def api_call(
     return attempt
 
 
+TEAM_FILE = b"the team's plan\n"
+PERSONAL_FILE = b"bob's own notes\n"
+
+
+def files_call(method: str, path: str, content: bytes) -> Try:
+    """The files endpoints (console/terminal/files.py) with the caller's token: `view`
+    downloads `path` and must get `content`; `change` deletes it and it must be gone."""
+
+    def attempt(client: Client, headers: dict[str, Any], w: World) -> Answer:
+        if method == "get":
+            response = client.get("/files/download", {"path": path}, headers=headers)
+            done = response.status_code == 200 and b"".join(response) == content
+        else:
+            body = json.dumps({"path": path})
+            response = client.post("/files/delete", body, content_type="application/json", headers=headers)
+            bobs = Workspace(_bob())
+            done = response.status_code == 200 and bobs.exists(bobs.locate(path)) is None
+        if response.status_code != 200:
+            assert content not in response.content
+        return Answer(done, response.status_code)
+
+    return attempt
+
+
+def _bob() -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username="bob")
+
+
 def _lists(key: str, field: str, value: str) -> Callable[[World, Any], bool]:
     return lambda w, r: value in [item[field] for item in r.json()[key]]
 
@@ -296,6 +342,10 @@ API: dict[tuple[str, str], Try] = {
         effect=lambda w, r: not Grant.objects.filter(pk=w.erin_grant.pk).exists(),
     ),
     ("run", "view"): api_call("get", lambda w: f"runs/{w.run.pk}"),
+    ("team file", "view"): files_call("get", "team/platform/plan.txt", TEAM_FILE),
+    ("team file", "change"): files_call("post", "team/platform/plan.txt", TEAM_FILE),
+    ("personal file", "view"): files_call("get", "notes.txt", PERSONAL_FILE),
+    ("personal file", "change"): files_call("post", "notes.txt", PERSONAL_FILE),
     ("run", "change"): api_call(
         "post",
         lambda w: f"runs/{w.run.pk}/cancel",
