@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/logout/", account_views.sign_out),
     path("api/v1/", include("console.api.urls")),
     path("runs/", include("console.audit.urls")),
+    path("audit/", include("console.audit.log_urls")),
     # The portal's pages first: /profiles/import is its page and, for scripts, the file endpoint.
     path("", include("console.portal.urls")),
     path("profiles/", include("credentials.urls")),
