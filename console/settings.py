@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "csp",
+    "django_filters",
     "django_otp",
     "django_otp.plugins.otp_static",
     "axes",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("files/", include("console.terminal.urls")),
     path("runs/", include("console.audit.urls")),
     path("audit/", include("console.audit.urls_trail")),
+    path("audit/", include("console.audit.log_urls")),
     # The portal's pages first: /profiles/import is its page and, for scripts, the file endpoint.
     path("", include("console.portal.urls")),
     path("profiles/", include("credentials.urls")),

@@ -23,6 +23,8 @@ urlpatterns = [
     path("teams/<slug:slug>/grants", teams.grant_list, name="grants"),
     path("teams/<slug:slug>/grants/<int:grant_id>", teams.grant_detail, name="grant"),
     path("runs/<uuid:run_id>/rerun", views.run_rerun, name="run-rerun"),
+    path("audit/export.csv", views.audit_export, {"fmt": "csv"}, name="audit-export-csv"),
+    path("audit/export.jsonl", views.audit_export, {"fmt": "jsonl"}, name="audit-export-jsonl"),
     # Last: everything else under /api/v1/ is a JSON 404.
     re_path(r"^(?P<path>.*)$", views.not_found),
 ]

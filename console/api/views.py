@@ -12,14 +12,15 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from console.api.auth import api_view, error_response
 from console.api.errors import BadRequest, Conflict, NotFound, TooManyRequests
 from console.api.validation import json_body, parse_after, parse_rerun_request, parse_run_request
-from console.audit import access, rerun
+from console.audit import access, filters, rerun
+from console.audit import log as audit_log
 from console.runs import lifecycle, reaper, store
 from console.runs.errors import RunInputError, RunLimitReached
 from console.runs.models import CommandRun, RunSource
@@ -107,6 +108,16 @@ def run_cancel(request: HttpRequest, run_id: uuid.UUID) -> JsonResponse:
     if not run.is_final:
         run = reaper.wait_for_final(run.pk, timeout=CANCEL_WAIT_SECONDS)
     return JsonResponse(run_json(run), status=200 if run.is_final else 202)
+
+
+@api_view("GET")
+def audit_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The audit log's export of the runs the token's user may see, filtered by the query
+    string as on the log page (docs/api.md); a bad filter answers 400 naming the field."""
+    errors = filters.form_errors(filters.run_filter(request.user, request.GET))
+    if errors:
+        raise BadRequest("; ".join(errors), code="invalid_filter")
+    return audit_log.exported(request, fmt)
 
 
 @csrf_exempt

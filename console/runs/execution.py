@@ -216,7 +216,7 @@ def execute(run: CommandRun) -> None:
     sink = RunSink(run)
     record = RunRecord()
     future = _pool.submit(_run_command, run, sink, record)
-    status, code, reason = _watch(run, sink, future)
+    status, code, reason = _watch(run, sink, future, record)
     output = sink.close()
     if sink.limit_reached is not None:
         output.append((OutputStream.STDERR, f"\n{sink.limit_reached.message}\n"))
@@ -249,7 +249,7 @@ def recorded_columns(recorded: Recorded) -> dict[str, Any]:
     }
 
 
-def _watch(run: CommandRun, sink: RunSink, future: Future[int]) -> tuple[str, int, str]:
+def _watch(run: CommandRun, sink: RunSink, future: Future[int], record: RunRecord) -> tuple[str, int, str]:
     deadline = time.monotonic() + settings.CONSOLE_RUN_TIMEOUT
     next_beat = time.monotonic() + settings.CONSOLE_HEARTBEAT_SECONDS
     next_check = time.monotonic() + WATCH_INTERVAL
@@ -273,7 +273,8 @@ def _watch(run: CommandRun, sink: RunSink, future: Future[int]) -> tuple[str, in
                 f"the command timed out after {settings.CONSOLE_RUN_TIMEOUT} seconds",
             )
         if now > next_beat:
-            lifecycle.heartbeat(run.pk)
+            learnt = record.snapshot()
+            lifecycle.heartbeat(run.pk, profile=learnt.profile, team_id=learnt.team_id)
             next_beat = now + settings.CONSOLE_HEARTBEAT_SECONDS
 
 

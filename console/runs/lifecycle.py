@@ -159,8 +159,14 @@ def is_active(run_id: uuid.UUID | str) -> bool:
     return CommandRun.objects.filter(pk=run_id, status__in=ACTIVE_STATUSES).exists()
 
 
-def heartbeat(run_id: uuid.UUID | str) -> None:
-    CommandRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(heartbeat_at=timezone.now())
+def heartbeat(run_id: uuid.UUID | str, *, profile: str = "", team_id: int | None = None) -> None:
+    """The worker is alive. Once the command has resolved a team's profile, the beat also
+    writes the profile and team, so the team's viewers may watch the run while it goes
+    (console/audit/access.py reads `team`); the UPDATE that ends the run writes them again."""
+    fields: dict[str, Any] = {"heartbeat_at": timezone.now()}
+    if team_id is not None:
+        fields.update(profile=profile[:300], team_id=team_id)
+    CommandRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(**fields)
 
 
 def get_user_run(user: Any, run_id: uuid.UUID | str) -> CommandRun | None:

@@ -7,7 +7,9 @@ A run also records, for the audit (docs/audit.md), where it came from (`source`,
 `rerun_of`), what it called (`service`, `operation`, set at submission), and what its
 worker learnt: the profile chain, the principal AWS saw, region, endpoint, each API call
 with its status and request id, and the size and SHA-256 of its stored output. The
-worker's part is written by the UPDATE that ends the run, never by a write of its own.
+worker's part is written by the UPDATE that ends the run, never by a write of its own
+(the heartbeat's UPDATE also carries the profile and team once known, so a team's
+viewers can watch a team run while it goes).
 
 Sealed columns are declared and opened here, through credentials/crypto.py, so key
 rotation finds them without importing this app."""

@@ -77,3 +77,15 @@ def test_a_rerun_may_choose_the_team_profiles_one_may_use(profiles, alice, bob, 
 
 def choices(user: Any) -> list[str]:
     return [name for name, _ in RerunForm(user).fields["profile"].choices if name]
+
+
+def test_a_running_team_run_shows_to_the_team_s_viewers_from_its_first_heartbeat(team, bob, carol):
+    from console.runs import lifecycle
+    from console.runs.models import RunStatus
+
+    run = make_run(bob, status=RunStatus.RUNNING, exit_code=None, finished_at=None)
+    lifecycle.heartbeat(run.pk)  # the command has not resolved its profile yet
+    assert access.visible_run(carol, run.pk) is None
+    lifecycle.heartbeat(run.pk, profile="platform/readonly", team_id=team.pk)
+    assert access.visible_run(carol, run.pk) == run
+    assert access.visible_run(carol, run.pk).profile == "platform/readonly"

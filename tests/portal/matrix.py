@@ -50,6 +50,11 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     # a run Bob made with platform/readonly: Bob sees it, and so do the team's owners,
     # admins and auditors (teams.view_team_runs): its page, the API, watching it live
     ("run", "view"): frozenset({"owner", "admin", "member", "auditor"}),
+    # ... and in the audit log (/audit/) and its export (page and API); filters never widen it
+    ("run", "list"): frozenset({"owner", "admin", "member", "auditor"}),
+    ("run", "export"): frozenset({"owner", "admin", "member", "auditor"}),
+    # the team's audit events (the log's Events tab): its owners, admins and auditors
+    ("team events", "list"): frozenset({"owner", "admin", "auditor"}),
     ("run", "follow"): frozenset({"member"}),  # attach a terminal to it: one's own runs only
     ("run", "change"): frozenset({"member"}),  # cancel it
     # a file Bob put in the team's folder (~/team/platform/plan.txt): members read and

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.test import Client
 
 from console.api.tokens import create_token
@@ -68,6 +69,8 @@ def world(team, profiles, alice, bob, workspace_storage) -> World:
         finished_at=None,
         profile="platform/readonly",
         team=team,
+        service="sts",
+        operation="GetCallerIdentity",
     )
     bobs = Workspace(bob)
     bobs.write(bobs.locate("team/platform/plan.txt"), [TEAM_FILE])
@@ -203,6 +206,33 @@ PAGE: dict[tuple[str, str], Try] = {
     # the run's page (console/audit): its command line is the page's title
     ("run", "view"): page_get(lambda w: f"/runs/{w.run.pk}", lambda w: 'id="run-title"'),
 }
+
+
+def exported(path: Callable[[World], str]) -> Try:
+    """An export (streamed): done when the run is among its records."""
+
+    def attempt(client: Client, headers: dict[str, Any], w: World) -> Answer:
+        response = client.get(path(w), headers=headers)
+        if not response.streaming:
+            return Answer(False, response.status_code)
+        body = async_to_sync(_read)(response)
+        for secret in CANARIES:
+            assert secret not in body
+        return Answer(response.status_code == 200 and str(w.run.pk) in body, response.status_code)
+
+    return attempt
+
+
+async def _read(response: Any) -> str:
+    return b"".join([part async for part in response.streaming_content]).decode()
+
+
+# The log lists the run under any filter that names it, and under none that names someone else.
+PAGE[("run", "list")] = page_get(
+    lambda w: "/audit/?team=platform&user=bob", lambda w: f'data-run-id="{w.run.pk}"'
+)
+PAGE[("run", "export")] = exported(lambda w: "/audit/export.jsonl?service=sts")
+PAGE[("team events", "list")] = page_get(lambda w: "/audit/events", lambda w: "team:member:added")
 
 
 # ---- the API ----------------------------------------------------------------------------
@@ -346,6 +376,7 @@ API: dict[tuple[str, str], Try] = {
     ("team file", "change"): files_call("post", "team/platform/plan.txt", TEAM_FILE),
     ("personal file", "view"): files_call("get", "notes.txt", PERSONAL_FILE),
     ("personal file", "change"): files_call("post", "notes.txt", PERSONAL_FILE),
+    ("run", "export"): exported(lambda w: "/api/v1/audit/export.csv?profile=platform/readonly"),
     ("run", "change"): api_call(
         "post",
         lambda w: f"runs/{w.run.pk}/cancel",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django import template
 
@@ -27,3 +28,9 @@ def seconds(value: timedelta | None) -> str:
 def chain(links: list[str] | None) -> str:
     """A profile chain as `admin ← default`: each profile's credentials come from the next."""
     return " ← ".join(links or [])
+
+
+@register.filter
+def get(mapping: dict[str, Any] | None, key: str) -> Any:
+    """`mapping|get:key`: a dict's value by a key held in a variable (the log's suggestions)."""
+    return (mapping or {}).get(key)
