@@ -249,3 +249,23 @@ def test_a_real_run_reads_back_from_the_export_through_the_server(stack, alice_p
     chain = AuditEvent.objects.filter(run=run).order_by("id")
     assert [e["hash"] for e in line["audit_events"]] == [e.hash for e in chain]
     assert [e["action"] for e in line["audit_events"]] == ["console:run:submitted", "console:run:finished"]
+
+
+@pytest.mark.django_db
+def test_json_lines_end_with_the_signed_checkpoints_that_vouch_for_the_exported_events(runs, bob):
+    from console.audit import checkpoints
+    from credentials import crypto
+
+    first = checkpoints.make_checkpoint(force=True)
+    later = audited_run(bob, command="aws s3 ls", service="s3", operation="ListBuckets")
+    second = checkpoints.make_checkpoint(force=True)
+    assert first is not None and second is not None and later.audit.exists()
+    lines = jsonl(read(signed_in(bob).get("/audit/export.jsonl", {"service": "sts"})))
+    # The sts run's events come before the first checkpoint, which alone vouches for them.
+    assert [line["type"] for line in lines] == ["run", "checkpoint"]
+    stated = {k: v for k, v in lines[1].items() if k != "type"}
+    claim = checkpoints.Claim(**stated)
+    assert claim.sequence == first.sequence and claim.signature == first.signature
+    assert checkpoints.check_claims([claim], crypto.checkpoint_public_keys()) is None
+    forged = checkpoints.Claim(**{**stated, "event_count": first.event_count + 1})
+    assert checkpoints.check_claims([forged], crypto.checkpoint_public_keys()) is not None
