@@ -30,6 +30,7 @@ from typing import IO, Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from console.errors import ConsoleError, ExitCode
 from console.interpreter import S3Command
 from console.interpreter.s3commands import split_s3_path
 from console.output.controls import VisibleWriter
@@ -176,8 +177,10 @@ def _run(job: _Job) -> None:
     source, destination = command.paths[0], command.paths[1]
     if job.kind == "locals3":
         path = job.files.resolve(source)
-        if job.files.stat(path) is None:
-            raise _Fatal(f"The user-provided path {source} does not exist.")
+        if job.files.stat(path) is None:  # the CLI's RuntimeError, through its general handler
+            raise ConsoleError(
+                f"The user-provided path {source} does not exist.", ExitCode.OTHER, leading_newline=True
+            )
     elif job.kind == "s3local" and command.recursive:
         target = job.files.resolve(destination)
         if job.files.stat(target) is None and not command.dryrun:
