@@ -16,8 +16,8 @@ from console.commands.failures import report
 from console.commands.workspacefiles import WorkspaceFiles
 from console.engine import CALL_FAILURES, OutputFormat, run_invocation
 from console.engine.debuglog import DebugLog, debug_to
+from console.engine.localfiles import Local
 from console.engine.s3 import run_s3_command
-from console.engine.s3local import Local
 from console.interpreter import Invocation, S3Command
 from credentials import broker, retries, sso
 from credentials.clients import get_client

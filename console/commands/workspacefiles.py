@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import IO, cast
 
-from console.engine.s3local import LocalEntry
+from console.engine.localfiles import LocalEntry
 from console.workspace.errors import NotADirectory, WorkspaceError
 from console.workspace.service import Location, Workspace
 

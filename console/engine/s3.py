@@ -28,7 +28,8 @@ from console.interpreter.s3commands import split_s3_path
 from console.output.controls import VisibleWriter
 
 from . import CALL_FAILURES, Sink, report_failure
-from .s3local import Local, run_local_transfer
+from .localfiles import Local
+from .s3local import run_local_transfer
 from .s3objects import Transfer, paginate, run_transfer
 
 _SIZE_UNITS = ("KiB", "MiB", "GiB", "TiB", "PiB", "EiB")

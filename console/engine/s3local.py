@@ -23,10 +23,10 @@ import fnmatch
 import io
 import mimetypes
 import posixpath
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO, Any, Protocol
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -36,56 +36,12 @@ from console.interpreter.s3commands import split_s3_path
 from console.output.controls import VisibleWriter
 
 from . import CALL_FAILURES, Cancelled, Sink, report_failure
+from .localfiles import Local, LocalFiles
 from .s3objects import paginate
 from .s3printer import TransferPrinter
 from .s3transfers import Transfers, transfer_config
 
 _GLACIER_CLASSES = ("GLACIER", "DEEP_ARCHIVE")
-
-
-@dataclass(frozen=True)
-class LocalEntry:
-    name: str
-    is_dir: bool
-    size: int = 0
-    modified: datetime | None = None
-
-
-class LocalFiles(Protocol):
-    """The user's workspace as `aws s3` sees it. Paths are absolute in the workspace
-    (`/notes/a.txt`); failures are OSErrors with the text a file system gives."""
-
-    @property
-    def cwd(self) -> str:
-        """The terminal's current folder (`/` for the top)."""
-
-    def resolve(self, typed: str) -> str:
-        """`typed` from the current folder as an absolute path; OSError if refused."""
-
-    def stat(self, path: str) -> LocalEntry | None: ...
-
-    def listdir(self, path: str) -> list[LocalEntry]: ...
-
-    def open(self, path: str) -> IO[bytes]: ...
-
-    def write(self, path: str, chunks: Iterable[bytes], modified: datetime | None) -> None:
-        """Store `chunks` at `path`, making missing folders, all or nothing; `modified`
-        becomes the file's time where the storage can keep one."""
-
-    def remove(self, path: str) -> None: ...
-
-    def make_dirs(self, path: str) -> None: ...
-
-
-@dataclass(frozen=True)
-class Local:
-    """What the commands layer hands down: the workspace, the run's stdin, the profile's
-    `s3` settings and whether the output is a terminal (for the progress line)."""
-
-    files: LocalFiles | None
-    stdin: Callable[[], bytes | None] | None = None
-    s3_settings: dict[str, Any] = field(default_factory=dict)
-    tty: bool = False
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ import pytest
 
 from console.commands.workspacefiles import WorkspaceFiles
 from console.engine import Cancelled
+from console.engine.localfiles import Local
 from console.engine.s3 import run_s3_command
-from console.engine.s3local import Local
 from console.interpreter import parse_command
 from console.workspace.files import Files
 from console.workspace.service import Workspace
