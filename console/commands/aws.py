@@ -16,6 +16,7 @@ from console.commands.failures import report
 from console.commands.workspacefiles import WorkspaceFiles
 from console.engine import CALL_FAILURES, OutputFormat, run_invocation
 from console.engine.debuglog import DebugLog, debug_to
+from console.engine.localfiles import Local
 from console.engine.s3 import run_s3_command
 from console.interpreter import Invocation, S3Command
 from credentials import broker, retries, sso
@@ -44,10 +45,16 @@ def run_s3(command: S3Command, ctx: CommandContext) -> int:
     with debug_to(ctx, command.options.debug) as debug:
         try:
             with _hidden(debug):
-                _, client = connect(ctx, "s3")
+                session, client = connect(ctx, "s3")
         except (CredentialError, *CALL_FAILURES) as exc:
             return report(ctx, exc)
-        return run_s3_command(command, client, ctx)
+        local = Local(
+            WorkspaceFiles(ctx.workspace) if ctx.workspace is not None else None,
+            stdin=ctx.stdin,
+            s3_settings=dict(session.settings),
+            tty=ctx.target.tty,
+        )
+        return run_s3_command(command, client, ctx, local)
 
 
 def _hidden(debug: DebugLog | None) -> contextlib.AbstractContextManager[None]:

@@ -9,7 +9,7 @@ no thread-locals, no loose callables. The worker builds it from the claimed run
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -86,6 +86,9 @@ class CommandContext:
     # final state.
     record: RunRecord = field(default_factory=RunRecord)
     history: RunHistory | None = None
+    # The run's stdin as bytes, read once (`aws s3 cp - s3://b/k`); None where there is
+    # none: an API run may send one, a terminal has no pipe to read from.
+    stdin: Callable[[], bytes | None] | None = None
     # Coming: the guardrail decision, the workspace.
     guardrail: Any = None
     workspace: Any = None

@@ -1,12 +1,12 @@
-"""Runs a parsed high-level S3 command (`aws s3 ls|mb|rb|rm|cp|mv|presign`) with botocore.
+"""Runs a parsed high-level S3 command (`aws s3 ls|mb|rb|rm|cp|mv|sync|presign`) with botocore.
 
 Same contract as `run_invocation`: a client factory (the broker), a sink, the exit code.
 The output is the AWS CLI's, line for line (awscli 1.46.3's `customizations/s3/`, which
 v2 shares for these commands), with two deliberate differences: objects are copied and
 deleted one after another, in listing order, so the lines come in a stable order (the
-CLI runs ten transfers at once and prints them as they finish), and no "Completed ...
-(N KiB/s)" progress line is drawn (a run's output is stored and replayed; a transfer rate
-is noise there), which is what the CLI prints with `--no-progress`.
+CLI runs ten transfers at once and prints them as they finish), and S3-to-S3 copies draw
+no "Completed ... (N KiB/s)" progress line (as with `--no-progress`). Transfers with the
+workspace, and `sync`, are s3local.py's; they draw the progress line on a terminal.
 
 Listings are written page by page, and Ctrl-C is honoured between any two requests.
 """
@@ -28,6 +28,8 @@ from console.interpreter.s3commands import split_s3_path
 from console.output.controls import VisibleWriter
 
 from . import CALL_FAILURES, Sink, report_failure
+from .localfiles import Local
+from .s3local import run_local_transfer
 from .s3objects import Transfer, paginate, run_transfer
 
 _SIZE_UNITS = ("KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
@@ -40,9 +42,12 @@ class GeneralFailure(ConsoleError):
     leading_newline = True
 
 
-def run_s3_command(command: S3Command, client: Any, sink: Sink) -> int:
+def run_s3_command(command: S3Command, client: Any, sink: Sink, local: Local | None = None) -> int:
     """Run one `aws s3` command with an S3 client; returns the exit code. The output does
-    not depend on the terminal's width or the profile's output format."""
+    not depend on the terminal's width or the profile's output format. `local` is the
+    workspace side of a transfer (cp, mv, sync), as the commands layer hands it down."""
+    if command.name == "sync" or (command.name in ("cp", "mv") and command.paths_type != "s3s3"):
+        return run_local_transfer(command, client, sink, local or Local(None))
     sink = VisibleWriter(sink)  # keys and messages are AWS data, shown, never obeyed
     try:
         return _RUNNERS[command.name](command, client, sink)

@@ -6,11 +6,12 @@ the CLI's order: argparse's errors while reading words, then missing paths, then
 options, then integers, then the paths themselves. Everything that needs no AWS call is
 decided here; the engine (`console/engine/s3.py`) only calls S3 and prints.
 
-Local paths (`aws s3 cp file.txt s3://...`, `-` for a stream) are refused for now: they
-name files of the user's workspace (docs/workspace.md), and transfers between it and S3
-are not built yet; the server's own files are never read or written. As elsewhere, an
-option given twice is refused (argparse keeps the last), and the CLI's
-`--include`/`--exclude`/`--tags` are the repeatable ones.
+Local paths (`aws s3 cp file.txt s3://...`, `aws s3 sync s3://... folder`) name files of
+the user's workspace (docs/workspace.md), relative to the terminal's current directory;
+the engine reaches them only through what the commands layer hands it
+(`console/engine/s3local.py`), never the server's own files. `-` is the run's stdin or
+stdout. As elsewhere, an option given twice is refused (argparse keeps the last), and the
+CLI's `--include`/`--exclude`/`--tags` are the repeatable ones.
 """
 
 from __future__ import annotations
@@ -86,6 +87,20 @@ class S3Command:
     copy_parameters: tuple[tuple[str, str], ...] = ()  # extra CopyObject parameters
     ignore_glacier_warnings: bool = False
     force_glacier_transfer: bool = False
+    no_progress: bool = False
+    guess_mime_type: bool = True
+    delete: bool = False  # sync
+    exact_timestamps: bool = False  # sync
+    size_only: bool = False  # sync
+
+    @property
+    def paths_type(self) -> str:
+        """The CLI's `s3s3`, `locals3`, `s3local` (or `s3` for one path)."""
+        return "".join("s3" if path.startswith(S3_SCHEME) else "local" for path in self.paths)
+
+    @property
+    def is_stream(self) -> bool:
+        return "-" in self.paths[:2] and self.name == "cp"
 
 
 @dataclass
@@ -225,8 +240,8 @@ def _check_paths(spec: S3CommandSpec, paths: list[str], tokens: Sequence[Token])
         return paths
     if spec.name in ("mb", "rb"):
         return [_bucket_path(spec, paths[0])]
-    if spec.name in ("cp", "mv"):
-        _refuse_local_paths(spec.name, tokens)
+    if spec.name in ("cp", "mv", "sync"):
+        _check_transfer_paths(spec, paths)
     elif not paths[0].startswith(S3_SCHEME):
         raise general_error(f"usage: aws s3 {spec.name} {spec.usage}\nError: Invalid argument type")
     return [_with_bucket_slash(path) for path in paths]
@@ -243,20 +258,21 @@ def _bucket_path(spec: S3CommandSpec, path: str) -> str:
     return path
 
 
-def _refuse_local_paths(name: str, tokens: Sequence[Token]) -> None:
-    for token in tokens:
-        if not is_option(token.text) and not token.text.startswith(S3_SCHEME):
-            raise console_error(
-                f"`aws s3 {name}` with a local path ({token.text}) is not available yet: local paths "
-                "are your workspace's files, and transfers between it and S3 are not built yet (the "
-                "server's own files are never read or written). Copy between S3 locations "
-                "(s3://bucket/key) instead.",
-                token.start,
-            )
+def _check_transfer_paths(spec: S3CommandSpec, paths: list[str]) -> None:
+    """The CLI's check_path_type: one side at least is S3 (a local-to-local copy is `cp`)."""
+    if not any(path.startswith(S3_SCHEME) for path in paths[:2]):
+        raise general_error(f"usage: aws s3 {spec.name} {spec.usage}\nError: Invalid argument type")
+
+
+def _check_stream(name: str, paths: list[str], recursive: bool) -> None:
+    if "-" in paths[:2] and (name != "cp" or recursive):
+        raise general_error("Streaming currently is only compatible with non-recursive cp commands")
 
 
 def _with_bucket_slash(path: str) -> str:
     """The CLI's normalisation: a bucket without a key means the whole bucket (`s3://b/`)."""
+    if not path.startswith(S3_SCHEME):
+        return path
     _, key = split_s3_path(path)
     return path if key or path.endswith("/") else path + "/"
 
@@ -272,7 +288,10 @@ def split_s3_path(path: str) -> tuple[str, str]:
 def _build(
     spec: S3CommandSpec, paths: list[str], values: dict[str, Any], options: GlobalOptions, redacted: str
 ) -> S3Command:
-    if spec.name == "mv":
+    recursive = values.get("recursive", False) or spec.name == "sync"
+    if spec.name in ("cp", "mv", "sync"):
+        _check_stream(spec.name, paths, recursive)
+    if spec.name == "mv" and all(path.startswith(S3_SCHEME) for path in paths):
         _refuse_move_onto_itself(paths[0], paths[1])
     copy_parameters = tuple(
         (parameter, values[dest]) for dest, parameter in _COPY_PARAMETERS.items() if values.get(dest)
@@ -282,7 +301,7 @@ def _build(
         tuple(paths),
         options,
         redacted,
-        recursive=values.get("recursive", False),
+        recursive=recursive,
         dryrun=values.get("dryrun", False),
         quiet=values.get("quiet", False),
         only_show_errors=values.get("only_show_errors", False),
@@ -296,9 +315,14 @@ def _build(
         tags=tuple(values.get("tags", ())),
         bucket_name_prefix=values.get("bucket_name_prefix"),
         bucket_region=values.get("bucket_region"),
-        copy_parameters=copy_parameters if spec.name in ("cp", "mv") else (),
+        copy_parameters=copy_parameters if spec.name in ("cp", "mv", "sync") else (),
         ignore_glacier_warnings=values.get("ignore_glacier_warnings", False),
         force_glacier_transfer=values.get("force_glacier_transfer", False),
+        no_progress=values.get("no_progress", False),
+        guess_mime_type=not values.get("no_guess_mime_type", False),
+        delete=values.get("delete", False),
+        exact_timestamps=values.get("exact_timestamps", False),
+        size_only=values.get("size_only", False),
     )
 
 

@@ -4,7 +4,7 @@
 Every option the CLI knows is listed, so a line pasted from AWS documentation gets the
 CLI's own error for a real mistake, and a plain refusal, not "Unknown options", for an
 option this console does not offer yet (`--sse-c-key` and the other customer-key options,
-`--grants`, `--metadata`, `--source-region`, checksums of local files, streams).
+`--grants`, `--metadata`, `--source-region`, checksum validation of downloads).
 """
 
 from __future__ import annotations
@@ -115,6 +115,7 @@ class S3CommandSpec:
 
 
 _TRANSFER_USAGE = "<LocalPath> <S3Uri> or <S3Uri> <LocalPath> or <S3Uri> <S3Uri>"
+_SYNC_USAGE = _TRANSFER_USAGE
 
 COMMANDS: dict[str, S3CommandSpec] = {
     spec.name: spec
@@ -138,6 +139,17 @@ COMMANDS: dict[str, S3CommandSpec] = {
         ),
         S3CommandSpec("mv", _TRANSFER_USAGE, 2, (*_TRANSFER, S3Option("validate-same-s3-paths", FLAG))),
         S3CommandSpec(
+            "sync",
+            _SYNC_USAGE,
+            2,
+            (
+                *(option for option in _TRANSFER if option.name != "recursive"),
+                S3Option("delete", FLAG),
+                S3Option("exact-timestamps", FLAG),
+                S3Option("size-only", FLAG),
+            ),
+        ),
+        S3CommandSpec(
             "rm",
             "<S3Uri>",
             1,
@@ -153,7 +165,5 @@ COMMANDS: dict[str, S3CommandSpec] = {
 SUBCOMMANDS = ("ls", "website", "cp", "mv", "rm", "sync", "mb", "rb", "presign")
 
 NOT_YET = {
-    "sync": "`aws s3 sync` is not available in this console yet (it does not transfer between your "
-    "workspace and S3 yet); copy between S3 locations with `aws s3 cp --recursive`",
     "website": "`aws s3 website` is not available in this console yet; use `aws s3api put-bucket-website`",
 }

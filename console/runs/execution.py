@@ -211,6 +211,15 @@ class StdinAnswers:
             self._lines = (lifecycle.take_stdin(self.run) or "").splitlines()
         return self._lines.pop(0) if self._lines else None
 
+    def read_all(self) -> bytes | None:
+        """The whole stdin as bytes (`aws s3 cp - ...`); what answers took is gone."""
+        if self._lines is None:
+            text = lifecycle.take_stdin(self.run)
+            self._lines = []
+            return text.encode() if text is not None else None
+        rest, self._lines = self._lines, []
+        return "".join(line + "\n" for line in rest).encode() if rest else None
+
 
 def execute(run: CommandRun) -> None:
     sink = RunSink(run)
@@ -311,9 +320,11 @@ def _run_command(run: CommandRun, sink: RunSink, record: RunRecord) -> int:
 
 def context_for(run: CommandRun, io: CommandIO, record: RunRecord | None = None) -> CommandContext:
     """The command's context for a claimed run: who, from where, its I/O, and its record."""
+    answers = StdinAnswers(run, io) if run.source == RunSource.API else None
     return CommandContext(
         caller=Caller(run.user, str(run.pk), run.terminal_id, run.source),
-        io=StdinAnswers(run, io) if run.source == RunSource.API else io,
+        io=answers or io,
+        stdin=answers.read_all if answers is not None else None,
         environment=RunEnvironment(run.user, run.terminal_id),
         workspace=for_terminal(run.user, run.terminal_id),
         target=Target(

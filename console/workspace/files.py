@@ -151,9 +151,12 @@ class Files:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def save(self, name: str, shown: str, chunks: Iterable[bytes]) -> None:
+    def save(self, name: str, shown: str, chunks: Iterable[bytes], modified: datetime | None = None) -> None:
         """Write `name` from `chunks`, all or nothing: whatever `chunks` raises (over quota,
-        Ctrl-C) leaves no file, and the old one, if any, untouched."""
+        Ctrl-C) leaves no file, and the old one, if any, untouched. A local folder gives the
+        file the time `modified` (`aws s3 sync` sets a download's time to the object's
+        LastModified, as the CLI does); an object store has no settable time and keeps its
+        own LastModified, the upload's time."""
         content = File(ChunkStream(chunks), name=posixpath.basename(name))
         if not self.local:
             self.storage.save(name, content)
@@ -164,6 +167,8 @@ class Files:
         temp = f"{TEMP_DIR}/{uuid.uuid4().hex}"
         try:
             saved = self.storage.save(temp, content)
+            if modified is not None:
+                os.utime(self.storage.path(saved), (modified.timestamp(), modified.timestamp()))
             os.replace(self.storage.path(saved), target)
         except BaseException:
             self._discard(temp)

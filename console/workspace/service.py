@@ -16,6 +16,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -172,9 +173,10 @@ class Workspace:
             raise IsADirectory(where.shown)
         return existing.size if existing is not None else 0
 
-    def write(self, where: Location, chunks: Iterable[bytes]) -> int:
+    def write(self, where: Location, chunks: Iterable[bytes], modified: datetime | None = None) -> int:
         """Store the file at `where` from `chunks`; returns its size. All or nothing: an
-        exception from `chunks`, or QuotaExceeded, leaves no file (and the old one intact)."""
+        exception from `chunks`, or QuotaExceeded, leaves no file (and the old one intact).
+        `modified` is the file's time, where the storage keeps one (`Files.save`)."""
         self._check_writable(where)
         self._check_parent(where)
         existing = self.exists(where)
@@ -191,7 +193,7 @@ class Workspace:
                     held.need(written)
                     yield chunk
 
-            self.files.save(where.name, where.shown, counted())
+            self.files.save(where.name, where.shown, counted(), modified)
             held.settle(written)
         return written
 

@@ -257,8 +257,6 @@ def test_it_suggests_close_names(line, suggestions):
         ),
         ("aws s3api list-buckets --ca-bundle /tmp/ca.pem", "always verifies TLS certificates", 23),
         ("aws --version", "--version is not available in this console", 4),
-        ("aws s3 cp notes.txt s3://b/notes.txt", "transfers between it and S3 are not built yet", 10),
-        ("aws s3 sync s3://a s3://b", "`aws s3 sync` is not available in this console yet", 7),
         ("aws ecr get-login-password", "`aws ecr get-login-password` is a hand-written AWS CLI command", 8),
         (
             "aws ec2 wait instance-running --instance-ids i-1",

@@ -124,6 +124,12 @@ CLI_ERRORS = [
     "aws s3 mv s3://a/k s3://a/k",
     "aws s3 mv s3://a/k s3://a/",
     "aws s3 mv s3://a s3://a",
+    "aws s3 cp a.txt b.txt",
+    "aws s3 sync . other",
+    "aws s3 mv - s3://b/k",
+    "aws s3 cp - s3://b/ --recursive",
+    "aws s3 sync s3://b -",
+    "aws s3 sync . s3://b --recursive",
 ]
 
 
@@ -140,10 +146,6 @@ def test_it_refuses_what_the_cli_refuses(line):
 
 
 CONSOLE_REFUSALS = [
-    ("aws s3 cp notes.txt s3://b/notes.txt", "local path (notes.txt)", 10),
-    ("aws s3 cp s3://b/notes.txt .", "the server's own files are never read or written", 27),
-    ("aws s3 mv s3://b/k -", "transfers between it and S3 are not built yet", 19),
-    ("aws s3 sync . s3://b", "`aws s3 sync` is not available in this console yet", 7),
     ("aws s3 website s3://b --index-document index.html", "use `aws s3api put-bucket-website`", 7),
     ("aws s3 cp s3://a/k s3://b/k --sse-c-key secret", "argument --sse-c-key of `aws s3 cp`", 28),
     ("aws s3 cp s3://a/k s3://b/k --metadata a=b", "not available in this console yet", 28),
