@@ -3,7 +3,9 @@ console.audit (who may see a run, re-runs). Each view authenticates (see auth.ap
 loads, checks rights through the service, acts and answers JSON.
 
 A run the caller may not see answers 404 exactly like a missing one, so ids cannot be
-probed. Reading a run follows console/audit/access.py; cancelling stays its owner's."""
+probed. Reading a run follows console/audit/access.py; cancelling stays its owner's.
+Output is read as the caller may see it: sealed output (it holds secrets) opens only for
+the run's own user, and reads as a one-line notice for anyone else."""
 
 from __future__ import annotations
 
@@ -43,7 +45,7 @@ def runs(request: HttpRequest) -> JsonResponse:
         raise BadRequest(exc.message, code=exc.code) from None
     except RunLimitReached as exc:
         raise TooManyRequests(exc.message, code=exc.code) from None
-    return _created(run, body.wait)
+    return _created(request, run, body.wait)
 
 
 @api_view("POST")
@@ -68,23 +70,23 @@ def run_rerun(request: HttpRequest, run_id: uuid.UUID) -> JsonResponse:
         raise Conflict(exc.message, code=exc.code) from None
     except RunLimitReached as exc:
         raise TooManyRequests(exc.message, code=exc.code) from None
-    return _created(run, body.wait)
+    return _created(request, run, body.wait)
 
 
-def _created(run: CommandRun, wait: bool) -> JsonResponse:
+def _created(request: HttpRequest, run: CommandRun, wait: bool) -> JsonResponse:
     status = 201
     if wait:
         if not run.is_final:
             run = reaper.wait_for_final(run.id, timeout=settings.CONSOLE_API_WAIT_SECONDS)
         status = 200 if run.is_final else 202
-    response = JsonResponse(run_json(run), status=status)
+    response = JsonResponse(run_json(run, request.user.pk), status=status)
     response["Location"] = reverse("api:run", args=[run.id])
     return response
 
 
 @api_view("GET")
 def run_detail(request: HttpRequest, run_id: uuid.UUID) -> JsonResponse:
-    return JsonResponse(run_json(_visible_run(request, run_id, "view")))
+    return JsonResponse(run_json(_visible_run(request, run_id, "view"), request.user.pk))
 
 
 @api_view("GET")
@@ -92,7 +94,7 @@ def run_output(request: HttpRequest, run_id: uuid.UUID) -> JsonResponse:
     after = parse_after(request.GET.get("after"))
     run = _visible_run(request, run_id, "view")
     # One read of status and chunks together: when it says final, the chunks are complete.
-    snapshot = store.read_since(run.pk, after)
+    snapshot = store.read_since(run.pk, after, reader=request.user.pk)
     chunks = [chunk_json(c) for c in snapshot.chunks]
     return JsonResponse({"id": run.id, "status": snapshot.status, "chunks": chunks})
 
@@ -107,7 +109,7 @@ def run_cancel(request: HttpRequest, run_id: uuid.UUID) -> JsonResponse:
         raise NotFound("no such run")
     if not run.is_final:
         run = reaper.wait_for_final(run.pk, timeout=CANCEL_WAIT_SECONDS)
-    return JsonResponse(run_json(run), status=200 if run.is_final else 202)
+    return JsonResponse(run_json(run, request.user.pk), status=200 if run.is_final else 202)
 
 
 @api_view("GET")
@@ -134,8 +136,9 @@ def _visible_run(request: HttpRequest, run_id: uuid.UUID, action: str) -> Comman
     return run
 
 
-def run_json(run: CommandRun) -> dict[str, Any]:
-    stdout, stderr = store.run_streams(run)
+def run_json(run: CommandRun, reader: int) -> dict[str, Any]:
+    """The run as `reader` (a user id) may see it."""
+    stdout, stderr = store.run_streams(run, reader)
     return {
         "id": run.id,
         "command": run.command,
@@ -168,6 +171,7 @@ def record_json(run: CommandRun) -> dict[str, Any]:
         "aws_call_count": run.aws_call_count,
         "output_bytes": run.output_bytes,
         "output_sha256": run.output_sha256,
+        "output_sealed": store.is_sealed(run.pk),
     }
 
 

@@ -15,7 +15,14 @@ with it. deepdiff's report (paths and changed values) would need a renderer of i
 and a dependency for what 30 lines do here. Volatile parts, shown again by a toggle:
 `ResponseMetadata` and request-id keys anywhere, and timestamps inside the run's own
 execution window (the command's own: the creation time of what it made, say), which
-differ between any two runs by nature."""
+differ between any two runs by nature.
+
+Output that holds secrets is stored sealed (console/runs/store.py) and is never compared,
+for anyone, its runner included: when either run's stdout is sealed, the page says so and
+compares stderr alone. A structural diff of the rest would have to open the secrets to
+set them aside and would still tell a viewer whether they changed; "not compared" is the
+honest answer. The streams are read as nobody (`reader=None`), so a sealed value cannot
+reach the comparison even by mistake."""
 
 from __future__ import annotations
 
@@ -90,6 +97,12 @@ class OutputDiff:
     changed_paths: list[str]
     volatile_hidden: int
     show_volatile: bool
+    # Which of the two (old, new) runs' stdout is sealed; either one means it is not compared.
+    sealed: tuple[bool, bool] = (False, False)
+
+    @property
+    def stdout_sealed(self) -> bool:
+        return any(self.sealed)
 
     @property
     def added(self) -> int:
@@ -101,6 +114,9 @@ class OutputDiff:
 
 
 def compare_runs(old: CommandRun, new: CommandRun, *, show_volatile: bool = False) -> OutputDiff:
+    sealed = (store.is_sealed(old.pk), store.is_sealed(new.pk))
+    if any(sealed):
+        return _stderr_only(old, new, sealed, show_volatile)
     old_out, old_err = store.run_streams(old)
     new_out, new_err = store.run_streams(new)
     documents = _json_pair(old_out, new_out)
@@ -121,6 +137,22 @@ def compare_runs(old: CommandRun, new: CommandRun, *, show_volatile: bool = Fals
         changed_paths=paths,
         volatile_hidden=hidden,
         show_volatile=show_volatile,
+    )
+
+
+def _stderr_only(
+    old: CommandRun, new: CommandRun, sealed: tuple[bool, bool], show_volatile: bool
+) -> OutputDiff:
+    """The comparison when a stdout is sealed: its lines are left out, stderr compared."""
+    old_err, new_err = store.run_streams(old)[1], store.run_streams(new)[1]
+    return OutputDiff(
+        json=False,
+        stdout=TextDiff(0, 0, []),
+        stderr=diff_text(shown_text(old_err), shown_text(new_err)),
+        changed_paths=[],
+        volatile_hidden=0,
+        show_volatile=show_volatile,
+        sealed=sealed,
     )
 
 

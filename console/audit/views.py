@@ -21,7 +21,7 @@ from console.audit import diff
 from console.audit.access import runs_named, visible_run, visible_runs
 from console.audit.forms import RerunForm
 from console.audit.rerun import RUN_REF, ChoiceRefused, RerunRefused, submit_rerun
-from console.runs import lifecycle
+from console.runs import lifecycle, store
 from console.runs.errors import RunError, RunLimitReached
 from console.runs.models import AuditEvent, CommandRun, RunSource
 
@@ -64,6 +64,7 @@ def _render_run(
         .select_related("user")
         .order_by("-created_at")[:20],
         "events": AuditEvent.objects.filter(run=run).order_by("id"),
+        "output_sealed": store.is_sealed(run.pk),
         "original": run.rerun_of if run.rerun_of and visible_run(request.user, run.rerun_of_id) else None,
         "ws_path": "/ws/terminal/",
     }

@@ -19,6 +19,7 @@ from .help import render_help
 from .parser import Builtin, Invocation, Skeleton, parse_command
 from .redaction import MASK, holds_redacted_value, redact_line
 from .s3commands import S3Command
+from .sensitivity import output_is_sensitive
 
 __all__ = [
     "Builtin",
@@ -31,6 +32,7 @@ __all__ = [
     "complete",
     "holds_redacted_value",
     "operation_names",
+    "output_is_sensitive",
     "parse_command",
     "redact_line",
     "render_help",

@@ -14,7 +14,12 @@ A run stores at most CONSOLE_MAX_RUN_OUTPUT_BYTES of output, counted as the sink
 it. The write that reaches the limit is cut there and the sink stops as a cancel does:
 later writes are dropped (nothing more is held in memory or stored) and `cancelled()`
 turns true, so the engine stops before its next page; the watcher ends the run `failed`
-with the CLI's exit code for other errors (255) and says why on stderr."""
+with the CLI's exit code for other errors (255) and says why on stderr.
+
+Before an AWS operation runs, the worker asks whether botocore marks anything in its
+output sensitive (console/interpreter/sensitivity.py); if so the sink seals the run's
+stdout as it stores it (console/runs/store.py, `OutputSeal`). The command writes what
+the CLI would: sealing is the store's business, and the runner's own views open it."""
 
 from __future__ import annotations
 
@@ -33,7 +38,7 @@ from console.commands.record import Recorded, RunRecord
 from console.commands.workspacefiles import WorkspaceFiles
 from console.engine import Cancelled, Target
 from console.errors import ExitCode
-from console.interpreter import CommandError, parse_command
+from console.interpreter import CommandError, Invocation, output_is_sensitive, parse_command
 from console.output.errors import OutputLimitExceeded, describe_size
 from console.runs import lifecycle, notify, prompts, store
 from console.runs.environment import RunEnvironment
@@ -106,12 +111,19 @@ class RunSink:
         self.run_id = run.pk
         self.next_seq: int | None = 0
         self.digest = store.OutputDigest()
+        self.seal: store.OutputSeal | None = None
         self.limit_reached: OutputLimitExceeded | None = None
         self._limit = settings.CONSOLE_MAX_RUN_OUTPUT_BYTES
         self._room = self._limit
         self._pending: tuple[str, str, float] | None = None
         self._stopped = threading.Event()
         self._lock = threading.Lock()
+
+    def seal_output(self) -> None:
+        """Store stdout sealed from now on (the command's output holds secrets)."""
+        with self._lock:
+            self.seal = store.OutputSeal(self.run_id, self.run.user_id)
+            self.digest.sealed = True
 
     def write(self, stream: str, data: str) -> None:
         if not data:
@@ -167,7 +179,7 @@ class RunSink:
         self._pending = None
         try:
             self.next_seq = store.append_chunk(
-                self.run_id, stream, data, seq=self.next_seq, digest=self.digest
+                self.run_id, stream, data, seq=self.next_seq, digest=self.digest, seal=self.seal
             )
         except Exception:
             # The insert may have been stored before the error (a dropped connection):
@@ -240,6 +252,7 @@ def execute(run: CommandRun) -> None:
         first_seq=sink.next_seq,
         digest=sink.digest,
         recorded=recorded_columns(record.snapshot()),
+        seal=sink.seal,
     )
 
 
@@ -315,6 +328,8 @@ def _run_command(run: CommandRun, sink: RunSink, record: RunRecord) -> int:
     except CommandError as exc:
         sink.write("stderr", exc.message)
         return exc.exit_code
+    if isinstance(parsed, Invocation) and output_is_sensitive(parsed.service_name, parsed.operation_name):
+        sink.seal_output()
     return dispatch(parsed, ctx)
 
 

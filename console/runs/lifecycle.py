@@ -40,6 +40,7 @@ def end_run(
     first_seq: int | None = None,
     digest: store.OutputDigest | None = None,
     recorded: Mapping[str, Any] | None = None,
+    seal: store.OutputSeal | None = None,
 ) -> bool:
     """Compare-and-set a run into a final status. The run's last `output` is stored in
     the same transaction, so whoever sees the final status also sees all of the output.
@@ -48,7 +49,8 @@ def end_run(
     write of its own. A queued run has no output yet, so its digest is this output's.
     The winner rings the doorbell first and audits the outcome after: the outcome is
     already durable in the run row, and the user should not wait for its audit copy
-    (`audit_missing_outcomes` repairs the rare event lost to a crash in between)."""
+    (`audit_missing_outcomes` repairs the rare event lost to a crash in between). A run
+    whose output holds secrets stores its last output through its `seal` too."""
     if digest is None and expected == RunStatus.QUEUED:
         digest = store.OutputDigest()
     fields = dict(recorded or {})
@@ -63,7 +65,7 @@ def end_run(
         if changed:
             seq = first_seq if first_seq is not None else store.next_seq(run.pk)
             for stream, data in output:
-                seq = store.append_chunk(run.pk, stream, data, seq=seq)
+                seq = store.append_chunk(run.pk, stream, data, seq=seq, seal=seal)
     if changed:
         notify.notify_run(run.pk)
         audit_outcome(run, status, exit_code, reason)
@@ -122,10 +124,13 @@ def finish_run(
     first_seq: int | None = None,
     digest: store.OutputDigest | None = None,
     recorded: Mapping[str, Any] | None = None,
+    seal: store.OutputSeal | None = None,
 ) -> bool:
     """End a running run; `recorded` (what its command learnt: profile, team, principal,
-    calls) is stored in the same write."""
-    return end_run(run, RunStatus.RUNNING, status, exit_code, reason, output, first_seq, digest, recorded)
+    calls) is stored in the same write, and its last output through `seal` if it has one."""
+    return end_run(
+        run, RunStatus.RUNNING, status, exit_code, reason, output, first_seq, digest, recorded, seal
+    )
 
 
 def mark_lost(run: CommandRun, expected: str, why: str) -> bool:

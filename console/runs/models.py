@@ -172,12 +172,28 @@ class OutputStream(models.TextChoices):
     ACTION = "action"
 
 
+def output_context(run_id: uuid.UUID, user_id: int, seq: int) -> str:
+    """The associated data of a sealed chunk: its run, the run's user, the purpose, and
+    its place in the output, so a chunk copied to another run or moved within one fails to
+    open."""
+    return f"run:{run_id}:user:{user_id}:output:{seq}"
+
+
 class OutputChunk(models.Model):
+    """One piece of a run's output. `data` is what anyone who may see the run is shown.
+    The stdout of an operation whose output holds secrets (console/interpreter/sensitivity.py)
+    is kept in `sealed_data` instead, opened only for the run's own user; its `data` is
+    then the one-line notice that says so (on the run's first sealed chunk) or empty."""
+
     run = models.ForeignKey(CommandRun, on_delete=models.CASCADE, related_name="chunks")
     seq = models.PositiveIntegerField()
     stream = models.CharField(max_length=8, choices=OutputStream.choices)
     data = models.TextField()
+    sealed_data = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Sealed through credentials/crypto.py, each with its secret_context(column).
+    sealed_columns: ClassVar[tuple[str, ...]] = ("sealed_data",)
 
     class Meta:
         ordering = ["run", "seq"]
@@ -185,6 +201,18 @@ class OutputChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}#{self.seq} {self.stream}"
+
+    def secret_context(self, column: str = "sealed_data") -> str:
+        # Reads the run's user (one query per chunk; only key rotation asks, for sealed rows).
+        return output_context(self.run_id, self.run.user_id, self.seq)
+
+    @staticmethod
+    def seal_data(plaintext: str, run_id: uuid.UUID, user_id: int, seq: int) -> str:
+        return crypto.seal(plaintext, output_context(run_id, user_id, seq))
+
+    @staticmethod
+    def open_data(sealed: str, run_id: uuid.UUID, user_id: int, seq: int) -> str:
+        return crypto.open_sealed(sealed, output_context(run_id, user_id, seq))
 
 
 class AuditEvent(models.Model):

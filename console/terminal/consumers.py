@@ -277,7 +277,9 @@ class TerminalConsumer(AsyncWebsocketConsumer):
                 return
             run_id = self.run_id
             try:
-                snapshot = await database_sync_to_async(store.read_since)(run_id, self.last_seq)
+                # As this user may see it: sealed output opens only for its own runner.
+                read = database_sync_to_async(store.read_since)
+                snapshot = await read(run_id, self.last_seq, self.user.pk)
             except CommandRun.DoesNotExist:
                 return await self._forget(run_id)
             for chunk in snapshot.chunks:

@@ -16,8 +16,8 @@ from django.apps import apps
 from django.core.management import call_command
 
 from console.accounts.models import SealedTOTPDevice
-from console.runs import environment, lifecycle, submission
-from console.runs.models import CommandRun, RunSource, TerminalEnvironment
+from console.runs import environment, lifecycle, store, submission
+from console.runs.models import CommandRun, OutputChunk, RunSource, TerminalEnvironment
 from credentials import broker, cache, crypto
 from credentials.models import CachedSession, ConfigSection, SsoSecret
 from credentials.rotation import rotate_all
@@ -72,10 +72,11 @@ SEALED = [
     (CommandRun, "sealed_stdin"),
     (TerminalEnvironment, "sealed_values"),
     (SealedTOTPDevice, "sealed_key"),
+    (OutputChunk, "sealed_data"),
 ]
 
 
-def test_it_registers_exactly_the_seven_sealed_columns():
+def test_it_registers_exactly_the_eight_sealed_columns():
     assert sorted(crypto.sealed_columns(), key=str) == sorted(SEALED, key=str)
     # A column named as sealed but not declared would be skipped by rotation.
     named = {
@@ -101,6 +102,9 @@ def _one_row_of_each(user: Any) -> None:
     run.seal_command("aws sts get-caller-identity")
     run.seal_stdin("123456")
     run.save()
+    store.append_chunk(
+        run.pk, "stdout", '{"SecretString": "hunter2"}\n', seq=0, seal=store.OutputSeal(run.pk, user.pk)
+    )
     environment.export(user, "t1", {"AWS_SECRET_ACCESS_KEY": "x" * 40})
     SealedTOTPDevice.create_unconfirmed(user)
 

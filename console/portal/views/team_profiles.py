@@ -127,7 +127,7 @@ def profile_test(request: HttpRequest, slug: str, section_id: uuid.UUID) -> Http
         run = test_profile(request.user, section)
     except RunError as exc:
         return _detail_page(request, team, section, test_error=exc.message)
-    stdout, stderr = store.run_streams(run)
+    stdout, stderr = store.run_streams(run, request.user.pk)
     result = {"run": run, "stdout": stdout, "stderr": stderr}
     return _detail_page(request, team, section, test=result)
 
