@@ -30,7 +30,8 @@ class Decision(enum.StrEnum):
     DENY = "deny"
 
 
-LEVELS: tuple[AccessLevel, ...] = tuple(AccessLevel)
+# From least to most privileged, the order people read a policy in.
+LEVELS: tuple[AccessLevel, ...] = tuple(sorted(AccessLevel, key=lambda level: level.rank))
 _DECISIONS = frozenset(str(decision) for decision in Decision)
 
 
