@@ -220,6 +220,14 @@ class PolicyForm(PortalForm):
                 choices=DECISION_CHOICES, label=str(level), required=False
             )
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("preset") == CUSTOM:
+            for level in LEVELS:
+                if not cleaned.get(_level_field(level)):
+                    self.add_error(_level_field(level), f"Choose what a {level} command does.")
+        return cleaned
+
     def level_fields(self) -> list[forms.BoundField]:
         return [self[_level_field(level)] for level in LEVELS]
 
