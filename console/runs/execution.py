@@ -312,7 +312,8 @@ def _run_command(run: CommandRun, sink: RunSink, record: RunRecord) -> int:
 
 class RunGuardrail:
     """The guardrail check's view of its run (console/commands/guardrail.py): an API run
-    answers with the `confirm` it was sent; a terminal's person is asked. Outcomes go to
+    answers with the `confirm` it was sent, a portal test with none; a terminal's person
+    is asked. Outcomes go to
     the audit log, naming the run."""
 
     OUTCOMES = {
@@ -325,7 +326,10 @@ class RunGuardrail:
         self.run = run
 
     def sent_confirmation(self) -> str | None:
-        return self.run.confirm if self.run.source == RunSource.API else None
+        if self.run.source == RunSource.API:
+            return self.run.confirm
+        # The portal's test button has nobody to ask: a confirmation it cannot give refuses.
+        return "" if self.run.source == RunSource.PORTAL else None
 
     def audit(self, outcome: str, data: Mapping[str, Any]) -> None:
         with transaction.atomic():

@@ -18,6 +18,7 @@ from django.test import Client
 from console.api.tokens import create_token
 from console.demo import install_team_demo
 from console.engine.policies import PRESETS
+from console.portal import services as portal
 from console.runs.models import AuditEvent, CommandRun
 from console.teams import services
 from credentials import broker
@@ -210,3 +211,28 @@ async def test_an_api_client_confirms_with_the_confirm_field(platform, confirm, 
     outcome = "confirmed" if status == "succeeded" else "unconfirmed"
     events = await database_sync_to_async(_guardrail_events)(run["id"])
     assert [action for action, _ in events] == [f"console:guardrail:{outcome}"]
+
+
+def _portal_test():
+    alice = get_user_model().objects.get(username="alice")
+    section = ConfigSection.objects.select_related("team").get(team__slug="platform", name="admin")
+    return portal.test_profile(alice, section)
+
+
+async def test_the_portals_test_button_cannot_confirm_and_is_refused(platform):
+    await database_sync_to_async(_set_policy)({**PRESETS["open"], "Read": "confirm"})
+    run = await database_sync_to_async(_portal_test)()
+    assert (run.status, run.exit_code, run.aws_call_count) == ("rejected", 254, 0)
+    assert run.reason == f"guardrail: Read not confirmed on {ADMIN}"
+
+
+async def test_a_rerun_passes_the_same_check(platform):
+    comm = await _terminal()
+    bucket = _bucket()
+    made = await run_command(comm, f"aws s3api create-bucket --bucket {bucket} --profile {ADMIN}")
+    assert made.code == 0, made.stderr
+    await database_sync_to_async(_set_policy)("read-only")
+    again = await run_command(comm, f"rerun {uuid.UUID(made.run_id).hex[:8]}")
+    await comm.disconnect()
+    assert again.exit["status"] == "rejected"
+    assert again.stderr.endswith(f"profile {ADMIN} denies it (ask a team admin)\n")
