@@ -69,6 +69,10 @@ _SESSION_NAME_CHARS = re.compile(r"[^\w+=,.@-]")
 
 # Asks the user a question (an MFA code); None when they cancel or cannot be asked.
 Ask = Callable[[str, bool], "str | None"]
+# Told the profile the command named (None: no such profile, e.g. keys from the
+# environment) before any credential is fetched; raises to stop the command there. The
+# console's guardrail check (console/commands/guardrail.py): the broker only calls it.
+Gate = Callable[[Profile | None], None]
 
 
 @dataclass
@@ -102,6 +106,7 @@ def resolve_session(
     service: str | None = None,
     env: Mapping[str, str] | None = None,
     ask: Ask | None = None,
+    gate: Gate | None = None,
 ) -> ResolvedSession:
     env = env or {}
     sections = load_sections(user)
@@ -110,6 +115,9 @@ def resolve_session(
     found = sections.named(name)
     if found is None and source is not None:
         raise profile_not_found(user, name)
+    if gate is not None:
+        # The profile the command names decides, not the sources it chains through.
+        gate(found)
     chosen = found or Profile(name, {}, {}, "")
     resolved_region = region_choice(region, env, chosen)[0]
     endpoint = endpoint_url or configured_endpoint(service, env, chosen, services)

@@ -9,6 +9,9 @@ Which team sections a user may resolve is the console's decision, asked through
 credentials/access.py; personal section names never contain "/", so `<team>/<name>`
 always means a team's section (see docs/teams.md).
 
+Each section also carries the console's guardrail policy for it (`policy`, `production`):
+plain JSON the broker reads with the settings and hands on untouched, never interprets.
+
 Temporary credentials the broker obtains are cached in `CachedSession`, sealed and bound
 to the user and the cache key, so every worker shares one warm cache and sign-out or a
 profile change drops it for all of them at once.
@@ -61,6 +64,12 @@ class ConfigSection(models.Model):
     name = models.CharField(max_length=128)
     settings = models.JSONField(default=dict, blank=True)
     sealed_secrets = models.TextField(blank=True)
+    # The console's guardrail policy for a profile (access level -> allow/confirm/deny,
+    # console/engine/policies.py) and whether it is tagged production. The broker only
+    # carries them, read by the same query as the settings, so the worker decides
+    # without another read; what they mean is the console's (docs/guardrails.md).
+    policy = models.JSONField(default=dict, blank=True)
+    production = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     # Sealed through credentials/crypto.py, each with its secret_context(column).

@@ -33,6 +33,9 @@ class Profile:
     version: str
     team: str | None = None  # the owning team's slug
     team_id: int | None = None
+    # The console's guardrail policy and production tag (credentials/models.py), as stored.
+    policy: dict[str, Any] = field(default_factory=dict)
+    production: bool = False
 
     def reference(self, key: str) -> str | None:
         """The address this profile's `key` (source_profile, sso_session, services) names."""
@@ -120,7 +123,14 @@ def load_sections(user: Any) -> Sections:
 def _profile(row: ConfigSection, address: str) -> Profile:
     team = getattr(row, "team_slug", None) if row.team_id else None
     return Profile(
-        address, dict(row.settings), row.open_secrets(), row.updated_at.isoformat(), team, row.team_id
+        address,
+        dict(row.settings),
+        row.open_secrets(),
+        row.updated_at.isoformat(),
+        team,
+        row.team_id,
+        dict(row.policy or {}),
+        bool(row.production),
     )
 
 

@@ -24,6 +24,7 @@ from console.api.auth import api_view
 from console.api.errors import BadRequest, Forbidden, NotFound
 from console.api.validation import json_body
 from console.commands.configure import mask
+from console.engine import policies
 from console.teams import rules
 from console.teams import services as teams
 from console.teams.models import Grant, Membership, Team
@@ -170,12 +171,26 @@ def profile_detail(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     team = _team(request, slug)
     section = _section(request, team, name, _kind(request.GET.get("kind")))
     if request.method == "PUT":
-        body = _fields(json_body(request), required={"values"})
-        section = teams.save_team_profile(request.user, team, section.name, _values(body), kind=section.kind)
+        section = _put_profile(request, team, section, json_body(request))
     elif request.method == "DELETE":
         teams.delete_team_profile(request.user, section)
         return HttpResponse(status=204)
     return JsonResponse(profile_json(section, manages=request.user.has_perm("teams.manage_profiles", team)))
+
+
+def _put_profile(request: HttpRequest, team: Team, section: ConfigSection, data: Any) -> ConfigSection:
+    """`values` replaces the settings; `policy` and `production` set the guardrail policy
+    (docs/guardrails.md). Each part is checked and audited by its own service."""
+    body = _fields(data, required=set(), optional={"values", "policy", "production"})
+    if not body:
+        raise BadRequest('send "values", "policy" or "production"')
+    if "values" in body:
+        section = teams.save_team_profile(request.user, team, section.name, _values(body), kind=section.kind)
+    if "policy" in body or "production" in body:
+        policy = body.get("policy", section.policy)
+        production = body.get("production", section.production)
+        section = teams.set_team_policy(request.user, section, policy, production=production)
+    return section
 
 
 def _section(request: HttpRequest, team: Team, name: str, kind: str) -> ConfigSection:
@@ -197,6 +212,10 @@ def profile_json(section: ConfigSection, *, manages: bool) -> dict[str, Any]:
         "address": f"{section.team.slug}/{section.name}" if section.kind == SectionKind.PROFILE else None,
         "settings": dict(section.settings),
         "secrets": {key: (mask(value) if manages else "stored") for key, value in sorted(stored.items())},
+        # The guardrail policy: level -> decision ({} when none is set, which allows all).
+        "policy": dict(section.policy),
+        "preset": policies.preset_of(section.policy) if section.policy else None,
+        "production": section.production,
         "updated_at": section.updated_at,
     }
 

@@ -22,7 +22,9 @@ MAX_SEQ = 2**63 - 1  # a chunk's seq is a PostgreSQL bigint
 # and NUL has no place in PostgreSQL text. Both once reached the database (an HTML 500).
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-RUN_FIELDS = frozenset({"command", "stdin", "wait", "cols"})
+RUN_FIELDS = frozenset({"command", "stdin", "wait", "cols", "confirm"})
+# A confirmation is a profile's address: `<team>/<name>` fits in the run's profile column.
+MAX_CONFIRM = 300
 RERUN_FIELDS = frozenset({"command", "profile", "region", "wait", "cols"})
 
 
@@ -32,6 +34,8 @@ class RunRequest:
     stdin: str | None = None
     wait: bool = False
     cols: int = 80
+    # The profile's name, for a command its guardrail policy asks to confirm.
+    confirm: str = ""
 
 
 def json_body(request: HttpRequest) -> Any:
@@ -55,6 +59,7 @@ def parse_run_request(data: Any) -> RunRequest:
     problems = [f'unknown field "{name}"' for name in sorted(set(data) - RUN_FIELDS)]
     problems += _command_problems(data.get("command"))
     problems += _stdin_problems(data.get("stdin"))
+    problems += _confirm_problems(data.get("confirm", ""))
     if not isinstance(data.get("wait", False), bool):
         problems.append('"wait" must be true or false')
     cols = data.get("cols", 80)
@@ -62,7 +67,9 @@ def parse_run_request(data: Any) -> RunRequest:
         problems.append(f'"cols" must be a whole number from 1 to {MAX_COLS}')
     if problems:
         raise BadRequest("; ".join(problems))
-    return RunRequest(data["command"], data.get("stdin"), data.get("wait", False), cols)
+    return RunRequest(
+        data["command"], data.get("stdin"), data.get("wait", False), cols, data.get("confirm", "")
+    )
 
 
 @dataclass(frozen=True)
@@ -124,6 +131,14 @@ def _stdin_problems(stdin: Any) -> list[str]:
         return ['"stdin" must be a string']
     if _LONE_SURROGATE.search(stdin):
         return ['"stdin" holds a lone surrogate, which is not text (encode binary data first)']
+    return []
+
+
+def _confirm_problems(confirm: Any) -> list[str]:
+    if not isinstance(confirm, str):
+        return ['"confirm" must be a string: the profile\'s name, as the guardrail asks']
+    if len(confirm) > MAX_CONFIRM or _UNSTORABLE.search(confirm):
+        return [f'"confirm" must be a profile\'s name: at most {MAX_CONFIRM} characters of text']
     return []
 
 

@@ -39,7 +39,12 @@ def runs(request: HttpRequest) -> JsonResponse:
     body = parse_run_request(json_body(request))
     try:
         run = rerun.submit_line(
-            request.user, body.command, source=RunSource.API, cols=body.cols, stdin=body.stdin
+            request.user,
+            body.command,
+            source=RunSource.API,
+            cols=body.cols,
+            stdin=body.stdin,
+            confirm=body.confirm,
         )
     except RunInputError as exc:
         raise BadRequest(exc.message, code=exc.code) from None

@@ -153,6 +153,7 @@ def submit_line(
     run_id: uuid.UUID | None = None,
     stdin: str | None = None,
     rerun_of: str | None = None,
+    confirm: str = "",
 ) -> CommandRun:
     """A line typed in a terminal (or sent to the API): `rerun <id>` re-runs that run; a
     line with `rerun_of` is an edited re-run of that run (the terminal opened from a run
@@ -176,6 +177,7 @@ def submit_line(
             stdin=stdin,
             run_id=run_id,
             rerun_of=edited_from,
+            confirm=confirm,
         )
     except RerunRefused as exc:
         message = f"rerun: {exc.message}\n"

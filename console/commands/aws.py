@@ -3,7 +3,9 @@ for what they selected (profile, region, endpoint, the terminal's environment), 
 client is taken for it, and the engine makes the calls. The session (profile chain,
 principal, region, endpoint) and every call's answer go to the run's record. The profile decides the default
 output format and `cli_timestamp_format`; questions (an MFA code) go through the context;
-botocore's retries show as a dim line on this command's stderr only."""
+botocore's retries show as a dim line on this command's stderr only. The profile's
+guardrail policy is checked on the way (console/commands/guardrail.py), before anything
+is sent."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from typing import Any
 
 from console.commands.context import CommandContext
 from console.commands.failures import report
+from console.commands.guardrail import Check
 from console.commands.workspacefiles import WorkspaceFiles
 from console.engine import CALL_FAILURES, OutputFormat, run_invocation
 from console.engine.debuglog import DebugLog, debug_to
@@ -29,7 +32,7 @@ def run_operation(invocation: Invocation, ctx: CommandContext) -> int:
     with debug_to(ctx, invocation.options.debug) as debug:
         try:
             with _hidden(debug):  # the broker's own calls are not the command's requests
-                session, client = connect(ctx, invocation.service_name)
+                session, client = connect(ctx, invocation.service_name, Check(ctx, invocation))
             if invocation.service_name == "sso":
                 parameters = sso.with_access_token(invocation.parameters, session.access_token)
                 invocation = dataclasses.replace(invocation, parameters=parameters)
@@ -45,7 +48,7 @@ def run_s3(command: S3Command, ctx: CommandContext) -> int:
     with debug_to(ctx, command.options.debug) as debug:
         try:
             with _hidden(debug):
-                session, client = connect(ctx, "s3")
+                session, client = connect(ctx, "s3", Check(ctx, command))
         except (CredentialError, *CALL_FAILURES) as exc:
             return report(ctx, exc)
         local = Local(
@@ -61,9 +64,10 @@ def _hidden(debug: DebugLog | None) -> contextlib.AbstractContextManager[None]:
     return contextlib.nullcontext() if debug is None else debug.hidden()
 
 
-def connect(ctx: CommandContext, service: str) -> tuple[ResolvedSession, Any]:
+def connect(ctx: CommandContext, service: str, check: Check) -> tuple[ResolvedSession, Any]:
     """The user's session for this command, and a client for `service` that announces
-    its retries on this command's stderr."""
+    its retries on this command's stderr. The profile's guardrail policy is checked
+    (`check`, which raises GuardrailRefused) before any credential or request."""
     options = ctx.options
     session = broker.resolve_session(
         ctx.user,
@@ -73,6 +77,7 @@ def connect(ctx: CommandContext, service: str) -> tuple[ResolvedSession, Any]:
         service=service,
         env=ctx.env,
         ask=ctx.ask,
+        gate=check,
     )
     client = get_client(
         service,

@@ -3,8 +3,9 @@
 Every command kind (an AWS operation, `aws s3`, `aws configure`, `aws sso`, a console
 builtin) takes one typed object saying who runs it, what they selected and how it talks:
 no thread-locals, no loose callables. The worker builds it from the claimed run
-(console/runs/execution.py); a test builds it from plain values. The fields marked
-"coming" are where the guardrail and workspace work plugs in."""
+(console/runs/execution.py); a test builds it from plain values. `guardrail` is the run's
+side of the guardrail check (console/commands/guardrail.py): how a confirmation is
+answered and where its outcomes are audited."""
 
 from __future__ import annotations
 
@@ -89,7 +90,8 @@ class CommandContext:
     # The run's stdin as bytes, read once (`aws s3 cp - s3://b/k`); None where there is
     # none: an API run may send one, a terminal has no pipe to read from.
     stdin: Callable[[], bytes | None] | None = None
-    # Coming: the guardrail decision, the workspace.
+    # The run's side of the guardrail check (a commands.guardrail.Guardrail; None outside
+    # a run: refusals still happen, with nothing to audit), and the workspace.
     guardrail: Any = None
     workspace: Any = None
     _env: dict[str, str] | None = field(default=None, repr=False)

@@ -4,10 +4,9 @@ a command would do, in IAM's words, before anyone runs it.
 The line after `guard explain` is parsed exactly as it would be run (same messages for an
 unknown service or a bad parameter, `file://` read from the workspace), but nothing is
 sent. Each IAM action is shown with AWS's access level, then the command's level (the
-most privileged) and what the profile's guardrail policy would do with it. Policies per
-profile do not exist yet (issue 11, "Policies"): until they do, every profile is "none
-set (allow)", and that line is where the policy's decision for (profile, classification)
-will be printed.
+most privileged) and what the chosen profile's guardrail policy would do with it (the
+same decision the worker makes, console/commands/guardrail.py; a profile without a
+policy is "none set (allow)").
 """
 
 from __future__ import annotations
@@ -15,16 +14,23 @@ from __future__ import annotations
 import shlex
 
 from console.commands.context import CommandContext
+from console.commands.guardrail import classification_of
 from console.commands.workspacefiles import WorkspaceFiles
-from console.engine.access_levels import Classification, action_level, classify, classify_s3
+from console.engine.access_levels import AccessLevel, action_level, classify
+from console.engine.policies import Decision, decide, describe
 from console.errors import ExitCode
 from console.interpreter import Builtin, CommandError, Invocation, S3Command, parse_command
 from console.interpreter.help import HelpSection
-from credentials.profiles import profile_choice
+from credentials.profiles import load_sections, profile_choice
 
 USAGE = "guard: usage: guard explain <command line>   e.g. guard explain aws s3 rm s3://bucket/key\n"
 SUBCOMMANDS = ("explain",)
 _UNKNOWN = "not in AWS's data: counted as Write"
+WHAT = {
+    Decision.ALLOW: "it would run",
+    Decision.CONFIRM: "you would be asked to type the profile's name first",
+    Decision.DENY: "it would be refused, nothing sent",
+}
 
 
 def run_guard(builtin: Builtin, ctx: CommandContext) -> int:
@@ -45,27 +51,28 @@ def run_guard(builtin: Builtin, ctx: CommandContext) -> int:
     return ExitCode.OK
 
 
-def classification_of(parsed: Invocation | S3Command) -> Classification:
-    if isinstance(parsed, S3Command):
-        return classify_s3(parsed)
-    return classify(parsed.service_name, parsed.operation_name)
-
-
 def explanation(parsed: Invocation | S3Command, ctx: CommandContext) -> str:
     found = classification_of(parsed)
     width = max(len(action) for action in found.actions) + 2
     lines = [f"  {action.ljust(width)}{_level_text(action)}" for action in found.actions]
-    profile, _ = profile_choice(parsed.options.profile, ctx.env)
     return "".join(
         line + "\n"
         for line in [
             f"{_what(parsed)} needs:",
             *lines,
             f"Access level: {found.level}" + ("" if found.known else f" ({_UNKNOWN})"),
-            # No guardrail policy exists yet; this is where the profile's decision is shown.
-            f"Policy: none set for profile {profile} (allow)",
+            _policy_line(parsed, ctx, found.level),
         ]
     )
+
+
+def _policy_line(parsed: Invocation | S3Command, ctx: CommandContext, level: AccessLevel) -> str:
+    name, _ = profile_choice(parsed.options.profile, ctx.env)
+    profile = load_sections(ctx.user).named(name)
+    if profile is None or not profile.policy:
+        return f"Policy: none set for profile {name} (allow)"
+    decision = decide(profile.policy, level)
+    return f"Policy: {decision} ({WHAT[decision]}; profile {name}: {describe(profile.policy)})"
 
 
 def _what(parsed: Invocation | S3Command) -> str:

@@ -33,6 +33,9 @@ class Recorded:
     endpoint: str = ""
     calls: tuple[ApiCall, ...] = ()
     call_count: int = 0
+    # Why the profile's guardrail refused the command ("" when it did not): the run then
+    # ends `rejected` rather than `failed` (console/runs/execution.py).
+    refusal: str = ""
 
 
 class RunRecord:
@@ -41,6 +44,7 @@ class RunRecord:
         self._session: dict[str, Any] = {}
         self._calls: list[ApiCall] = []
         self._count = 0
+        self._refusal = ""
 
     def connected(self, session: ResolvedSession, endpoint: str | None) -> None:
         """The session the command resolved, and the endpoint its client calls."""
@@ -60,6 +64,13 @@ class RunRecord:
             if len(self._calls) < MAX_CALLS:
                 self._calls.append(call)
 
+    def refused(self, reason: str) -> None:
+        """The guardrail refused the command before it sent anything."""
+        with self._lock:
+            self._refusal = reason
+
     def snapshot(self) -> Recorded:
         with self._lock:
-            return Recorded(**self._session, calls=tuple(self._calls), call_count=self._count)
+            return Recorded(
+                **self._session, calls=tuple(self._calls), call_count=self._count, refusal=self._refusal
+            )

@@ -17,6 +17,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from console.engine.access_levels import AccessLevel
+from console.engine.policies import LEVELS, Decision, decide, preset_of
 from console.teams.models import Role
 from credentials import keys
 from credentials.errors import CredentialError
@@ -180,6 +182,66 @@ class GrantForm(PortalForm):
         if value == EVERY_MEMBER:
             return {"role": str(Role.MEMBER)}
         return {"user": value.removeprefix("user:")}
+
+
+# ---- guardrail policies -----------------------------------------------------------------
+
+CUSTOM = "custom"
+NO_POLICY = "none"
+PRESET_CHOICES = [
+    (NO_POLICY, "None set (everything allowed)"),
+    ("read-only", "read-only: List and Read allowed, the rest denied"),
+    ("careful", "careful: List and Read allowed, Tagging, Write and Permissions management confirmed"),
+    ("open", "open: everything allowed"),
+    (CUSTOM, "Custom: the choices below"),
+]
+DECISION_CHOICES = [(str(d), str(d)) for d in Decision]
+
+
+class PolicyForm(PortalForm):
+    """A team profile's guardrail policy: a preset, or a decision per access level, and
+    its production tag. `policy()` is what the service takes (console/teams/policies.py)."""
+
+    AUTO_ID = "policy_%s"
+
+    preset = forms.ChoiceField(choices=PRESET_CHOICES, widget=forms.RadioSelect)
+    production = forms.BooleanField(
+        required=False, label="Production", help_text="Tag the profile as production."
+    )
+
+    def __init__(self, *args: Any, section: Any = None, **kwargs: Any) -> None:
+        current = dict(section.policy) if section is not None else {}
+        preset = (preset_of(current) or CUSTOM) if current else NO_POLICY
+        initial = {"preset": preset, "production": bool(getattr(section, "production", False))}
+        initial |= {_level_field(level): decide(current, level) for level in LEVELS}
+        super().__init__(*args, initial=initial, **kwargs)
+        for level in LEVELS:
+            self.fields[_level_field(level)] = forms.ChoiceField(
+                choices=DECISION_CHOICES, label=str(level), required=False
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("preset") == CUSTOM:
+            for level in LEVELS:
+                if not cleaned.get(_level_field(level)):
+                    self.add_error(_level_field(level), f"Choose what a {level} command does.")
+        return cleaned
+
+    def level_fields(self) -> list[forms.BoundField]:
+        return [self[_level_field(level)] for level in LEVELS]
+
+    def policy(self) -> str | dict[str, str]:
+        preset = self.cleaned_data["preset"]
+        if preset == NO_POLICY:
+            return {}
+        if preset != CUSTOM:
+            return str(preset)
+        return {str(level): self.cleaned_data.get(_level_field(level)) or "" for level in LEVELS}
+
+
+def _level_field(level: AccessLevel) -> str:
+    return "level_" + str(level).lower().replace(" ", "_")
 
 
 # ---- profiles ---------------------------------------------------------------------------

@@ -27,6 +27,11 @@ urlpatterns = [
         name="team-profile-edit",
     ),
     path(
+        "teams/<slug:slug>/profiles/<uuid:section_id>/policy",
+        team_profiles.profile_policy,
+        name="team-profile-policy",
+    ),
+    path(
         "teams/<slug:slug>/profiles/<uuid:section_id>/test",
         team_profiles.profile_test,
         name="team-profile-test",

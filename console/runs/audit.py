@@ -26,6 +26,11 @@ class AuditAction(enum.StrEnum):
     RUN_FINISHED = "console:run:finished"
     RUN_CANCEL_REQUESTED = "console:run:cancel_requested"
     ACCESS_DENIED = "console:access:denied"
+    # A profile's guardrail policy (console/commands/guardrail.py): the level and the
+    # profile, never the command's parameters.
+    GUARDRAIL_DENIED = "console:guardrail:denied"
+    GUARDRAIL_CONFIRMED = "console:guardrail:confirmed"
+    GUARDRAIL_UNCONFIRMED = "console:guardrail:unconfirmed"
     # Sign-in (console/accounts): who, from where, how; never a password or a code.
     SIGNIN_PASSWORD_ACCEPTED = "console:signin:password_accepted"  # noqa: S105 - an event name
     SIGNIN_SUCCEEDED = "console:signin:succeeded"
@@ -46,6 +51,7 @@ class AuditAction(enum.StrEnum):
     PROFILE_CREATED = "team:profile:created"
     PROFILE_UPDATED = "team:profile:updated"
     PROFILE_DELETED = "team:profile:deleted"
+    POLICY_CHANGED = "team:policy:changed"
     GRANT_CREATED = "team:grant:created"
     GRANT_REVOKED = "team:grant:revoked"
     GRANT_EXPIRED = "team:grant:expired"

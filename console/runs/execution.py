@@ -27,11 +27,12 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Mapping
 from concurrent.futures import Future
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 
 from console.commands import Caller, CommandContext, CommandIO, dispatch
 from console.commands.record import Recorded, RunRecord
@@ -40,7 +41,7 @@ from console.engine import Cancelled, Target
 from console.errors import ExitCode
 from console.interpreter import CommandError, Invocation, output_is_sensitive, parse_command
 from console.output.errors import OutputLimitExceeded, describe_size
-from console.runs import lifecycle, notify, prompts, store
+from console.runs import audit, lifecycle, notify, prompts, store
 from console.runs.environment import RunEnvironment
 from console.runs.history import RunHistoryOf
 from console.runs.models import CommandRun, OutputStream, RunSource, RunStatus
@@ -238,6 +239,9 @@ def execute(run: CommandRun) -> None:
     record = RunRecord()
     future = _pool.submit(_run_command, run, sink, record)
     status, code, reason = _watch(run, sink, future, record)
+    recorded = record.snapshot()
+    if status == RunStatus.FAILED and recorded.refusal:
+        status, reason = RunStatus.REJECTED, recorded.refusal  # its guardrail refused it
     output = sink.close()
     if sink.limit_reached is not None:
         output.append((OutputStream.STDERR, f"\n{sink.limit_reached.message}\n"))
@@ -251,7 +255,7 @@ def execute(run: CommandRun) -> None:
         output=output,
         first_seq=sink.next_seq,
         digest=sink.digest,
-        recorded=recorded_columns(record.snapshot()),
+        recorded=recorded_columns(recorded),
         seal=sink.seal,
     )
 
@@ -333,6 +337,32 @@ def _run_command(run: CommandRun, sink: RunSink, record: RunRecord) -> int:
     return dispatch(parsed, ctx)
 
 
+class RunGuardrail:
+    """The guardrail check's view of its run (console/commands/guardrail.py): an API run
+    answers with the `confirm` it was sent, a portal test with none; a terminal's person
+    is asked. Outcomes go to
+    the audit log, naming the run."""
+
+    OUTCOMES = {
+        "denied": audit.AuditAction.GUARDRAIL_DENIED,
+        "confirmed": audit.AuditAction.GUARDRAIL_CONFIRMED,
+        "unconfirmed": audit.AuditAction.GUARDRAIL_UNCONFIRMED,
+    }
+
+    def __init__(self, run: CommandRun) -> None:
+        self.run = run
+
+    def sent_confirmation(self) -> str | None:
+        if self.run.source == RunSource.API:
+            return self.run.confirm
+        # The portal's test button has nobody to ask: a confirmation it cannot give refuses.
+        return "" if self.run.source == RunSource.PORTAL else None
+
+    def audit(self, outcome: str, data: Mapping[str, Any]) -> None:
+        with transaction.atomic():
+            audit.record(self.OUTCOMES[outcome], actor=self.run.user, run=self.run, data=dict(data))
+
+
 def context_for(run: CommandRun, io: CommandIO, record: RunRecord | None = None) -> CommandContext:
     """The command's context for a claimed run: who, from where, its I/O, and its record."""
     answers = StdinAnswers(run, io) if run.source == RunSource.API else None
@@ -349,4 +379,5 @@ def context_for(run: CommandRun, io: CommandIO, record: RunRecord | None = None)
         ),
         record=record or RunRecord(),
         history=RunHistoryOf(run.user),
+        guardrail=RunGuardrail(run),
     )

@@ -51,6 +51,8 @@ FINAL_STATUSES = frozenset(
 ACTIVE_STATUSES = frozenset({RunStatus.QUEUED, RunStatus.RUNNING})
 
 # The only moves a run may make: console/runs/lifecycle.py's compare_and_set refuses others.
+# A running command ends `rejected` when its profile's guardrail refuses it, before it
+# sends anything (console/commands/guardrail.py).
 TRANSITIONS: dict[str, frozenset[str]] = {
     RunStatus.QUEUED: frozenset({RunStatus.RUNNING, RunStatus.CANCELLED, RunStatus.LOST, RunStatus.REJECTED}),
     RunStatus.RUNNING: frozenset(
@@ -60,6 +62,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
             RunStatus.CANCELLED,
             RunStatus.TIMED_OUT,
             RunStatus.LOST,
+            RunStatus.REJECTED,
         }
     ),
 }
@@ -80,6 +83,9 @@ class CommandRun(models.Model):
     command = models.TextField(help_text="The command line with sensitive values redacted.")
     sealed_command = models.TextField(blank=True)
     sealed_stdin = models.TextField(blank=True)
+    # An API client's answer to a guardrail that asks to confirm (the profile's name, not
+    # a secret), read by the worker: Celery messages carry the run's id only.
+    confirm = models.CharField(max_length=300, blank=True)
     status = models.CharField(
         max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True
     )

@@ -54,12 +54,14 @@ def submit_run(
     stdin: str | None = None,
     run_id: uuid.UUID | None = None,
     rerun_of: CommandRun | None = None,
+    confirm: str = "",
 ) -> CommandRun:
     """Record the run and its audit event in one transaction, then queue it on commit.
     A caller may choose the run's id, to subscribe to its doorbell before it is queued.
     `rerun_of` is the run this one re-runs, which the caller has checked the user may see
-    (console/audit/rerun.py). Raises RunLimitReached, recording nothing, when the user has
-    too many runs going."""
+    (console/audit/rerun.py). `confirm` is an API client's answer to the profile's
+    guardrail, stored on the row for the worker (Celery carries the id only). Raises
+    RunLimitReached, recording nothing, when the user has too many runs going."""
     line = check_command(command)
     run = _new_run(user, source, terminal_id, cols, run_id, rerun_of)
     try:
@@ -73,6 +75,7 @@ def submit_run(
     run.service, run.operation = _target_of(parsed)
     run.seal_command(line)
     run.seal_stdin(stdin)
+    run.confirm = confirm
     problems: list[str] = []
     with transaction.atomic():
         check_run_limit(user)

@@ -4,8 +4,9 @@
 value), and ends the cached AWS sessions a change takes away (credentials.services.
 end_team_sessions), so a removed member or a revoked grant stops working at the next
 command. Refusals that are not permission denials raise TeamError with a message the
-person can act on. Profiles and grants have modules of their own (profiles.py, grants.py);
-this module is where every caller finds all of them."""
+person can act on. Profiles and grants have modules of their own (profiles.py, grants.py),
+profiles' guardrail policies in policies.py; this module is where every caller finds all
+of them."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from console.teams.errors import TeamError
 from console.teams.events import record
 from console.teams.grants import end_expired_grants, grant, revoke_grant
 from console.teams.models import Grant, Membership, Role, Team
+from console.teams.policies import set_team_policy
 from console.teams.profiles import delete_team_profile, import_team_section, save_team_profile
 from console.teams.rules import MANAGERS, require
 from credentials import services as sections
@@ -45,6 +47,7 @@ __all__ = [
     "requires_second_factor",
     "revoke_grant",
     "save_team_profile",
+    "set_team_policy",
     "teams_of",
     "usable_team_profiles",
 ]

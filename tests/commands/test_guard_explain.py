@@ -6,7 +6,10 @@ from __future__ import annotations
 import pytest
 
 from console.commands.workspacefiles import WorkspaceFiles
+from console.engine.policies import PRESETS
 from console.interpreter import CommandError, parse_command, render_help
+from console.teams import services
+from credentials.models import ConfigSection
 from tests.workspace.support import run
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +149,39 @@ def test_a_services_help_is_unchanged(ws):
 
 def test_the_terminals_help_lists_guard_explain(ws):
     assert "guard explain <command>" in run("help", ws).stdout
+
+
+@pytest.fixture
+def careful_prod(alice):
+    """Alice's team profile platform/prod under the "careful" preset."""
+    team = services.create_team(alice, "platform", "Platform")
+    section = services.save_team_profile(alice, team, "prod", {"region": "eu-west-1"})
+    services.set_team_policy(alice, section, "careful", production=True)
+
+
+@pytest.mark.parametrize(
+    "line, decision",
+    [
+        (
+            "aws s3api list-buckets --profile platform/prod",
+            "Policy: allow (it would run; profile platform/prod: careful)\n",
+        ),
+        (
+            "aws s3 rm s3://b/k --profile platform/prod",
+            "Policy: confirm (you would be asked to type the profile's name first; "
+            "profile platform/prod: careful)\n",
+        ),
+    ],
+)
+def test_it_tells_what_the_profiles_policy_would_do(ws, careful_prod, line, decision):
+    assert run(f"guard explain {line}", ws).stdout.endswith(decision)
+
+
+def test_it_tells_a_denial_by_a_custom_policy(ws, careful_prod, alice):
+    section = ConfigSection.objects.select_related("team").get(name="prod")
+    services.set_team_policy(alice, section, {**PRESETS["open"], "Write": "deny"}, production=False)
+    outcome = run("guard explain aws s3api create-bucket --bucket x --profile platform/prod", ws)
+    assert outcome.stdout.endswith(
+        "Policy: deny (it would be refused, nothing sent; profile platform/prod: List allow, Read allow, "
+        "Tagging allow, Write deny, Permissions management allow)\n"
+    )

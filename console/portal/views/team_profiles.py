@@ -1,7 +1,8 @@
 """A team's profiles: create and edit with the profile form, or paste a section; look at
-one (settings, masked secrets, its grants), test it with a real run, open a terminal
-with it, delete it. Secrets are write-only: no page ever carries one, masked or not, in a
-form field; the masked form `****************ABCD` is shown to those who manage them."""
+one (settings, masked secrets, its grants, its guardrail policy), set its policy, test it
+with a real run, open a terminal with it, delete it. Secrets are write-only: no page ever
+carries one, masked or not, in a form field; the masked form `****************ABCD` is
+shown to those who manage them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from console.engine import policies
 from console.portal import forms
 from console.portal.access import team_for, team_section
 from console.portal.sections import describe, masked_secrets, team_address
@@ -112,9 +114,32 @@ def _detail_page(request: HttpRequest, team: Team, section: ConfigSection, **ext
         "can_use": request.user.has_perm("teams.use_profile", section),
         "grants": Grant.objects.filter(profile=section).select_related("user") if manages else [],
         "test_command": test_command(section),
+        "policy": policies.describe(section.policy),
+        "policy_rows": [(level, policies.decide(section.policy, level)) for level in policies.LEVELS],
+        "policy_form": forms.PolicyForm(section=section) if manages else None,
         **extra,
     }
     return render(request, "portal/team_profile.html", context)
+
+
+@login_required
+@require_POST
+def profile_policy(request: HttpRequest, slug: str, section_id: uuid.UUID) -> HttpResponse:
+    team = team_for(request, slug)
+    section = team_section(request, team, section_id)
+    rules.require(request.user, "teams.manage_profiles", team, request)
+    form = forms.PolicyForm(request.POST, section=section)
+    if form.is_valid():
+        try:
+            teams.set_team_policy(
+                request.user, section, form.policy(), production=form.cleaned_data["production"]
+            )
+        except TeamError as exc:
+            refuse(form, exc)
+        else:
+            messages.success(request, f"Guardrail policy of {team_address(section)} saved.")
+            return redirect("portal:team-profile", slug=team.slug, section_id=section.pk)
+    return _detail_page(request, team, section, policy_form=form)
 
 
 @login_required

@@ -1,0 +1,133 @@
+"""The guardrail check of one AWS command: its access level against the policy of the
+profile it names, decided in the worker before any request of the command is sent.
+
+The broker calls `Check` with the profile the command names (after `--profile` and
+AWS_PROFILE; a source_profile chain is decided by the named profile) before it fetches a
+credential (credentials/broker.py's gate), so a refused command sends nothing at all, not
+even its AssumeRole. Allow runs it; deny refuses it; confirm asks the person to type the
+profile's name (the terminal's prompt; an API client's `confirm` field, read from its run
+by the context's guardrail), and anything else refuses it. A refusal is noted in the
+run's record and raises `GuardrailRefused`, which the command reports as any failure; the
+worker then ends the run `rejected` with that reason (console/runs/execution.py).
+
+The check audits every deny and every confirmation outcome through the context's
+`guardrail` (the worker's writes the audit log; this layer may not import it) before the
+command goes on, so an outcome that cannot be recorded stops the command.
+
+Refused with 254, the code of an AWS service error, as AWS's own AccessDenied would be:
+a script that handles AWS refusing it handles the console refusing it the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from botocore import xform_name
+
+from console.commands.context import CommandContext
+from console.engine.access_levels import Classification, classify, classify_s3
+from console.engine.policies import Decision, decide
+from console.errors import ConsoleError, ExitCode
+from console.interpreter import Invocation, S3Command
+from credentials.profiles import Profile
+
+
+class Guardrail(Protocol):
+    """What the check needs from the run it guards (console/runs/execution.py)."""
+
+    def sent_confirmation(self) -> str | None:
+        """The confirmation sent with the run (an API client's `confirm`, "" when it sent
+        none); None when the person is asked in their terminal instead."""
+
+    def audit(self, outcome: str, data: Mapping[str, Any]) -> None:
+        """Record `outcome` ("denied", "confirmed", "unconfirmed") in the audit log."""
+
+
+class GuardrailRefused(ConsoleError):
+    """The profile's policy refused the command; nothing was sent."""
+
+    exit_code = ExitCode.SERVICE
+
+
+def classification_of(parsed: Invocation | S3Command) -> Classification:
+    if isinstance(parsed, S3Command):
+        return classify_s3(parsed)
+    return classify(parsed.service_name, parsed.operation_name)
+
+
+def command_words(parsed: Invocation | S3Command) -> str:
+    """The command as the CLI spells it: `aws iam attach-user-policy`, `aws s3 mv`."""
+    if isinstance(parsed, S3Command):
+        return f"aws s3 {parsed.name}"
+    return f"aws {parsed.cli_service} {xform_name(parsed.operation_name, '-')}"
+
+
+@dataclass(frozen=True)
+class Check:
+    """The gate the broker calls for one command (credentials.broker.Gate)."""
+
+    ctx: CommandContext
+    parsed: Invocation | S3Command
+
+    def __call__(self, profile: Profile | None) -> None:
+        if profile is None or not profile.policy:
+            return  # no policy set: allowed, as before policies existed
+        level = classification_of(self.parsed).level
+        decision = decide(profile.policy, level)
+        if decision == Decision.DENY:
+            self._audit("denied", profile, level)
+            self._refuse(f"guardrail: {level} denied on {profile.name}")
+            raise GuardrailRefused(self._denied(profile, level))
+        if decision == Decision.CONFIRM:
+            self._confirm(profile, level)
+
+    def _confirm(self, profile: Profile, level: str) -> None:
+        answer = self._answer(profile, level)
+        if answer is None or answer.strip() != profile.name:
+            self._audit("unconfirmed", profile, level)
+            self._refuse(f"guardrail: {level} not confirmed on {profile.name}")
+            raise GuardrailRefused(
+                f"guardrail: {command_words(self.parsed)} is {level}; profile {profile.name} needs "
+                f"its name typed to run it, and {_answered(answer)}: nothing was sent\n"
+            )
+        self._audit("confirmed", profile, level)
+
+    def _answer(self, profile: Profile, level: str) -> str | None:
+        guardrail = self.ctx.guardrail
+        sent = guardrail.sent_confirmation() if guardrail is not None else None
+        if sent is not None:
+            return sent
+        self.ctx.write(
+            "stderr",
+            f"guardrail: {command_words(self.parsed)} is {level}; profile {profile.name} asks you to "
+            "confirm it.\n",
+        )
+        return self.ctx.ask(f"Type the profile name ({profile.name}) to run it: ")
+
+    def _denied(self, profile: Profile, level: str) -> str:
+        who = "ask a team admin" if profile.team else "change the profile's policy"
+        return (
+            f"guardrail: {command_words(self.parsed)} is {level}; profile {profile.name} denies it ({who})\n"
+        )
+
+    def _refuse(self, reason: str) -> None:
+        self.ctx.record.refused(reason)
+
+    def _audit(self, outcome: str, profile: Profile, level: str) -> None:
+        if self.ctx.guardrail is None:
+            return  # a context outside a run (a test's): there is no run to audit
+        data: dict[str, Any] = {
+            "profile": profile.name,
+            "level": str(level),
+            "command": command_words(self.parsed),
+        }
+        if profile.team_id is not None:
+            data["team_id"] = profile.team_id
+        self.ctx.guardrail.audit(outcome, data)
+
+
+def _answered(answer: str | None) -> str:
+    if answer is None:
+        return "no answer came"
+    return "the answer was empty" if not answer.strip() else "the answer did not match"
