@@ -50,6 +50,9 @@ def test_it_explains_an_s3_command_through_the_calls_it_makes(ws):
             "aws iam attach-user-policy --user-name u --policy-arn arn:aws:iam::aws:policy/x",
             "Access level: Permissions management",
         ),
+        # `aws s3 sync` from the workspace: a download without --delete reads, an upload writes.
+        ("aws s3 sync s3://a .", "Access level: Read"),
+        ("aws s3 sync . s3://a --delete", "Access level: Write"),
     ],
 )
 def test_it_names_the_most_privileged_level(ws, line, level):
@@ -89,7 +92,7 @@ def test_it_reads_file_parameters_from_the_workspace_as_the_command_would(ws):
         "aws nosuch list",
         "aws s3api nosuch-operation",
         "aws s3api create-bucket",  # a missing required parameter
-        "aws s3 sync s3://a s3://b",  # not built yet: the same refusal
+        "aws s3 sync s3://a",  # a missing destination: the CLI's own refusal
         "aws",
         "nosuch",
     ],
