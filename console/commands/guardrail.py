@@ -133,6 +133,8 @@ class Check:
         }
         if profile.team_id is not None:
             data["team_id"] = profile.team_id
+        if profile.read_only:
+            data["read_only_grant"] = True  # the decision was the grant's, not the profile's
         self.ctx.guardrail.audit(outcome, data)
 
 

@@ -29,7 +29,7 @@ from console.demo import install_team_demo
 from console.engine.access_levels import AccessLevel, Classification
 from console.engine.policies import PRESETS, at_least
 from console.interpreter import parse_command
-from console.runs.models import CommandRun
+from console.runs.models import AuditEvent, CommandRun
 from console.teams import services
 from console.teams.models import Grant, Role
 from credentials import broker
@@ -128,6 +128,10 @@ async def test_a_read_only_member_lists_and_the_worker_refuses_a_write(platform)
     run = await database_sync_to_async(CommandRun.objects.get)(pk=refused.run_id)
     assert (run.aws_call_count, run.reason) == (0, f"guardrail: Write denied on {ADMIN}")
     assert bucket not in await database_sync_to_async(_bucket_names)()
+    denied = await database_sync_to_async(
+        lambda: AuditEvent.objects.get(run_id=refused.run_id, action="console:guardrail:denied").data
+    )()
+    assert (denied["level"], denied["read_only_grant"]) == ("Write", True)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -238,3 +242,16 @@ def test_read_only_tightens_a_policy_and_never_loosens_it():
     assert at_least({}, PRESETS["read-only"]) == PRESETS["read-only"]  # none set -> read-only
     denying = {**PRESETS["open"], "Read": "deny"}
     assert at_least(denying, PRESETS["read-only"])["Read"] == "deny"
+
+
+@pytest.mark.parametrize(
+    ("role", "policy"),
+    [
+        ("arn:aws:iam::123456789012:role/Admin", "arn:aws:iam::aws:policy/ReadOnlyAccess"),
+        ("arn:aws-cn:iam::123456789012:role/Admin", "arn:aws-cn:iam::aws:policy/ReadOnlyAccess"),
+        ("arn:aws-us-gov:iam::123456789012:role/A", "arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess"),
+        ("not-an-arn", "arn:aws:iam::aws:policy/ReadOnlyAccess"),  # AWS will refuse the role anyway
+    ],
+)
+def test_the_session_policy_is_in_the_role_s_partition(role, policy):
+    assert broker.read_only_policy_arn(role) == policy
