@@ -109,3 +109,12 @@ def test_a_member_cannot_make_a_read_only_grant(team, profiles, bob):
     )
     assert answer.status_code == 403
     assert not Grant.objects.exists()
+
+
+def test_a_member_sees_their_read_only_grant_on_the_team_page(team, profiles, alice, bob):
+    services.grant(alice, profiles.readonly, user=bob, read_only=True)
+    page = signed_in(bob).get("/teams/platform/").content.decode()
+    assert 'title="Your grant is read-only">read-only</span>' in page
+    services.grant(alice, profiles.readonly, role="member")  # a full grant beside it
+    page = signed_in(bob).get("/teams/platform/").content.decode()
+    assert 'title="Your grant is read-only"' not in page
