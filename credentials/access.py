@@ -8,9 +8,12 @@ user's profiles (credentials/profiles.py), so a command still costs one round tr
 its configuration, and the answer is as fresh as that query. Without a provider no team
 section is ever resolved.
 
-The subquery selects one column, `id`: the ids of the team-owned sections the user may
-use. It may use two named parameters: `%(user)s` (the user's id) and `%(now)s` (the
-current time, adapted for the database).
+The subquery selects two columns: `id`, the ids of the team-owned sections the user may
+use, and `read_only`, 1 where that use is read-only (only read-only grants: the broker
+then asks AWS for a read-only session, and the console's guardrail treats the profile
+as the "read-only" preset; docs/guardrails.md), else 0. It may use two named
+parameters: `%(user)s` (the user's id) and `%(now)s` (the current time, adapted for the
+database).
 
 When a user names a team address the broker does not find (`<team>/<name>`), it tells
 the provider (`refused`), which logs and audits the denial if such a profile exists: the
@@ -23,7 +26,8 @@ from typing import Any, Protocol
 
 class TeamAccess(Protocol):
     def usable_sections_sql(self) -> str:
-        """SQL selecting `id` of every team section user `%(user)s` may use at `%(now)s`."""
+        """SQL selecting `id` and `read_only` of every team section user `%(user)s` may use
+        at `%(now)s`."""
 
     def refused(self, user: Any, address: str) -> None:
         """The user named `<team>/<name>` and was told it does not exist."""

@@ -17,7 +17,15 @@ is not the one using it. Nothing here reads the server's own files or environmen
 
 Team profiles (`<team>/<name>`) resolve like the user's own, with the team's sections
 as their sources; a team profile the user may not use now is reported exactly as one
-that does not exist (credentials/profiles.py, credentials/access.py)."""
+that does not exist (credentials/profiles.py, credentials/access.py).
+
+A member who may use a team profile only read-only gets it read-only from AWS too where
+the broker assumes a role: the AssumeRole of that profile (the first team profile on the
+chain, whose grant decides) carries the session policy `ReadOnlyAccess` in `PolicyArns`,
+so the session can do at most what both the role and that policy allow. The read-only
+hop is part of every assumed-role cache key of the command, so a read-only use never
+finds a full session in the cache, nor a full use a read-only one. SSO role credentials,
+static keys and the instance role take no session policy (docs/guardrails.md)."""
 
 from __future__ import annotations
 
@@ -83,6 +91,8 @@ class _Context:
     region: str | None
     sts_endpoint: str | None
     ask: Ask | None
+    # The team profile whose AssumeRole carries the read-only session policy, if any.
+    read_only_hop: str | None = None
 
 
 def profile_not_found(user: Any, name: str) -> ProfileNotFound:
@@ -127,7 +137,8 @@ def resolve_session(
     if sts_endpoint and sts_endpoint != endpoint:
         check_endpoint(sts_endpoint)
     retry_mode, max_attempts = retry_settings(env, chosen)
-    context = _Context(user, sections, env, resolved_region, sts_endpoint, ask)
+    hop = sections.read_only_hop(found)
+    context = _Context(user, sections, env, resolved_region, sts_endpoint, ask, hop.name if hop else None)
     access_token = None
     if service == "sso":
         credentials, access_token = _portal_access(context, chosen, explicit=source == "manual")
@@ -151,14 +162,8 @@ def resolve_session(
 def _team_on_chain(sections: Sections, profile: Profile | None) -> int | None:
     """The team whose profile the command acts through: the chosen profile's team, or
     that of the first team profile its sources lead to (a personal role over a team's)."""
-    seen: set[str] = set()
-    while profile is not None and profile.name not in seen:
-        if profile.team_id is not None:
-            return profile.team_id
-        seen.add(profile.name)
-        source = sections.source(profile) if profile.settings.get("role_arn") else None
-        profile = sections.profiles.get(source) if source else None
-    return None
+    found = sections.first_team_profile(profile)
+    return found.team_id if found is not None else None
 
 
 def profile_chain(sections: Sections, found: Profile | None, credentials: AwsCredentials) -> tuple[str, ...]:
@@ -355,7 +360,7 @@ def _secrets_digest(profile: Profile) -> str:
 
 def _assumed_role(ctx: _Context, profile: Profile, chain: tuple[str, ...]) -> AwsCredentials:
     lineage = _lineage(ctx, profile.name)
-    key = cache.cache_key("role", lineage, ctx.region, ctx.sts_endpoint)
+    key = cache.cache_key("role", lineage, ctx.region, ctx.sts_endpoint, ctx.read_only_hop)
     cached = cache.load(ctx.user.pk, key)
     if cached is not None and not cached.needs_refresh():
         return cached
@@ -409,6 +414,8 @@ def _assume_role_params(ctx: _Context, profile: Profile) -> dict[str, Any]:
         "RoleSessionName": own_name or name,
         "SourceIdentity": name,
     }
+    if profile.name == ctx.read_only_hop:
+        params["PolicyArns"] = [{"arn": read_only_policy_arn(str(profile.settings["role_arn"]))}]
     if profile.settings.get("external_id"):
         params["ExternalId"] = profile.settings["external_id"]
     if profile.settings.get("duration_seconds"):
@@ -422,6 +429,13 @@ def _assume_role_params(ctx: _Context, profile: Profile) -> dict[str, Any]:
                 EXIT_USAGE,
             ) from None
     return params
+
+
+def read_only_policy_arn(role_arn: str) -> str:
+    """AWS's managed ReadOnlyAccess in the role's partition (aws, aws-cn, aws-us-gov)."""
+    parts = role_arn.split(":")
+    partition = parts[1] if len(parts) > 1 and parts[0] == "arn" and parts[1] else "aws"
+    return f"arn:{partition}:iam::aws:policy/ReadOnlyAccess"
 
 
 def _source_credentials(

@@ -10,7 +10,7 @@ name is decided by the console, asked in the same query (credentials/access.py).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -36,6 +36,9 @@ class Profile:
     # The console's guardrail policy and production tag (credentials/models.py), as stored.
     policy: dict[str, Any] = field(default_factory=dict)
     production: bool = False
+    # The user may use it only read-only: through read-only grants, or (a personal role
+    # over a team's) through a source that is so (Sections.read_only_hop).
+    read_only: bool = False
 
     def reference(self, key: str) -> str | None:
         """The address this profile's `key` (source_profile, sso_session, services) names."""
@@ -53,6 +56,7 @@ class Sections:
     services: dict[str, dict[str, Any]]
     sso_sessions: dict[str, dict[str, Any]]  # the teams' sso-sessions, by address
     usable: frozenset[str]  # the team profiles the user may name
+    read_only: frozenset[str] = frozenset()  # those of them they may use only read-only
 
     def named(self, name: str) -> Profile | None:
         """A profile the user may name (--profile, AWS_PROFILE, their own source_profile):
@@ -70,6 +74,25 @@ class Sections:
             return None
         return address
 
+    def first_team_profile(self, profile: Profile | None) -> Profile | None:
+        """The team profile a command through `profile` acts by: `profile` itself if it is a
+        team's, else the first team profile its role sources lead to (a personal role over
+        a team's). That is the profile whose grant decides the user's rights."""
+        seen: set[str] = set()
+        while profile is not None and profile.name not in seen:
+            if profile.team_id is not None:
+                return profile
+            seen.add(profile.name)
+            source = self.source(profile) if profile.settings.get("role_arn") else None
+            profile = self.profiles.get(source) if source else None
+        return None
+
+    def read_only_hop(self, profile: Profile | None) -> Profile | None:
+        """The team profile whose AssumeRole must carry the read-only session policy when
+        the user acts through `profile`, or None when their use is not read-only."""
+        hop = self.first_team_profile(profile)
+        return hop if hop is not None and hop.name in self.read_only else None
+
     def names(self) -> list[str]:
         """Every profile the user may name: their own, then the team profiles."""
         own = [n for n, p in self.profiles.items() if p.team is None]
@@ -81,13 +104,15 @@ def _sections_sql(usable: str | None) -> str:
     sections = ConfigSection._meta.db_table
     own = "(s.owner_id = %(user)s AND s.team_id IS NULL AND s.kind IN (%(profile)s, %(services)s))"
     if usable is None:
-        return f"SELECT s.*, NULL AS team_slug, 0 AS usable FROM {sections} s WHERE {own}"  # noqa: S608
+        return f"SELECT s.*, NULL AS team_slug, 0 AS usable, 0 AS read_only FROM {sections} s WHERE {own}"  # noqa: S608
     teams = ConfigSection._meta.get_field("team").related_model._meta.db_table  # type: ignore[union-attr]
     return (
         f"WITH usable AS ({usable}) "  # noqa: S608
         "SELECT s.*, t.slug AS team_slug, "
-        "CASE WHEN s.id IN (SELECT id FROM usable) THEN 1 ELSE 0 END AS usable "
+        "CASE WHEN mine.id IS NULL THEN 0 ELSE 1 END AS usable, "
+        "COALESCE(mine.read_only, 0) AS read_only "
         f"FROM {sections} s LEFT JOIN {teams} t ON t.id = s.team_id "
+        "LEFT JOIN usable mine ON mine.id = s.id "
         f"WHERE {own} OR s.team_id IN (SELECT u.team_id FROM {sections} u JOIN usable ON usable.id = u.id)"
     )
 
@@ -107,6 +132,7 @@ def load_sections(user: Any) -> Sections:
     services: dict[str, dict[str, Any]] = {}
     sessions: dict[str, dict[str, Any]] = {}
     usable: set[str] = set()
+    read_only: set[str] = set()
     for row in rows:
         address = f"{row.team_slug}/{row.name}" if row.team_id else row.name
         if row.kind == SectionKind.SERVICES:
@@ -117,7 +143,17 @@ def load_sections(user: Any) -> Sections:
             profiles[address] = _profile(row, address)
             if row.team_id and row.usable:
                 usable.add(address)
-    return Sections(profiles, services, sessions, frozenset(usable))
+                if row.read_only:
+                    read_only.add(address)
+    return _marked(Sections(profiles, services, sessions, frozenset(usable), frozenset(read_only)))
+
+
+def _marked(sections: Sections) -> Sections:
+    """Each profile says whether the user's use of it is read-only, its chain considered."""
+    for name, profile in sections.profiles.items():
+        if sections.read_only_hop(profile) is not None:
+            sections.profiles[name] = replace(profile, read_only=True)
+    return sections
 
 
 def _profile(row: ConfigSection, address: str) -> Profile:

@@ -259,7 +259,9 @@ def grant_list(request: HttpRequest, slug: str) -> JsonResponse:
     team = _team(request, slug)
     rules.require(request.user, "teams.manage_grants", team, request)
     if request.method == "POST":
-        body = _fields(json_body(request), required={"profile"}, optional={"user", "role", "expires_at"})
+        body = _fields(
+            json_body(request), required={"profile"}, optional={"user", "role", "expires_at", "read_only"}
+        )
         section = _section(request, team, _text(body, "profile"), SectionKind.PROFILE)
         made = teams.grant(
             request.user,
@@ -267,6 +269,7 @@ def grant_list(request: HttpRequest, slug: str) -> JsonResponse:
             user=_optional_text(body, "user"),
             role=_optional_text(body, "role"),
             expires_at=_time(body.get("expires_at")),
+            read_only=_flag(body, "read_only"),
         )
         return JsonResponse(grant_json(made), status=201)
     rows = Grant.objects.filter(team=team).select_related("profile", "user", "created_by")
@@ -298,6 +301,7 @@ def grant_json(made: Grant) -> dict[str, Any]:
         "user": made.user.get_username() if made.user_id else None,
         "role": made.role or None,
         "expires_at": made.expires_at,
+        "read_only": made.read_only,
         "live": made.is_live,
         "created_by": made.created_by.get_username() if made.created_by_id else None,
         "created_at": made.created_at,
@@ -336,3 +340,10 @@ def _text(body: dict[str, Any], name: str) -> str:
 
 def _optional_text(body: dict[str, Any], name: str) -> str | None:
     return None if body.get(name) is None else _text(body, name)
+
+
+def _flag(body: dict[str, Any], name: str) -> bool:
+    value = body.get(name, False)
+    if not isinstance(value, bool):
+        raise BadRequest(f'"{name}" must be true or false')
+    return value

@@ -14,7 +14,7 @@ from __future__ import annotations
 import shlex
 
 from console.commands.context import CommandContext
-from console.commands.guardrail import classification_of
+from console.commands.guardrail import classification_of, effective_policy
 from console.commands.workspacefiles import WorkspaceFiles
 from console.engine.access_levels import AccessLevel, action_level, classify
 from console.engine.policies import Decision, decide, describe
@@ -69,10 +69,12 @@ def explanation(parsed: Invocation | S3Command, ctx: CommandContext) -> str:
 def _policy_line(parsed: Invocation | S3Command, ctx: CommandContext, level: AccessLevel) -> str:
     name, _ = profile_choice(parsed.options.profile, ctx.env)
     profile = load_sections(ctx.user).named(name)
-    if profile is None or not profile.policy:
+    policy = effective_policy(profile)
+    if profile is None or not policy:
         return f"Policy: none set for profile {name} (allow)"
-    decision = decide(profile.policy, level)
-    return f"Policy: {decision} ({WHAT[decision]}; profile {name}: {describe(profile.policy)})"
+    decision = decide(policy, level)
+    grant = "; your grant is read-only" if profile.read_only else ""
+    return f"Policy: {decision} ({WHAT[decision]}; profile {name}: {describe(policy)}{grant})"
 
 
 def _what(parsed: Invocation | S3Command) -> str:

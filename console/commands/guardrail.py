@@ -14,6 +14,12 @@ The check audits every deny and every confirmation outcome through the context's
 `guardrail` (the worker's writes the audit log; this layer may not import it) before the
 command goes on, so an outcome that cannot be recorded stops the command.
 
+A member who may use the profile only through read-only grants (`Profile.read_only`)
+meets at least the "read-only" preset there, whatever the profile's own policy says: the
+stricter decision of the two, level by level. Where the broker assumes a role AWS refuses
+a write for them as well (the session policy, credentials/broker.py); with SSO role
+credentials or static keys this check is what holds (docs/guardrails.md).
+
 Refused with 254, the code of an AWS service error, as AWS's own AccessDenied would be:
 a script that handles AWS refusing it handles the console refusing it the same way."""
 
@@ -27,7 +33,7 @@ from botocore import xform_name
 
 from console.commands.context import CommandContext
 from console.engine.access_levels import Classification, classify, classify_s3
-from console.engine.policies import Decision, decide
+from console.engine.policies import PRESETS, Decision, at_least, decide
 from console.errors import ConsoleError, ExitCode
 from console.interpreter import Invocation, S3Command
 from credentials.profiles import Profile
@@ -71,10 +77,11 @@ class Check:
     parsed: Invocation | S3Command
 
     def __call__(self, profile: Profile | None) -> None:
-        if profile is None or not profile.policy:
+        policy = effective_policy(profile)
+        if profile is None or not policy:
             return  # no policy set: allowed, as before policies existed
         level = classification_of(self.parsed).level
-        decision = decide(profile.policy, level)
+        decision = decide(policy, level)
         if decision == Decision.DENY:
             self._audit("denied", profile, level)
             self._refuse(f"guardrail: {level} denied on {profile.name}")
@@ -107,6 +114,8 @@ class Check:
 
     def _denied(self, profile: Profile, level: str) -> str:
         who = "ask a team admin" if profile.team else "change the profile's policy"
+        if profile.read_only:
+            who = "your grant is read-only; ask a team admin"
         return (
             f"guardrail: {command_words(self.parsed)} is {level}; profile {profile.name} denies it ({who})\n"
         )
@@ -124,7 +133,19 @@ class Check:
         }
         if profile.team_id is not None:
             data["team_id"] = profile.team_id
+        if profile.read_only:
+            data["read_only_grant"] = True  # the decision was the grant's, not the profile's
         self.ctx.guardrail.audit(outcome, data)
+
+
+def effective_policy(profile: Profile | None) -> dict[str, Any]:
+    """The policy the check applies: the profile's own, at least "read-only" for a member
+    whose use is read-only."""
+    if profile is None:
+        return {}
+    if profile.read_only:
+        return at_least(profile.policy, PRESETS["read-only"])
+    return dict(profile.policy)
 
 
 def _answered(answer: str | None) -> str:

@@ -65,6 +65,18 @@ def decide(policy: Mapping[str, Any], level: AccessLevel) -> Decision:
     return Decision(value) if isinstance(value, str) and value in _DECISIONS else Decision.DENY
 
 
+_STRICTNESS = (Decision.ALLOW, Decision.CONFIRM, Decision.DENY)
+
+
+def at_least(policy: Mapping[str, Any], floor: Mapping[str, Any]) -> dict[str, str]:
+    """Per level, the stricter of the two decisions: what a read-only grant makes of the
+    profile's own policy (`floor` the "read-only" preset), so it can only tighten it."""
+    return {
+        str(level): str(max(decide(policy, level), decide(floor, level), key=_STRICTNESS.index))
+        for level in LEVELS
+    }
+
+
 def checked(data: Any) -> dict[str, str]:
     """A policy from a person or an API client: a preset's name, or an object with a
     decision for every level (`{}` clears it). Every problem is reported at once."""

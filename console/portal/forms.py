@@ -162,6 +162,11 @@ class GrantForm(PortalForm):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+    read_only = forms.BooleanField(
+        required=False,
+        label="Read-only",
+        help_text="Writes refused by the console, and by AWS where the profile assumes a role.",
+    )
 
     def __init__(
         self, *args: Any, profiles: list[tuple[str, str]], members: list[tuple[str, str]], **kwargs: Any

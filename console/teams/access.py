@@ -2,7 +2,11 @@
 credentials/access.py), as the SQL subquery the broker composes into its one profiles
 query. It is `teams.use_profile` (console/teams/rules.py) for team sections, written
 once more in SQL; tests/teams/test_access.py holds the two equal over every role and
-grant. Table and column names come from the models' own metadata."""
+grant. Table and column names come from the models' own metadata.
+
+It also says, per section, whether the user's use is read-only: a member whose every live
+grant to the profile (their own, their role's) is read-only. Owners and admins, and a
+member with one full grant beside a read-only one, use it fully."""
 
 from __future__ import annotations
 
@@ -36,14 +40,21 @@ def _quoted(values: frozenset[str]) -> str:
 def _usable_sql() -> str:
     sections = ConfigSection._meta.db_table
     memberships = Membership._meta.db_table
-    grants = Grant._meta.db_table
     return (
-        f"SELECT s.id AS id FROM {sections} s "  # noqa: S608 - names from model metadata
+        f"SELECT s.id AS id, CASE WHEN m.role = '{Role.MEMBER}' "  # noqa: S608 - names from model metadata
+        f"AND NOT EXISTS ({_live_grants('NOT g.read_only')}) THEN 1 ELSE 0 END AS read_only "
+        f"FROM {sections} s "
         f"JOIN {memberships} m ON m.team_id = s.team_id AND m.user_id = %(user)s "
         f"WHERE s.kind = '{SectionKind.PROFILE}' AND ("
         f"m.role IN ({_quoted(MANAGERS)}) "
-        f"OR (m.role = '{Role.MEMBER}' AND EXISTS ("
-        f"SELECT 1 FROM {grants} g WHERE g.profile_id = s.id "
+        f"OR (m.role = '{Role.MEMBER}' AND EXISTS ({_live_grants('1 = 1')})))"
+    )
+
+
+def _live_grants(which: str) -> str:
+    """The user's live grants (their own or their role's) to section `s`, among `which`."""
+    return (
+        f"SELECT 1 FROM {Grant._meta.db_table} g WHERE g.profile_id = s.id "  # noqa: S608
         "AND (g.expires_at IS NULL OR g.expires_at > %(now)s) "
-        "AND (g.user_id = %(user)s OR g.role = m.role))))"
+        f"AND (g.user_id = %(user)s OR g.role = m.role) AND {which}"
     )

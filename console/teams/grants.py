@@ -54,14 +54,18 @@ def grant(
     user: Any = None,
     role: str | None = None,
     expires_at: datetime | None = None,
+    read_only: bool = False,
 ) -> Grant:
     """Let one member (a user or a username) or every member of a role use a team profile,
-    until `expires_at` if given."""
+    until `expires_at` if given; `read_only`: for reading only, which AWS enforces too
+    where the broker assumes a role (docs/guardrails.md)."""
     team = team_of(section)
     require(actor, "teams.manage_grants", team)
     if section.kind != SectionKind.PROFILE:
         raise TeamError(f"{section.name} is an {section.kind} section; grants are for profiles.")
     grantee, grantee_role = _grantee(team, user, role)
+    if not isinstance(read_only, bool):
+        raise TeamError("read_only is true or false.")
     if expires_at is not None and (timezone.is_naive(expires_at) or expires_at <= timezone.now()):
         raise TeamError("A grant's end must be a time in the future (with its time zone).")
     with transaction.atomic():
@@ -76,6 +80,7 @@ def grant(
             user=grantee,
             role=grantee_role,
             expires_at=expires_at,
+            read_only=read_only,
             created_by=actor,
         )
         record(AuditAction.GRANT_CREATED, actor, team, **_grant_data(made))
@@ -94,6 +99,7 @@ def _grant_data(made: Grant) -> dict[str, Any]:
         "user": made.user.get_username() if made.user_id else None,
         "role": made.role or None,
         "expires_at": made.expires_at.isoformat() if made.expires_at else None,
+        "read_only": made.read_only,
     }
 
 

@@ -70,6 +70,9 @@ class Grant(models.Model):
     )
     role = models.CharField(max_length=16, choices=Role.choices, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+    # Read-only: the console treats the profile as the "read-only" preset for this use, and
+    # the broker asks AWS to as well (a session policy on the AssumeRole; docs/guardrails.md).
+    read_only = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -88,7 +91,8 @@ class Grant(models.Model):
 
     def __str__(self) -> str:
         who = f"user {self.user_id}" if self.user_id else f"role {self.role}"
-        return f"{who} may use {self.profile_id} until {self.expires_at or 'revoked'}"
+        how = "read-only" if self.read_only else "fully"
+        return f"{who} may use {self.profile_id} {how} until {self.expires_at or 'revoked'}"
 
     @property
     def is_live(self) -> bool:

@@ -71,6 +71,16 @@ def may_use_section(user: Any, section: Any) -> bool:
     return Grant.objects.live().filter(Q(user_id=user.pk) | Q(role=role), profile_id=section.pk).exists()
 
 
+def uses_read_only(user: Any, section: Any) -> bool:
+    """Whether the user, who may use `section`, uses it only read-only: a member whose
+    every live grant to it (their own, their role's) is read-only. Managers never are.
+    The broker asks the same in SQL (console/teams/access.py)."""
+    if section is None or section.team_id is None or role_of(user, section.team_id) != Role.MEMBER:
+        return False
+    live = Grant.objects.live().filter(Q(user_id=user.pk) | Q(role=Role.MEMBER), profile_id=section.pk)
+    return live.exists() and not live.filter(read_only=False).exists()
+
+
 @rules.predicate
 def may_see_section(user: Any, section: Any) -> bool:
     """Who sees a profile at all (the portal's and the API's pages of it): its team's owners

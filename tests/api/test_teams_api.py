@@ -257,3 +257,32 @@ def test_grants_are_for_managers_only(team, profiles, as_, alice, bob, carol):
         assert as_(user)("delete", f"teams/platform/grants/{made.pk}").status_code == 403
     assert Grant.objects.filter(pk=made.pk).exists()
     assert as_(alice)("get", "teams/platform/grants/999999").status_code == 404
+
+
+def test_a_grant_can_be_read_only(team, profiles, as_, dana, bob):
+    made = as_(dana)(
+        "post", "teams/platform/grants", {"profile": "readonly", "user": "bob", "read_only": True}
+    )
+    assert made.status_code == 201 and made.json()["read_only"] is True
+    full = as_(dana)("post", "teams/platform/grants", {"profile": "keys", "role": "member"})
+    assert full.json()["read_only"] is False
+    listed = {
+        g["profile"]: g["read_only"] for g in as_(dana)("get", "teams/platform/grants").json()["grants"]
+    }
+    assert listed == {"readonly": True, "keys": False}
+    assert Grant.objects.get(pk=made.json()["id"]).read_only
+
+
+def test_read_only_is_true_or_false(team, profiles, as_, alice):
+    answer = as_(alice)(
+        "post", "teams/platform/grants", {"profile": "readonly", "user": "bob", "read_only": "yes"}
+    )
+    assert answer.status_code == 400 and answer.json()["error"] == '"read_only" must be true or false'
+    assert not Grant.objects.exists()
+
+
+def test_only_managers_make_a_read_only_grant(team, profiles, as_, bob, carol, charlie):
+    for user in (bob, carol, charlie):
+        body = {"profile": "readonly", "user": "bob", "read_only": True}
+        assert as_(user)("post", "teams/platform/grants", body).status_code in (403, 404)
+    assert not Grant.objects.exists()

@@ -84,3 +84,37 @@ def test_an_ended_grant_is_marked(team, profiles, alice, bob):
     Grant.objects.filter(pk=made.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     page = signed_in(alice).get("/teams/platform/").content.decode()
     assert '<span class="badge badge-expired">ended</span>' in page
+
+
+def test_an_admin_makes_a_read_only_grant_and_the_list_says_so(team, profiles, dana, bob):
+    answer = signed_in(dana).post(
+        "/teams/platform/grants",
+        {"profile": str(profiles.readonly.pk), "grantee": "user:bob", "expires_at": "", "read_only": "on"},
+    )
+    assert answer.status_code == 302
+    assert Grant.objects.get(profile=profiles.readonly, user=bob).read_only
+    page = signed_in(dana).get("/teams/platform/").content.decode()
+    assert '<span class="badge badge-read-only">read-only</span>' in page
+
+
+def test_without_the_box_a_grant_is_full(team, profiles, alice, bob):
+    assert _post(signed_in(alice), profiles, "user:bob").status_code == 302
+    assert not Grant.objects.get(profile=profiles.readonly, user=bob).read_only
+
+
+def test_a_member_cannot_make_a_read_only_grant(team, profiles, bob):
+    answer = signed_in(bob).post(
+        "/teams/platform/grants",
+        {"profile": str(profiles.readonly.pk), "grantee": "user:bob", "expires_at": "", "read_only": "on"},
+    )
+    assert answer.status_code == 403
+    assert not Grant.objects.exists()
+
+
+def test_a_member_sees_their_read_only_grant_on_the_team_page(team, profiles, alice, bob):
+    services.grant(alice, profiles.readonly, user=bob, read_only=True)
+    page = signed_in(bob).get("/teams/platform/").content.decode()
+    assert 'title="Your grant is read-only">read-only</span>' in page
+    services.grant(alice, profiles.readonly, role="member")  # a full grant beside it
+    page = signed_in(bob).get("/teams/platform/").content.decode()
+    assert 'title="Your grant is read-only"' not in page

@@ -14,6 +14,7 @@ from console.portal import forms
 from console.portal.sections import describe
 from console.teams import services as teams
 from console.teams.models import Grant, Role, Team
+from console.teams.rules import uses_read_only
 from credentials.models import ConfigSection
 
 
@@ -70,6 +71,8 @@ def team_page(request: HttpRequest, team: Team, **bound: Any) -> HttpResponse:
         "can": can,
         "members": [_member_row(user, m, mine, can["members"], owners) for m in memberships],
         "profiles": [describe(s, with_secrets=can["profiles"]) for s in sections],
+        # The profiles this user may use only read-only, marked for them in the list.
+        "read_only_ids": {s.pk for s in sections if uses_read_only(user, s)},
         "grants": _grants(team) if can["grants"] else [],
         "now": timezone.now(),
         "add_member_form": bound.get("add_member_form") or forms.AddMemberForm(),

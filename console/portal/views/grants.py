@@ -26,14 +26,19 @@ def grant_add(request: HttpRequest, slug: str) -> HttpResponse:
         section = ConfigSection.objects.get(pk=form.cleaned_data["profile"], team=team)
         try:
             made = teams.grant(
-                request.user, section, expires_at=form.cleaned_data["expires_at"], **form.grantee_kwargs()
+                request.user,
+                section,
+                expires_at=form.cleaned_data["expires_at"],
+                read_only=form.cleaned_data["read_only"],
+                **form.grantee_kwargs(),
             )
         except TeamError as exc:
             refuse(form, exc)
         else:
             who = made.user.get_username() if made.user_id else "every member"
             until = f" until {made.expires_at:%Y-%m-%d %H:%M} UTC" if made.expires_at else ""
-            messages.success(request, f"{who} may use {team.slug}/{section.name}{until}.")
+            how = " read-only" if made.read_only else ""
+            messages.success(request, f"{who} may use {team.slug}/{section.name}{how}{until}.")
             return redirect("portal:team", slug=team.slug)
     return team_page(request, team, grant_form=form)
 
