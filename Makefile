@@ -48,6 +48,7 @@ typecheck: venv ## mypy on console/ and credentials/
 bench: venv static ## Benchmarks against the sandbox (see bench/README.md)
 	$(PY) bench/latency.py
 	$(PY) bench/cli.py
+	$(PY) bench/transfer.py
 
 clean: ## Remove the virtualenv, vendored static files and local state
 	rm -rf $(VENV) node_modules static/vendor .local

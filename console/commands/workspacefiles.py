@@ -1,7 +1,7 @@
 """The workspace as the Django-free layers see it: the interpreter's `file://` reader,
-the engine's `OutputFiles` and the `LocalFiles` of `aws s3 cp|mv|sync`. Paths typed by
-the user are relative to the terminal's current directory; `aws s3` works with absolute
-workspace paths (`/notes/a.txt`, `/` being `~`), which this class turns back into
+the engine's `OperationFiles` (outfiles, streaming bodies) and the `LocalFiles` of `aws s3
+cp|mv|sync`. Paths typed by the user are relative to the terminal's current directory;
+`aws s3` works with absolute workspace paths (`/notes/a.txt`, `/` being `~`), which this class turns back into
 locations, so every check of console.workspace (areas, team access, links, quota) holds.
 Failures are OSErrors with the text a file system gives, which is what the AWS CLI
 prints for a file it cannot read or write."""
@@ -29,7 +29,7 @@ class WorkspaceFiles:
             raise OSError(exc.message) from None
 
     def write(self, path: str, chunks: Iterable[bytes], modified: datetime | None = None) -> None:
-        """An operation's streamed output (console.engine's `OutputFiles`), or a download
+        """An operation's streamed output (console.engine's `OperationFiles`), or a download
         of `aws s3` to an absolute workspace path, whose missing folders are made first."""
         try:
             if path.startswith("/"):
@@ -37,6 +37,15 @@ class WorkspaceFiles:
                 self.workspace.write(self._at(path), chunks, modified)
             else:
                 self.workspace.write(self.workspace.locate(path), chunks)
+        except WorkspaceError as exc:
+            raise OSError(exc.message) from None
+
+    def open_body(self, path: str) -> IO[bytes]:
+        """A streaming blob's file (console.engine's `OperationFiles`), from the current
+        folder, through the same checks as `fileb://`; Django's File knows its length
+        (`len()`) and seeks, which botocore needs to sign and to retry."""
+        try:
+            return cast(IO[bytes], self.workspace.open(self.workspace.locate(path)))
         except WorkspaceError as exc:
             raise OSError(exc.message) from None
 

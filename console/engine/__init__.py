@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from botocore import xform_name
 from botocore.exceptions import (
@@ -31,6 +31,8 @@ from console.output import (
 )
 from console.output.controls import show_controls
 
+from .bodies import opened_bodies
+
 
 class Sink(Protocol):
     """Where a command's output goes (console.commands.CommandContext is one)."""
@@ -40,13 +42,18 @@ class Sink(Protocol):
     def cancelled(self) -> bool: ...
 
 
-class OutputFiles(Protocol):
-    """Where an operation's streamed output is written: the user's workspace, which the
-    commands layer passes down (the engine never opens a file itself)."""
+class OperationFiles(Protocol):
+    """Where an operation's streamed output is written and its streaming body read: the
+    user's workspace, which the commands layer passes down (the engine never opens a file
+    itself)."""
 
     def write(self, path: str, chunks: Iterable[bytes]) -> None:
         """Store `chunks` at `path` (as typed), all or nothing; raises OSError with the
         system's text (`[Errno 2] No such file or directory: 'x/out.json'`)."""
+
+    def open_body(self, path: str) -> IO[bytes]:
+        """The file at `path` (as typed), open for binary reading, seekable; raises
+        OSError if it is not a file that may be read."""
 
 
 # The CLI's StreamingOutputArgument reads a streaming body 32 KiB at a time.
@@ -87,7 +94,7 @@ def run_invocation(
     sink: Sink,
     target: Target,
     fmt: OutputFormat = OutputFormat(),
-    files: OutputFiles | None = None,
+    files: OperationFiles | None = None,
 ) -> int:
     """Call one operation with `client` and write its output; returns the exit code.
     Paginated text and yaml-stream output is written page by page, so the first page
@@ -144,15 +151,17 @@ def report_failure(sink: Sink, exc: Exception) -> int:
     return error.exit_code
 
 
-def _call(client: Any, invocation: Invocation, sink: Sink, files: OutputFiles | None) -> Any:
+def _call(client: Any, invocation: Invocation, sink: Sink, files: OperationFiles | None) -> Any:
     method = xform_name(invocation.operation_name)
     options = invocation.options
     if invocation.outfile is not None:
-        response = getattr(client, method)(**invocation.parameters)
+        with opened_bodies(invocation.parameters, files) as parameters:
+            response = getattr(client, method)(**parameters)
         _save_stream(client, invocation, response, sink, files)
         return response
     if options.no_paginate or not client.can_paginate(method):
-        return getattr(client, method)(**invocation.parameters)
+        with opened_bodies(invocation.parameters, files) as parameters:
+            return getattr(client, method)(**parameters)
     config = {
         key: value
         for key, value in (
@@ -167,7 +176,7 @@ def _call(client: Any, invocation: Invocation, sink: Sink, files: OutputFiles | 
 
 
 def _save_stream(
-    client: Any, invocation: Invocation, response: dict[str, Any], sink: Sink, files: OutputFiles | None
+    client: Any, invocation: Invocation, response: dict[str, Any], sink: Sink, files: OperationFiles | None
 ) -> None:
     """The CLI's StreamingOutputArgument.save_file: the payload member streamed to the
     outfile, then taken out of the response that is printed."""

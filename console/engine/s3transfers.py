@@ -35,6 +35,12 @@ from .s3printer import TransferPrinter
 MiB = 1024**2
 DEFAULTS = {"multipart_threshold": 8 * MiB, "multipart_chunksize": 8 * MiB, "max_concurrent_requests": 10}
 PIPE_DEPTH = 16
+# An upload from a file object (the workspace is not a disk) holds each part in memory
+# while it is sent, where the CLI reads parts lazily from a file name; a download into the
+# pipe holds the parts that arrived out of order. Four parts each way (32 MiB at the
+# default chunk size) instead of s3transfer's ten keep a worker under its memory budget
+# (bench/transfer.py: +109 MiB of RSS for a 100 MB upload with ten).
+PARTS_IN_MEMORY = 4
 WAIT_STEP = 0.2
 _UNITS = {
     "kb": 1024,
@@ -79,6 +85,8 @@ def transfer_config(s3_settings: Mapping[str, Any] | None) -> TransferConfig:
         multipart_chunksize=values["multipart_chunksize"],
         max_request_concurrency=values["max_concurrent_requests"],
         max_io_queue_size=PIPE_DEPTH,
+        max_in_memory_upload_chunks=PARTS_IN_MEMORY,
+        max_in_memory_download_chunks=PARTS_IN_MEMORY,
     )
 
 

@@ -10,16 +10,31 @@ paramfile file://x: [Errno 2] No such file or directory: 'x'`, and its advice to
 Django-free: the interpreter never opens a file. The caller hands `parse_command` a
 reader (`Reader`: a path as typed -> the file's bytes, raising OSError with the system's
 text), which the commands layer builds from the user's workspace; without one, file
-values are refused, and the server's own files are never read."""
+values are refused, and the server's own files are never read.
+
+A streaming blob (`s3api put-object --body PATH`) is a path, not a `file://` value: the CLI
+opens the file and hands botocore the open file. Here the value is a `StreamingFile`, which
+the engine opens through the workspace just before the request (engine.bodies), so the
+body is streamed from the workspace and a parse (in the web process too) holds no file open."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from .errors import CommandError, general_error, param_error
 
 FILE_PREFIXES = ("file://", "fileb://")
 Reader = Callable[[str], bytes]
+
+
+@dataclass(frozen=True)
+class StreamingFile:
+    """A streaming blob's value: the path as typed (from the terminal's current folder),
+    and the option it was given to, for the CLI's error if it names no file."""
+
+    path: str
+    cli_name: str
 
 
 def is_file_value(text: str) -> bool:

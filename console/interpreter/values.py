@@ -122,12 +122,14 @@ def _boolean(argument: Argument, shape: Shape, raw: str, token: Token, files: Re
 
 def _blob(argument: Argument, shape: Shape, raw: str, token: Token, files: Reader | None) -> Any:
     if shape.serialization.get("streaming"):
-        raise param_error(
-            argument.cli_name,
-            "a streaming body is read from a file, and this console does not stream workspace files "
-            "into requests yet; give fileb://<path> to send a file's bytes",
-            token.start,
-        )
+        # The CLI's unpack_scalar_cli_arg: a path to the file to send (opened by the engine).
+        if files is None:
+            raise param_error(
+                argument.cli_name,
+                "a streaming blob is read from your workspace, and this command has none",
+                token.start,
+            )
+        return paramfiles.StreamingFile(raw, argument.cli_name)
     return raw  # decoded with every nested blob by decode_blobs
 
 

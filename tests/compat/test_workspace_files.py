@@ -10,6 +10,8 @@ runs every `case` on the oracle in the repository's folder) never sees them."""
 # ruff: noqa: E501 - a command line reads and greps best whole, one to a line, as typed.
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ import pytest
 from tests.compat.cases import Case
 from tests.compat.compare import check
 from tests.compat.oracle import Oracle, write_config
+from tests.compat.world import admin_session
 
 pytestmark = [pytest.mark.compat, pytest.mark.django_db]
 
@@ -30,6 +33,7 @@ FILES: dict[str, bytes | None] = {
     "prefix.txt": b"logs/00",
     "groups.json": b'["compat-devs"]',
     "bin.dat": b"\xff\xfe\x00binary",
+    "body.bin": bytes(range(256)) * 64,
     "adir": None,
     "out": None,
 }
@@ -49,6 +53,9 @@ LINES = [
     "aws iam get-user --user-name file://bin.dat",
     "aws s3api list-objects-v2 --cli-input-json file://nope.json",
     "aws ec2 create-tags --resources i-1 --tags Key@=file://nope.txt,Value=x",
+    # streaming bodies that name no file (a body that does: test_it_puts_a_streaming_body_as_the_cli)
+    "aws s3api put-object --bucket compat-alpha --key put/nope --body nope.bin",
+    "aws s3api put-object --bucket compat-alpha --key put/adir --body adir",
     # streaming outputs: the outfile, and what is printed
     "aws s3api get-object --bucket compat-alpha --key docs/résumé.txt out/resume.txt",
     "aws s3api get-object --bucket compat-alpha --key data/report.json out/report.json --query ContentLength",
@@ -121,3 +128,27 @@ def test_it_reads_and_writes_workspace_files_as_the_cli(
                     written = bytes(file.read())
         expected = oracle_folder / OUTFILES[line]
         assert written == (expected.read_bytes() if expected.exists() else None)
+
+
+PUT_BODY = "aws s3api put-object --bucket {bucket} --key {key} --body body.bin --content-type application/x-demo --profile admin"
+
+
+def test_it_puts_a_streaming_body_as_the_cli(
+    sandbox: Any, folder_oracle: Oracle, console: Any, alices_workspace: Any
+) -> None:
+    """Each side puts the same file under its own key: same output, same object."""
+    s3 = admin_session(sandbox.url, sandbox.seed).create_client(
+        "s3", region_name="us-east-1", endpoint_url=sandbox.url
+    )
+    bucket = f"compat-put-{uuid.uuid4().hex[:8]}"
+    s3.create_bucket(Bucket=bucket)
+    got = console.run(PUT_BODY.format(bucket=bucket, key="console"))
+    want = folder_oracle.run(PUT_BODY.format(bucket=bucket, key="oracle"))
+    assert (got.exit_code, got.stderr) == (want.exit_code, want.stderr) == (0, "")
+    assert json.loads(got.stdout) == json.loads(want.stdout)
+    objects = {key: s3.get_object(Bucket=bucket, Key=key) for key in ("console", "oracle")}
+    assert {key: o["Body"].read() for key, o in objects.items()} == {
+        "console": FILES["body.bin"],
+        "oracle": FILES["body.bin"],
+    }
+    assert objects["console"]["ContentType"] == objects["oracle"]["ContentType"] == "application/x-demo"

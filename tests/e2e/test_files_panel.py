@@ -1,12 +1,13 @@
 """The files panel in a real Chromium under the console's real CSP (`strict_page`): upload a
 policy through the panel, use it from the terminal (`file://policy.json`), `upload` and
-`download` from the terminal, a folder as a zip, delete with confirmation, the quota meter;
-no console error and no CSP violation."""
+`download` from the terminal, `aws s3 sync` of an uploaded folder to a bucket, a folder as
+a zip, delete with confirmation, the quota meter; no console error and no CSP violation."""
 
 from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -25,6 +26,7 @@ POLICY = json.dumps(
     indent=2,
 ).encode()
 SCREENSHOT = Path("/tmp/h6-panel.png")
+BUCKET = "panel-synced"
 
 
 def terminal_text(page):
@@ -87,11 +89,26 @@ def test_it_uploads_uses_and_downloads_files_through_the_panel(strict_page, fres
     with page.expect_file_chooser() as chooser:
         run_and_wait(page, "upload docs")
     chooser.value.set_files(
-        files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hello, docs\n"}]
+        files=[
+            {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hello, docs\n"},
+            {"name": "todo.md", "mimeType": "text/markdown", "buffer": b"- sync\n"},
+        ]
     )
     wait_until(page, f"() => ({TERMINAL_TEXT})().includes('upload: notes.txt (12 Bytes) to docs/notes.txt')")
+    wait_until(page, f"() => ({TERMINAL_TEXT})().includes('upload: todo.md (7 Bytes) to docs/todo.md')")
     run_and_wait(page, "cat docs/notes.txt")
     assert "hello, docs" in terminal_text(page)
+
+    # The uploaded folder goes to S3 with the CLI's own commands and lines.
+    run_and_wait(page, f"aws s3 mb s3://{BUCKET} --profile admin")
+    assert f"make_bucket: {BUCKET}" in terminal_text(page)
+    run_and_wait(page, f"aws s3 sync docs s3://{BUCKET} --profile admin")
+    text = terminal_text(page)
+    assert f"upload: docs/notes.txt to s3://{BUCKET}/notes.txt" in text
+    assert f"upload: docs/todo.md to s3://{BUCKET}/todo.md" in text
+    run_and_wait(page, f"aws s3 ls s3://{BUCKET} --profile admin")
+    listed = terminal_text(page).rsplit(f"aws s3 ls s3://{BUCKET}", 1)[1]
+    assert re.search(r"\s12 notes\.txt", listed) and re.search(r"\s7 todo\.md", listed)
 
     # `download` starts a download of the file itself (never its bytes over the websocket).
     with page.expect_download() as downloaded:
@@ -99,8 +116,8 @@ def test_it_uploads_uses_and_downloads_files_through_the_panel(strict_page, fres
     assert downloaded.value.suggested_filename == "policy.json"
     assert Path(downloaded.value.path()).read_bytes() == POLICY
 
-    # A folder from the panel, as a zip.
-    page.click("#files-refresh")
+    # A folder from the panel, as a zip (from the top: `upload docs` showed docs/ in the panel).
+    page.click("#files-crumbs button[data-path='']")
     wait_until(page, "() => document.querySelector('#files-list tr[data-name=\"docs\"]')")
     with page.expect_download() as zipped:
         page.click("#files-list tr[data-name='docs'] button[data-action='download']")

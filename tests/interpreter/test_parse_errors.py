@@ -265,7 +265,7 @@ def test_it_suggests_close_names(line, suggestions):
         ),
         (
             "aws s3api put-object --bucket b --key k --body data.txt",
-            "does not stream workspace files into requests yet",
+            "a streaming blob is read from your workspace, and this command has none",
             47,
         ),
         (
