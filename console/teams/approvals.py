@@ -24,6 +24,10 @@ DECISIONS = ("approve", "deny")
 MAX_REASON = 1000
 
 
+class NotVisible(PermissionDenied):
+    """A request the actor may not even see: to them it does not exist."""
+
+
 class TeamApprovers:
     """The seam's provider: a team's approvers, in one query."""
 
@@ -44,8 +48,8 @@ def pending_count(user: Any) -> int:
 
 
 def decide(actor: Any, request_id: Any, decision: Any, reason: Any, http: Any = None) -> ApprovalRequest:
-    """Approve or deny request `request_id`; raises PermissionDenied (not theirs to
-    decide: a request they cannot see is the same as none) or TeamError."""
+    """Approve or deny request `request_id`; raises NotVisible (a request they cannot see
+    is the same as none), PermissionDenied (seen, not theirs to decide) or TeamError."""
     if decision not in DECISIONS:
         raise TeamError("decision is approve or deny.")
     if reason is not None and not isinstance(reason, str):
@@ -57,7 +61,7 @@ def decide(actor: Any, request_id: Any, decision: Any, reason: Any, http: Any = 
     if request.requester_id == actor.pk:
         deny(actor, "teams.approve_runs", request, http)
         raise TeamError("nobody approves their own request; another owner or admin of the team must.")
-    require(actor, "teams.approve_runs", request.team, http)
+    require(actor, "teams.approve_runs", request.team, http)  # now, not when it was asked
     try:
         if decision == "approve":
             return approvals.approve(request.pk, actor, reason)
@@ -70,11 +74,11 @@ def _visible(actor: Any, request_id: Any, http: Any) -> ApprovalRequest:
     try:
         key = int(request_id)
     except (TypeError, ValueError):
-        raise PermissionDenied("teams.approve_runs") from None
+        raise NotVisible("teams.approve_runs") from None
     request = ApprovalRequest.objects.select_related("team").filter(pk=key).first()
     if request is None or not (
-        request.requester_id == actor.pk or actor.has_perm("teams.view_team", request.team)
+        request.requester_id == actor.pk or actor.has_perm("teams.approve_runs", request.team)
     ):
         deny(actor, "teams.approve_runs", request, http)
-        raise PermissionDenied("teams.approve_runs")
+        raise NotVisible("teams.approve_runs")
     return request

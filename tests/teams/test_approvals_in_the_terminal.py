@@ -7,14 +7,17 @@ approver who lost the right meanwhile cannot."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 from django.utils import timezone
 
+from console.api.tokens import create_token
 from console.demo import install_team_demo
 from console.runs import reaper
 from console.runs.models import ApprovalRequest, AuditEvent, CommandRun
@@ -22,6 +25,8 @@ from console.teams import approvals, services
 from console.teams.errors import TeamError
 from console.teams.models import Membership, Role
 from credentials.models import ConfigSection
+from tests.api.conftest import bearer
+from tests.portal.conftest import signed_in
 from tests.teams.test_guardrails_in_the_terminal import ADMIN, _bucket, _bucket_names, _terminal
 from tests.wsclient import RunResult, collect_until_exit, receive, run_command, send
 
@@ -182,3 +187,53 @@ async def test_the_approver_sees_a_notice_in_an_open_terminal(production):
     assert await database_sync_to_async(approvals.pending_count)(bob) == 1
     await comm.disconnect()
     await bobs.disconnect()
+
+
+def _portal_and_api_views(request_id):
+    """What bob (an approver), alice (the requester) and carol (an auditor) see and may do."""
+    bob, alice, carol = _user("bob"), _user("alice"), _user("carol")
+    page = signed_in(bob).get("/approvals/")
+    seen = {
+        "badge": 'id="approvals-badge"' in page.content.decode() and ">1</span>" in page.content.decode(),
+        "listed": f"/approvals/{request_id}" in page.content.decode(),
+        "api": [row["id"] for row in _api(bob, "get", "/api/v1/approvals").json()["approvals"]],
+        "alice_api": _api(alice, "get", "/api/v1/approvals").json()["approvals"],
+        "alice_self": _api(alice, "post", f"/api/v1/approvals/{request_id}", {"decision": "approve"}),
+        "carol": _api(carol, "post", f"/api/v1/approvals/{request_id}", {"decision": "approve"}).status_code,
+        "carol_page": signed_in(carol).get(f"/approvals/{request_id}").status_code,
+        "no_reason": _api(bob, "post", f"/api/v1/approvals/{request_id}", {"decision": "deny"}),
+        "no_csrf": Client(enforce_csrf_checks=True),
+    }
+    csrf_client = seen.pop("no_csrf")
+    csrf_client.force_login(bob)
+    seen["no_csrf"] = csrf_client.post(f"/approvals/{request_id}/decide", {"decision": "approve"}).status_code
+    seen["decided"] = signed_in(bob).post(
+        f"/approvals/{request_id}/decide", {"decision": "approve", "reason": "looks right"}
+    )
+    return seen
+
+
+def _api(user, method, path, body=None):
+    kwargs = {"content_type": "application/json", "data": json.dumps(body)} if body is not None else {}
+    return getattr(Client(), method)(path, headers=bearer(create_token(user)), **kwargs)
+
+
+async def test_approvers_see_and_decide_in_the_portal_and_the_api(production):
+    comm = await _terminal()
+    bucket = _bucket()
+    waiting, request = await _wait_for_approval(
+        comm, f"aws s3api create-bucket --bucket {bucket} --profile {ADMIN}"
+    )
+    seen = await database_sync_to_async(_portal_and_api_views)(request.pk)
+    result = await collect_until_exit(comm, waiting)
+    await comm.disconnect()
+    assert seen["badge"] and seen["listed"]
+    assert (seen["api"], seen["alice_api"]) == ([request.pk], [])
+    assert seen["alice_self"].status_code == 400
+    assert "nobody approves their own request" in seen["alice_self"].json()["error"]
+    assert (seen["carol"], seen["carol_page"]) == (404, 404)
+    assert seen["no_reason"].status_code == 400
+    assert seen["no_csrf"] == 403
+    assert (seen["decided"].status_code, seen["decided"]["Location"]) == (302, "/approvals/")
+    assert result.exit["status"] == "succeeded", result.text("stderr")
+    assert bucket in await database_sync_to_async(_bucket_names)()
