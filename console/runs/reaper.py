@@ -51,13 +51,14 @@ def reap_stale_runs() -> int:
 
 
 def wait_for_final(run_id: uuid.UUID | str, timeout: float) -> CommandRun:
-    """Block until the run ends or `timeout` passes; polls, and reaps a run whose worker
-    vanished so a caller is never left waiting on a dead run."""
+    """Block until the run ends, waits for someone's approval (which may take minutes:
+    the caller answers with its state, and polls), or `timeout` passes; polls, and reaps a
+    run whose worker vanished so a caller is never left waiting on a dead run."""
     deadline = time.monotonic() + timeout
     delay = 0.005
     while True:
         run = CommandRun.objects.select_related("user").get(pk=run_id)
-        if run.is_final or time.monotonic() >= deadline:
+        if run.is_final or run.status == RunStatus.AWAITING_APPROVAL or time.monotonic() >= deadline:
             return run
         reap_run_if_stale(run)
         time.sleep(delay)

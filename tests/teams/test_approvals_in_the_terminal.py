@@ -237,3 +237,28 @@ async def test_approvers_see_and_decide_in_the_portal_and_the_api(production):
     assert (seen["decided"].status_code, seen["decided"]["Location"]) == (302, "/approvals/")
     assert result.exit["status"] == "succeeded", result.text("stderr")
     assert bucket in await database_sync_to_async(_bucket_names)()
+
+
+def _api_round_trip(bucket):
+    """alice submits over the API and waits; bob approves over the API; alice waits again."""
+    alice, bob = _user("alice"), _user("bob")
+    line = f"aws s3api create-bucket --bucket {bucket} --profile {ADMIN}"
+    submitted = _api(alice, "post", "/api/v1/runs", {"command": line, "wait": True})
+    run_id = submitted.json()["id"]
+    request = ApprovalRequest.objects.get(run_id=run_id)
+    decided = _api(bob, "post", f"/api/v1/approvals/{request.pk}", {"decision": "approve", "reason": "ok"})
+    reaper.wait_for_final(run_id, timeout=30)
+    return submitted, decided, _api(alice, "get", f"/api/v1/runs/{run_id}").json()
+
+
+async def test_an_api_client_gets_the_waiting_run_at_once_and_it_runs_once_approved(production):
+    bucket = _bucket()
+    submitted, decided, final = await database_sync_to_async(_api_round_trip)(bucket)
+    assert (submitted.status_code, submitted.json()["status"]) == (202, "awaiting_approval")
+    assert (decided.status_code, decided.json()["decision"], decided.json()["decided_by"]) == (
+        200,
+        "approved",
+        "bob",
+    )
+    assert final["status"] == "succeeded", final
+    assert bucket in await database_sync_to_async(_bucket_names)()
