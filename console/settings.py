@@ -250,6 +250,8 @@ CONSOLE_QUERY_MAX_BYTES = envint("CONSOLE_QUERY_MAX_BYTES", 16 * 1024 * 1024)
 CONSOLE_HEARTBEAT_SECONDS = envint("CONSOLE_HEARTBEAT_SECONDS", 5)
 CONSOLE_LOST_AFTER = envint("CONSOLE_LOST_AFTER", 30)
 CONSOLE_QUEUE_TIMEOUT = envint("CONSOLE_QUEUE_TIMEOUT", 45)
+# How long a request for a second person's approval waits before it expires (docs/guardrails.md).
+CONSOLE_APPROVAL_MINUTES = envint("CONSOLE_APPROVAL_MINUTES", 15)
 CONSOLE_API_WAIT_SECONDS = envint("CONSOLE_API_WAIT_SECONDS", 120)
 # How often each worker's reaper thread settles dead runs (console/runs/tasks.py).
 CONSOLE_REAP_SECONDS = envint("CONSOLE_REAP_SECONDS", 15)

@@ -29,6 +29,7 @@ _UNKNOWN = "not in AWS's data: counted as Write"
 WHAT = {
     Decision.ALLOW: "it would run",
     Decision.CONFIRM: "you would be asked to type the profile's name first",
+    Decision.APPROVE: "it would wait for another team member's approval, nothing sent until then",
     Decision.DENY: "it would be refused, nothing sent",
 }
 

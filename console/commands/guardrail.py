@@ -6,7 +6,10 @@ AWS_PROFILE; a source_profile chain is decided by the named profile) before it f
 credential (credentials/broker.py's gate), so a refused command sends nothing at all, not
 even its AssumeRole. Allow runs it; deny refuses it; confirm asks the person to type the
 profile's name (the terminal's prompt; an API client's `confirm` field, read from its run
-by the context's guardrail), and anything else refuses it. A refusal is noted in the
+by the context's guardrail), and anything else refuses it. Approve lets the run through
+once its own approval for this profile is used (the worker's `approval`); without one it
+notes the request in the run's record and stops with `ApprovalNeeded`, and the worker
+leaves the run `awaiting_approval` (console/runs/approvals.py). A refusal is noted in the
 run's record and raises `GuardrailRefused`, which the command reports as any failure; the
 worker then ends the run `rejected` with that reason (console/runs/execution.py).
 
@@ -32,6 +35,7 @@ from typing import Any, Protocol
 from botocore import xform_name
 
 from console.commands.context import CommandContext
+from console.commands.record import Pending
 from console.engine.access_levels import Classification, classify, classify_s3
 from console.engine.policies import PRESETS, Decision, at_least, decide
 from console.errors import ConsoleError, ExitCode
@@ -49,11 +53,24 @@ class Guardrail(Protocol):
     def audit(self, outcome: str, data: Mapping[str, Any]) -> None:
         """Record `outcome` ("denied", "confirmed", "unconfirmed") in the audit log."""
 
+    def approval(self, profile: str) -> str:
+        """Whether the run has an approval for `profile`: "approved" (used now, once),
+        "expired" (approved, but it ran out before the run started), "" (none yet), or
+        "impossible" (a run nobody can approve: the portal's test button)."""
+
 
 class GuardrailRefused(ConsoleError):
     """The profile's policy refused the command; nothing was sent."""
 
     exit_code = ExitCode.SERVICE
+
+
+class ApprovalNeeded(GuardrailRefused):
+    """The command stops here until another person approves it; the run says so (its
+    waiting line, console/runs/approvals.py), so the command itself writes nothing."""
+
+    def __init__(self) -> None:
+        super().__init__("", leading_newline=False)
 
 
 def classification_of(parsed: Invocation | S3Command) -> Classification:
@@ -88,6 +105,29 @@ class Check:
             raise GuardrailRefused(self._denied(profile, level))
         if decision == Decision.CONFIRM:
             self._confirm(profile, level)
+        if decision == Decision.APPROVE:
+            self._approved(profile, level)
+
+    def _approved(self, profile: Profile, level: str) -> None:
+        """Through once the run's own approval for this profile is used; otherwise the run
+        asks for one (a team profile) or is refused (nobody to approve it)."""
+        guardrail = self.ctx.guardrail
+        answer = guardrail.approval(profile.name) if guardrail is not None else "impossible"
+        if answer == "approved":
+            return
+        if answer == "" and profile.team_id is not None:
+            pending = Pending(profile.name, profile.team_id, (str(level),), command_words(self.parsed))
+            self.ctx.record.awaits_approval(pending)
+            raise ApprovalNeeded()
+        why = {
+            "expired": "its approval expired before it started",
+            "impossible": "nobody can approve it from here",
+        }.get(answer, "only a team profile has approvers")
+        self._refuse(f"guardrail: {level} needs approval on {profile.name}; {why}")
+        raise GuardrailRefused(
+            f"guardrail: {command_words(self.parsed)} is {level}; profile {profile.name} needs another "
+            f"person's approval, and {why}: nothing was sent\n"
+        )
 
     def _confirm(self, profile: Profile, level: str) -> None:
         answer = self._answer(profile, level)

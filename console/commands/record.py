@@ -20,6 +20,17 @@ MAX_CALLS = 500
 
 
 @dataclass(frozen=True)
+class Pending:
+    """The guardrail met `approve` and the run has no approval yet: what the request for
+    one says (console/runs/approvals.py opens it when the command has stopped)."""
+
+    profile: str  # the team profile's address
+    team_id: int
+    levels: tuple[str, ...]
+    command: str  # the command's words (`aws s3api create-bucket`), for the waiting line
+
+
+@dataclass(frozen=True)
 class Recorded:
     """A snapshot of a run's record; empty fields were never learnt (a builtin, a
     command refused before it reached AWS)."""
@@ -36,6 +47,8 @@ class Recorded:
     # Why the profile's guardrail refused the command ("" when it did not): the run then
     # ends `rejected` rather than `failed` (console/runs/execution.py).
     refusal: str = ""
+    # The approval it waits for (None when it needs none).
+    pending: Pending | None = None
 
 
 class RunRecord:
@@ -45,6 +58,7 @@ class RunRecord:
         self._calls: list[ApiCall] = []
         self._count = 0
         self._refusal = ""
+        self._pending: Pending | None = None
 
     def connected(self, session: ResolvedSession, endpoint: str | None) -> None:
         """The session the command resolved, and the endpoint its client calls."""
@@ -69,8 +83,17 @@ class RunRecord:
         with self._lock:
             self._refusal = reason
 
+    def awaits_approval(self, pending: Pending) -> None:
+        """The guardrail stopped the command until another person approves it."""
+        with self._lock:
+            self._pending = pending
+
     def snapshot(self) -> Recorded:
         with self._lock:
             return Recorded(
-                **self._session, calls=tuple(self._calls), call_count=self._count, refusal=self._refusal
+                **self._session,
+                calls=tuple(self._calls),
+                call_count=self._count,
+                refusal=self._refusal,
+                pending=self._pending,
             )

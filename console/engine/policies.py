@@ -1,6 +1,8 @@
 """A guardrail policy: for each IAM access level, what the console does with a command of
 that level on one profile — run it (allow), ask the person to type the profile's name
-first (confirm), or refuse it before anything is sent (deny).
+first (confirm), wait for another team member's approval (approve: the run waits in
+`awaiting_approval` without a worker, console/runs/approvals.py), or refuse it before
+anything is sent (deny).
 
 A policy is stored as plain JSON on the profile's row (credentials.ConfigSection.policy,
 `{"List": "allow", ...}`), so the broker's one query for the profiles brings it along and
@@ -10,10 +12,7 @@ added later, a hand-edited row) falls to the strictest decision, deny, so a poli
 closed the way an unknown operation counts as Write.
 
 Django-free, beside the access levels it speaks of: the worker, `guard explain`, the
-portal form and the API all read these names and presets.
-
-The "approve" decision (a second person's approval) and the "production" preset that
-needs it are a later part of issue 11; until then they are not offered."""
+portal form and the API all read these names and presets."""
 
 from __future__ import annotations
 
@@ -27,6 +26,7 @@ from console.engine.access_levels import AccessLevel
 class Decision(enum.StrEnum):
     ALLOW = "allow"
     CONFIRM = "confirm"
+    APPROVE = "approve"
     DENY = "deny"
 
 
@@ -41,10 +41,11 @@ def _preset(**chosen: Decision) -> dict[str, str]:
     return {str(level): str(chosen[by_level[level]]) for level in LEVELS}
 
 
-A, C, D = Decision.ALLOW, Decision.CONFIRM, Decision.DENY
+A, C, P, D = Decision.ALLOW, Decision.CONFIRM, Decision.APPROVE, Decision.DENY
 PRESETS: dict[str, dict[str, str]] = {
     "read-only": _preset(list=A, read=A, tagging=D, write=D, permissions=D),
     "careful": _preset(list=A, read=A, tagging=C, write=C, permissions=C),
+    "production": _preset(list=A, read=A, tagging=C, write=P, permissions=P),
     "open": _preset(list=A, read=A, tagging=A, write=A, permissions=A),
 }
 
@@ -65,7 +66,7 @@ def decide(policy: Mapping[str, Any], level: AccessLevel) -> Decision:
     return Decision(value) if isinstance(value, str) and value in _DECISIONS else Decision.DENY
 
 
-_STRICTNESS = (Decision.ALLOW, Decision.CONFIRM, Decision.DENY)
+_STRICTNESS = (Decision.ALLOW, Decision.CONFIRM, Decision.APPROVE, Decision.DENY)
 
 
 def at_least(policy: Mapping[str, Any], floor: Mapping[str, Any]) -> dict[str, str]:

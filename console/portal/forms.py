@@ -197,6 +197,10 @@ PRESET_CHOICES = [
     (NO_POLICY, "None set (everything allowed)"),
     ("read-only", "read-only: List and Read allowed, the rest denied"),
     ("careful", "careful: List and Read allowed, Tagging, Write and Permissions management confirmed"),
+    (
+        "production",
+        "production: List and Read allowed, Tagging confirmed, Write and Permissions management approved",
+    ),
     ("open", "open: everything allowed"),
     (CUSTOM, "Custom: the choices below"),
 ]

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from console.portal.views import grants, members, profiles, team_profiles, teams
+from console.portal.views import approvals, grants, members, profiles, team_profiles, teams
 
 app_name = "portal"
 
 urlpatterns = [
     path("teams/", teams.team_list, name="teams"),
+    path("approvals/", approvals.approval_list, name="approvals"),
+    path("approvals/<int:approval_id>", approvals.approval_detail, name="approval"),
+    path("approvals/<int:approval_id>/decide", approvals.approval_decide, name="approval-decide"),
     path("teams/<slug:slug>/", teams.team_detail, name="team"),
     path("teams/<slug:slug>/rename", teams.team_rename, name="team-rename"),
     path("teams/<slug:slug>/hand-on", teams.team_hand_on, name="team-hand-on"),

@@ -31,6 +31,13 @@ class AuditAction(enum.StrEnum):
     GUARDRAIL_DENIED = "console:guardrail:denied"
     GUARDRAIL_CONFIRMED = "console:guardrail:confirmed"
     GUARDRAIL_UNCONFIRMED = "console:guardrail:unconfirmed"
+    # A second person's approval (console/runs/approvals.py): the request, the profile,
+    # the levels and the decider's reason.
+    APPROVAL_REQUESTED = "console:approval:requested"
+    APPROVAL_APPROVED = "console:approval:approved"
+    APPROVAL_DENIED = "console:approval:denied"
+    APPROVAL_EXPIRED = "console:approval:expired"
+    APPROVAL_WITHDRAWN = "console:approval:withdrawn"
     # Sign-in (console/accounts): who, from where, how; never a password or a code.
     SIGNIN_PASSWORD_ACCEPTED = "console:signin:password_accepted"  # noqa: S105 - an event name
     SIGNIN_SUCCEEDED = "console:signin:succeeded"

@@ -41,7 +41,7 @@ from console.engine import Cancelled, Target
 from console.errors import ExitCode
 from console.interpreter import CommandError, Invocation, output_is_sensitive, parse_command
 from console.output.errors import OutputLimitExceeded, describe_size
-from console.runs import audit, lifecycle, notify, prompts, store
+from console.runs import approvals, audit, lifecycle, notify, prompts, store
 from console.runs.environment import RunEnvironment
 from console.runs.history import RunHistoryOf
 from console.runs.models import CommandRun, OutputStream, RunSource, RunStatus
@@ -236,10 +236,16 @@ class StdinAnswers:
 
 def execute(run: CommandRun) -> None:
     sink = RunSink(run)
+    if approvals.was_requested(run):
+        sink.next_seq = None  # an approved run goes on after its waiting line
     record = RunRecord()
     future = _pool.submit(_run_command, run, sink, record)
     status, code, reason = _watch(run, sink, future, record)
     recorded = record.snapshot()
+    if status == RunStatus.FAILED and recorded.pending is not None:
+        # Stopped before anything was sent, to wait for approval without a worker slot.
+        if approvals.open_request(run, recorded.pending, sink.close(), sink.next_seq) is not None:
+            return
     if status == RunStatus.FAILED and recorded.refusal:
         status, reason = RunStatus.REJECTED, recorded.refusal  # its guardrail refused it
     output = sink.close()
@@ -361,6 +367,12 @@ class RunGuardrail:
     def audit(self, outcome: str, data: Mapping[str, Any]) -> None:
         with transaction.atomic():
             audit.record(self.OUTCOMES[outcome], actor=self.run.user, run=self.run, data=dict(data))
+
+    def approval(self, profile: str) -> str:
+        # The portal's test button has nobody waiting for it.
+        return (
+            "impossible" if self.run.source == RunSource.PORTAL else approvals.consume(self.run.pk, profile)
+        )
 
 
 def context_for(run: CommandRun, io: CommandIO, record: RunRecord | None = None) -> CommandContext:

@@ -139,14 +139,19 @@ def mark_lost(run: CommandRun, expected: str, why: str) -> bool:
 
 
 def request_cancel(user: Any, run_id: uuid.UUID | str) -> CommandRun | None:
-    """Ctrl-C. A queued run ends at once; a running one is flagged for its worker. The
-    request is audited (who, and the status it found) before anything is stopped."""
+    """Ctrl-C. A queued run ends at once, and a run waiting for approval withdraws its
+    request and ends; a running one is flagged for its worker. The request is audited
+    (who, and the status it found) before anything is stopped."""
     run = get_user_run(user, run_id)
     if run is None or run.is_final:
         return run
     with transaction.atomic():
         audit.record(audit.AuditAction.RUN_CANCEL_REQUESTED, actor=user, run=run, data={"status": run.status})
-    if not end_run(
+    if run.status == RunStatus.AWAITING_APPROVAL:
+        from console.runs import approvals  # approvals ends runs through this module
+
+        approvals.withdraw(run, user)
+    elif not end_run(
         run, RunStatus.QUEUED, RunStatus.CANCELLED, ExitCode.CANCELLED, "cancelled before it started"
     ):
         CommandRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(cancel_requested=True)

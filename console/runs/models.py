@@ -35,6 +35,10 @@ class RunStatus(models.TextChoices):
     TIMED_OUT = "timed_out"
     LOST = "lost"
     REJECTED = "rejected"
+    # The profile's guardrail asks for a second person (console/runs/approvals.py): the run
+    # holds no worker while it waits, and moves on to queued (approved), rejected (denied,
+    # expired) or cancelled (withdrawn).
+    AWAITING_APPROVAL = "awaiting_approval"
 
 
 FINAL_STATUSES = frozenset(
@@ -48,11 +52,13 @@ FINAL_STATUSES = frozenset(
     }
 )
 
-ACTIVE_STATUSES = frozenset({RunStatus.QUEUED, RunStatus.RUNNING})
+# A waiting run is active: its terminal waits for it (and Ctrl-C withdraws it).
+ACTIVE_STATUSES = frozenset({RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.AWAITING_APPROVAL})
 
 # The only moves a run may make: console/runs/lifecycle.py's compare_and_set refuses others.
 # A running command ends `rejected` when its profile's guardrail refuses it, before it
-# sends anything (console/commands/guardrail.py).
+# sends anything (console/commands/guardrail.py), and waits for approval when it asks for
+# one; an approved run is queued again and runs once (console/runs/approvals.py).
 TRANSITIONS: dict[str, frozenset[str]] = {
     RunStatus.QUEUED: frozenset({RunStatus.RUNNING, RunStatus.CANCELLED, RunStatus.LOST, RunStatus.REJECTED}),
     RunStatus.RUNNING: frozenset(
@@ -63,8 +69,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
             RunStatus.TIMED_OUT,
             RunStatus.LOST,
             RunStatus.REJECTED,
+            RunStatus.AWAITING_APPROVAL,
         }
     ),
+    RunStatus.AWAITING_APPROVAL: frozenset({RunStatus.QUEUED, RunStatus.REJECTED, RunStatus.CANCELLED}),
 }
 
 
@@ -87,7 +95,7 @@ class CommandRun(models.Model):
     # a secret), read by the worker: Celery messages carry the run's id only.
     confirm = models.CharField(max_length=300, blank=True)
     status = models.CharField(
-        max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True
+        max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True
     )
     exit_code = models.IntegerField(null=True, blank=True)
     reason = models.TextField(blank=True, help_text="Why the console ended the run itself.")
@@ -168,6 +176,45 @@ class CommandRun(models.Model):
         if not self.sealed_stdin:
             return None
         return crypto.open_sealed(self.sealed_stdin, self.secret_context("sealed_stdin"))
+
+
+class ApprovalDecision(models.TextChoices):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DENIED = "denied"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+
+
+class ApprovalRequest(models.Model):
+    """A run's request for a second person's approval (console/runs/approvals.py): who
+    asked, through which profile, for which access levels, until when, and who decided
+    what. `command` is the run's redacted line, as lists show it. `consumed_at` is set,
+    once, by the worker that starts the approved run, so an approval runs it at most once."""
+
+    run = models.ForeignKey(CommandRun, on_delete=models.CASCADE, related_name="approvals")
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="approval_requests")
+    profile = models.CharField(max_length=300, help_text="The team profile's address, <team>/<name>.")
+    levels = models.JSONField(default=list)
+    command = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+    decision = models.CharField(
+        max_length=16, choices=ApprovalDecision.choices, default=ApprovalDecision.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    consumed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"approval {self.pk} {self.decision} {self.profile} {self.command[:40]}"
 
 
 class OutputStream(models.TextChoices):

@@ -83,3 +83,9 @@ def recheck_user_terminals(user_id: int) -> None:
     """Ask each open terminal of the user to check its rights again (and close if they
     are gone): for changes that end some sockets but not others, like one revoked token."""
     send_to_group(user_group(user_id), {"type": "terminal.recheck"})
+
+
+def notify_user(user_id: int, message: str) -> None:
+    """A one-line notice in each of the user's open terminals (a `notice` frame,
+    docs/protocol.md): at most once, like every doorbell; the portal's list is the record."""
+    send_to_group(user_group(user_id), {"type": "terminal.notice", "message": message})

@@ -9,8 +9,9 @@ class TeamsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from console.runs import approvals as run_approvals
         from console.runs import tasks
-        from console.teams import access, folders, rules, services  # noqa: F401 (rules registers the permissions)
+        from console.teams import access, approvals, folders, rules, services  # noqa: F401 (rules registers the permissions)
         from console.workspace import access as workspace_access
         from credentials import access as broker_access
 
@@ -18,5 +19,7 @@ class TeamsConfig(AppConfig):
         broker_access.register(access.TeamAccess())
         # The workspace asks through this seam who may reach a team's folder.
         workspace_access.register(folders.TeamFolders())
+        # The runs waiting for approval ask through this seam who may approve them.
+        run_approvals.register(approvals.TeamApprovers())
         # Every worker's reaper thread ends grants whose time is up.
         tasks.add_chore(services.end_expired_grants)

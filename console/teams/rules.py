@@ -106,6 +106,9 @@ rules.add_perm("teams.use_profile", may_use_section)
 rules.add_perm("teams.view_profile", may_see_section)
 rules.add_perm("teams.view_team_runs", sees_team_runs)
 rules.add_perm("teams.run_commands", is_runner)
+# Deciding another person's request to run a command the profile's guardrail sends for
+# approval (console/teams/approvals.py): owners and admins; there is no separate role.
+rules.add_perm("teams.approve_runs", is_manager)
 # The team's shared folder (~/team/<slug>/, console/teams/folders.py): those who run
 # commands write there, auditors only read.
 rules.add_perm("teams.write_team_files", is_runner)

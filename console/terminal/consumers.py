@@ -314,6 +314,10 @@ class TerminalConsumer(AsyncWebsocketConsumer):
     async def terminal_close(self, message: dict[str, Any]) -> None:
         await self.close(code=CLOSE_UNAUTHENTICATED)
 
+    async def terminal_notice(self, message: dict[str, Any]) -> None:
+        """A one-line notice for the person (a request waiting for their approval)."""
+        await self.send_json({"type": "notice", "message": str(message.get("message", ""))})
+
     async def terminal_recheck(self, message: dict[str, Any]) -> None:
         if not await self.rights_hold():
             await self.end_session()

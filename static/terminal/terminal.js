@@ -670,6 +670,11 @@
       if (!isCurrent(f) || state.run.resumed || !window.consoleFiles) return;
       window.consoleFiles.frame(f, (text, failed) => printLines(failed ? red(text) : text));
     },
+    // A one-line notice for this person (a request waiting for their approval): printed
+    // above the line being edited; control characters are dropped, it is only text.
+    notice(f) {
+      if (typeof f.message === "string") printLines(bold(f.message.replace(/[\x00-\x1f\x7f]/g, "")));
+    },
     error: onError,
     completions: (f) => completion.receive(f),
     pong() {},

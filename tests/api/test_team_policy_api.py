@@ -47,11 +47,11 @@ def test_an_admin_puts_a_preset_then_a_custom_policy(team, profiles, as_, dana):
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ({"policy": "production"}, "'production' is not a preset"),
+        ({"policy": "prod"}, "'prod' is not a preset"),
         ({"policy": {"List": "allow"}}, "'Read' needs a decision"),
         (
-            {"policy": {**PRESETS["open"], "Write": "approve"}},
-            "'Write': 'approve' is not one of allow, confirm, deny",
+            {"policy": {**PRESETS["open"], "Write": "ask"}},
+            "'Write': 'ask' is not one of allow, confirm, approve, deny",
         ),
         ({"production": "yes"}, "production is true or false."),
         ({}, 'send "values", "policy" or "production"'),
