@@ -263,6 +263,9 @@ CONSOLE_AUDIT_CHECKPOINT_EVENTS = envint("CONSOLE_AUDIT_CHECKPOINT_EVENTS", 1000
 CONSOLE_AUDIT_CHECKPOINT_MINUTES = envint("CONSOLE_AUDIT_CHECKPOINT_MINUTES", 60)
 CONSOLE_AUDIT_VERIFY_MINUTES = envint("CONSOLE_AUDIT_VERIFY_MINUTES", 60)
 CONSOLE_AUDIT_PUBLIC_KEYS = envstr("CONSOLE_AUDIT_PUBLIC_KEYS", "")
+# Off: no worker signs or verifies; run `manage.py audit_checkpoint` and `verify_audit`
+# from a scheduler instead (the trail status then shows what verify_audit recorded).
+CONSOLE_AUDIT_TRAIL_ON_WORKERS = envbool("CONSOLE_AUDIT_TRAIL_ON_WORKERS", True)
 for _name in (
     "CONSOLE_AUDIT_CHECKPOINT_EVENTS",
     "CONSOLE_AUDIT_CHECKPOINT_MINUTES",

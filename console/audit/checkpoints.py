@@ -121,6 +121,10 @@ def _claim_problem(claim: Claim, previous: Claim | None, trusted: Mapping[str, s
 def make_checkpoint(*, force: bool = False) -> AuditCheckpoint | None:
     """Sign a checkpoint of the newest event if one is due (any time with `force`, once
     there is an event). None when nothing is due or the chain since the last is broken."""
+    # Asked first without a lock: every reaper round asks, and the head's row lock is what
+    # every command's audit write takes; only a due checkpoint takes it.
+    if not force and not _due_now():
+        return None
     with transaction.atomic():
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None or head.last_seq == 0:
@@ -131,6 +135,11 @@ def make_checkpoint(*, force: bool = False) -> AuditCheckpoint | None:
         if not _verified_since(last, head):
             return None
         return _sign(last, head)
+
+
+def _due_now() -> bool:
+    newest_seq = AuditChainHead.objects.filter(pk=1).values_list("last_seq", flat=True).first()
+    return bool(newest_seq) and _due(AuditCheckpoint.objects.order_by("-sequence").first(), newest_seq)
 
 
 def _due(last: AuditCheckpoint | None, newest_seq: int) -> bool:
