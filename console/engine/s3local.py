@@ -19,7 +19,6 @@ are final from the start); files are transferred one after another in listing or
 
 from __future__ import annotations
 
-import fnmatch
 import io
 import mimetypes
 import posixpath
@@ -37,7 +36,7 @@ from console.output.controls import VisibleWriter
 
 from . import CALL_FAILURES, Cancelled, Sink, report_failure
 from .localfiles import Local, LocalFiles
-from .s3objects import paginate
+from .s3objects import kept_by_filters, paginate
 from .s3printer import TransferPrinter
 from .s3transfers import Transfers, transfer_config
 
@@ -279,13 +278,7 @@ class _Filter:
         return full if dir_op else posixpath.dirname(full)
 
     def __call__(self, path: str, is_s3: bool) -> bool:
-        keep = True
-        for include, source_pattern, destination_pattern in self.rules:
-            if fnmatch.fnmatchcase(path, source_pattern):
-                keep = include
-            if fnmatch.fnmatchcase(path, destination_pattern):
-                keep = include
-        return keep
+        return kept_by_filters(self.rules, path)
 
 
 # -- sync ---------------------------------------------------------------------------------

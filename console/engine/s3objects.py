@@ -279,13 +279,16 @@ class _Filter:
         ]
 
     def __call__(self, path: str) -> bool:
-        keep = True
-        for include, source_pattern, destination_pattern in self.rules:
-            if fnmatch.fnmatch(path, source_pattern):
-                keep = include
-            if fnmatch.fnmatch(path, destination_pattern):
-                keep = include
-        return keep
+        return kept_by_filters(self.rules, path)
+
+
+def kept_by_filters(rules: list[tuple[bool, str, str]], path: str) -> bool:
+    """The CLI's filter rule: the last pattern that matches decides, none keeps the path."""
+    keep = True
+    for include, source_pattern, destination_pattern in rules:
+        if fnmatch.fnmatchcase(path, source_pattern) or fnmatch.fnmatchcase(path, destination_pattern):
+            keep = include
+    return keep
 
 
 def _root(path: str, recursive: bool) -> str:

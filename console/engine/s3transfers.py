@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
+from contextlib import closing
 from typing import IO, Any
 
 from s3transfer.manager import TransferConfig, TransferManager
@@ -195,21 +196,12 @@ class Transfers:
         write: Callable[[Iterator[bytes]], None],
     ) -> None:
         """Download into `write`, which consumes the chunks on this thread; raises what the
-        download raised, or what `write` raised (the download is then cancelled)."""
-        pipe = _Pipe()
-        watch = _Watch(size, self.printer)
-        watch.on_done_hook = pipe.end
-        future = self.manager.download(bucket, key, pipe, extra_args=extra, subscribers=[watch])
-        try:
-            write(pipe.chunks(lambda: self._tick(watch, pipe)))
-        except BaseException:
-            pipe.abandoned.set()
-            future.cancel()
-            raise
-        self._wait(watch)
-        future.result()
+        download raised, or what `write` raised (the download is then cancelled: closing the
+        stream early abandons it)."""
+        with closing(self.stream_to(bucket, key, size, extra)) as chunks:
+            write(chunks)
 
-    def stream_to(self, bucket: str, key: str, size: int | None, extra: dict[str, Any]) -> Iterator[bytes]:
+    def stream_to(self, bucket: str, key: str, size: int | None, extra: dict[str, Any]) -> Generator[bytes]:
         """The object's bytes in order, for `cp s3://b/k -`."""
         pipe = _Pipe()
         watch = _Watch(size, self.printer)

@@ -177,13 +177,9 @@ class Workspace:
         """Store the file at `where` from `chunks`; returns its size. All or nothing: an
         exception from `chunks`, or QuotaExceeded, leaves no file (and the old one intact).
         `modified` is the file's time, where the storage keeps one (`Files.save`)."""
-        self._check_writable(where)
-        self._check_parent(where)
-        existing = self.exists(where)
-        if existing is not None and existing.is_dir:
-            raise IsADirectory(where.shown)
+        replaced = self.check_write(where)
         assert where.area is not None
-        with quota.reserving(where.area, self.files, where.shown, existing.size if existing else 0) as held:
+        with quota.reserving(where.area, self.files, where.shown, replaced) as held:
             written = 0
 
             def counted() -> Iterator[bytes]:
