@@ -51,6 +51,10 @@ os.environ["CONSOLE_AUDIT_TRAIL_ON_WORKERS"] = "false"
 # so the compat suite's two sides (the oracle's prefetch, the console's run minutes later)
 # saw PENDING_VALIDATION and ISSUED. Issued at once, both see the same certificate.
 os.environ["MOTO_ACM_VALIDATION_WAIT"] = "0"
+# A lock wait over a minute is a hang in this suite (a test's flush against a transaction
+# left open, an audit append behind a stuck head lock): libpq passes these options to every
+# connection, the workers' too, so the wait ends in an error naming the statement instead.
+os.environ["PGOPTIONS"] = "-c lock_timeout=60s"
 # Users are made in every test; the production hasher costs ~0.5 s each.
 os.environ["PASSWORD_HASHERS"] = "django.contrib.auth.hashers.MD5PasswordHasher"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
