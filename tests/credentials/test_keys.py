@@ -4,6 +4,7 @@ by its model and found by rotation through that declaration."""
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
@@ -110,9 +111,14 @@ def _one_row_of_each(user: Any) -> None:
 
 
 def _tamper(model: Any, column: str) -> Any:
+    """Flip one bit of the ciphertext's last byte (the tag's). Editing the base64 text
+    instead was flaky: a changed character can differ only in padding bits that decoding
+    drops, and then the value was not tampered at all."""
     row = model.objects.get()
-    body = getattr(row, column)
-    flipped = body[:-2] + ("A" if body[-2] != "A" else "B") + body[-1]
+    prefix, key_id, body = getattr(row, column).split(":", 2)
+    blob = bytearray(base64.urlsafe_b64decode(body))
+    blob[-1] ^= 0x01
+    flipped = f"{prefix}:{key_id}:{base64.urlsafe_b64encode(bytes(blob)).decode()}"
     model.objects.filter(pk=row.pk).update(**{column: flipped})
     return row.pk
 
