@@ -55,7 +55,10 @@ def workspace_storage(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture
-def world(team, profiles, alice, bob, workspace_storage) -> World:
+def world(team, profiles, alice, bob, workspace_storage, settings) -> World:
+    # The test button waits for its run; no worker runs in this table (the run, queued on
+    # commit, never is), and the cell asks only that the run was recorded as the portal's.
+    settings.CONSOLE_API_WAIT_SECONDS = 0.2
     erin = _make_user("erin")
     _make_user("frank")
     services.add_member(alice, team, "erin", Role.MEMBER)
