@@ -4,6 +4,7 @@ worker and a real ASGI server as subprocesses, on the test database and Redis.""
 
 from __future__ import annotations
 
+import inspect
 import os
 import socket
 import subprocess
@@ -44,6 +45,21 @@ def sandbox() -> Iterator[Sandbox]:
         yield Sandbox(process.url, seed, process.control_secret)
     finally:
         process.stop()
+
+
+@pytest.fixture
+async def _terminals_disconnected() -> Any:
+    yield
+    from tests.wsclient import disconnect_opened_terminals
+
+    await disconnect_opened_terminals()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every async test disconnects the terminals it opened before its loop is torn down."""
+    for item in items:
+        if inspect.iscoroutinefunction(getattr(item, "function", None)):
+            item.fixturenames.append("_terminals_disconnected")  # type: ignore[attr-defined]
 
 
 def _make_user(username: str) -> Any:

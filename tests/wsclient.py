@@ -3,6 +3,7 @@ way the browser does (session cookie + Origin) or the way a script does (bearer 
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,19 @@ from console.asgi import application
 
 # The console's own origin, as a browser on the sign-in page would send it.
 ORIGIN = settings.CONSOLE_ORIGINS[0].encode()
+
+# Every terminal a test opens, disconnected when the test ends (tests/conftest.py): a
+# consumer left to the event loop's teardown is cancelled in the middle of its channel
+# layer read, which once kept a test's teardown waiting until CI's time ran out.
+_opened: list[WebsocketCommunicator] = []
+
+
+async def disconnect_opened_terminals() -> None:
+    while _opened:
+        comm = _opened.pop()
+        # The consumer may have ended already (closed itself, or failed the test).
+        with contextlib.suppress(Exception):
+            await comm.disconnect()
 
 
 @database_sync_to_async
@@ -42,6 +56,7 @@ async def open_terminal(
         headers.append((b"authorization", f"Bearer {token}".encode()))
     query = f"terminal={terminal}" + (f"&mode={mode}" if mode else "")
     comm = WebsocketCommunicator(application, f"/ws/terminal/?{query}", headers=headers)
+    _opened.append(comm)
     connected, detail = await comm.connect(timeout=5)
     return comm, connected, detail
 

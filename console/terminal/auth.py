@@ -16,7 +16,6 @@ from typing import Any
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
-from channels.security.websocket import WebsocketDenier
 from django.conf import settings
 
 from console.api.tokens import hash_token, user_for_token
@@ -55,7 +54,16 @@ class ConsoleOriginValidator:
         if _bearer_token(scope) or origin_allowed(origin, settings.CONSOLE_ORIGINS):
             return await self.inner(scope, receive, send)
         log.warning("terminal: refused a websocket from origin %r (not in CONSOLE_ORIGINS)", origin)
-        return await WebsocketDenier()(scope, receive, send)
+        return await _refuse_handshake(receive, send)
+
+
+async def _refuse_handshake(receive: Any, send: Any) -> None:
+    """A close before the accept, which the server answers with HTTP 403. Done here rather
+    than with Channels' WebsocketDenier: that is a whole consumer, which takes a channel on
+    the layer (a blocking Redis read) for every refused handshake until the client goes."""
+    message = await receive()
+    if message["type"] == "websocket.connect":
+        await send({"type": "websocket.close"})
 
 
 class BearerTokenMiddleware(BaseMiddleware):
