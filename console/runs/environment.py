@@ -16,6 +16,7 @@ from django.db import transaction
 
 from console.commands.environment import check_assignments, check_count
 from console.runs.models import TerminalEnvironment
+from credentials.profiles import load_profiles, profile_choice
 
 
 class RunEnvironment:
@@ -67,6 +68,16 @@ def export(user: Any, terminal_id: str, assignments: dict[str, str]) -> dict[str
 
 def unset(user: Any, terminal_id: str, names: list[str]) -> dict[str, str]:
     return _save(user, terminal_id, lambda values: {k: v for k, v in values.items() if k not in names})
+
+
+def prompt_context(user: Any, terminal_id: str) -> dict[str, Any]:
+    """What the terminal's prompt and header show: the profile its commands use when they
+    name none (`AWS_PROFILE`, then `AWS_DEFAULT_PROFILE`, then `default`), whether the
+    terminal chose it, and whether that profile is tagged production (docs/guardrails.md).
+    A name the user may not use is shown as typed and is not production."""
+    name, source = profile_choice(None, load(user, terminal_id))
+    profile = load_profiles(user).get(name)
+    return {"profile": name, "chosen": source is not None, "production": bool(profile and profile.production)}
 
 
 def forget_user(user_id: int) -> None:

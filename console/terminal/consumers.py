@@ -27,7 +27,7 @@ from django.conf import settings
 
 from console.audit import access, rerun
 from console.commands.completion import complete_line
-from console.runs import lifecycle, prompts, reaper, store
+from console.runs import environment, lifecycle, prompts, reaper, store
 from console.runs.errors import RunError
 from console.runs.models import CommandRun, OutputStream, RunSource
 from console.runs.notify import run_group, user_group
@@ -65,6 +65,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         self.poller: asyncio.Task[None] | None = None
         self.signin_watch: asyncio.Task[None] | None = None
         self.watch_only = self._query("mode") == "watch"
+        self.context_changes = False  # the followed run may change what the prompt shows
         await self.accept()
         if self.user is None or not self.user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
@@ -88,6 +89,9 @@ class TerminalConsumer(AsyncWebsocketConsumer):
                     "max_command_tokens": settings.CONSOLE_MAX_COMMAND_TOKENS,
                     "max_frame_bytes": settings.CONSOLE_MAX_FRAME_BYTES,
                 },
+                **(
+                    {} if self.watch_only else {"context": await _prompt_context(self.user, self.terminal_id)}
+                ),
             }
         )
 
@@ -152,6 +156,8 @@ class TerminalConsumer(AsyncWebsocketConsumer):
             await self.unfollow()
             return await self.error(exc.message, exc.code)
         await self.send_json({"type": "started", "run_id": str(run.pk), "command": run.command})
+        # Only these builtins change the default profile: other commands cost no extra read.
+        self.context_changes = run.command.split(maxsplit=1)[:1] in (["export"], ["unset"])
         if run.is_final:  # rejected before it was queued; otherwise its doorbell will ring
             await self.pump()
         self.start_polling()
@@ -286,9 +292,16 @@ class TerminalConsumer(AsyncWebsocketConsumer):
                 await self.send_json(_chunk_frame(run_id, chunk))
                 self.last_seq = chunk.seq
             if snapshot.is_final:
-                await self.send_json(
-                    {"type": "exit", "run_id": run_id, "code": snapshot.exit_code, "status": snapshot.status}
-                )
+                done = {
+                    "type": "exit",
+                    "run_id": run_id,
+                    "code": snapshot.exit_code,
+                    "status": snapshot.status,
+                }
+                if self.context_changes:  # the next prompt shows what `export` chose
+                    self.context_changes = False
+                    done["context"] = await _prompt_context(self.user, self.terminal_id)
+                await self.send_json(done)
                 await self.channel_layer.group_discard(run_group(run_id), self.channel_name)
                 self.run_id = None
 
@@ -361,3 +374,4 @@ def _complete_now(user: Any, terminal_id: str, line: str, cursor: int) -> list[s
 
 
 _complete = database_sync_to_async(_complete_now, thread_sensitive=False)
+_prompt_context = database_sync_to_async(environment.prompt_context, thread_sensitive=False)

@@ -30,8 +30,9 @@
     activeRun: "consoleTerminal.activeRun",
   };
   const HISTORY_MAX = 500;
-  const PROMPT = "\x1b[1;32maws-console\x1b[0m $ ";
-  const PROMPT_WIDTH = "aws-console $ ".length;
+  // The prompt names the profile the terminal's commands use when they name none, once the
+  // terminal chose one, and tags a production profile (the server's `context` frame).
+  const prompt = { text: "\x1b[1;32maws-console\x1b[0m $ ", width: "aws-console $ ".length };
   const RETRY_MIN_MS = 500;
   const RETRY_MAX_MS = 5000;
   const PING_MS = 25000;
@@ -509,7 +510,7 @@
       prefill = null;
     }
     history.reset();
-    editor.start({ prompt: PROMPT, width: PROMPT_WIDTH, kind: "command", initial, onSubmit: submitCommand });
+    editor.start({ prompt: prompt.text, width: prompt.width, kind: "command", initial, onSubmit: submitCommand });
     if (typeahead) queueMicrotask(drainTypeahead); // a microtask, so long pastes don't recurse
   }
 
@@ -585,7 +586,7 @@
 
   // After a reload: show the command again, then replay all of its output.
   function resumeRun(saved) {
-    print(PROMPT + saved.command + "\n");
+    print(prompt.text + saved.command + "\n");
     state.run = {
       id: saved.run_id,
       lastSeq: -1,
@@ -657,6 +658,7 @@
     },
     exit(f) {
       if (!isCurrent(f)) return;
+      onContext(f.context);
       editor.abandon();
       freshLine();
       if (EXIT_NOTES[f.status]) print(dim(`[${EXIT_NOTES[f.status]}]`) + "\n");
@@ -685,6 +687,7 @@
     setConnected(true);
     setStatus("connected");
     startPing();
+    onContext(f.context);
     if (f.limits && Number.isInteger(f.limits.max_command_length)) {
       config.maxCommandLength = f.limits.max_command_length;
     }
@@ -702,6 +705,31 @@
       else showPrompt();
     } else if (state.run && state.run.id) {
       attach(state.run.lastSeq);
+    }
+  }
+
+  // The `context` of `hello`, and of the `exit` of `export`/`unset` (docs/protocol.md).
+  function onContext(f) {
+    if (!f || typeof f !== "object") return;
+    const name = typeof f.profile === "string" ? f.profile.replace(/[\x00-\x1f\x7f-\x9f]/g, "") : "";
+    const shown = name && (f.chosen || f.production);
+    const tag = f.production ? " [production]" : "";
+    const label = shown ? ` (${name})` : "";
+    prompt.text =
+      "\x1b[1;32maws-console\x1b[0m" +
+      (label ? `\x1b[36m${label}\x1b[0m` : "") +
+      (tag ? `\x1b[1;41;97m${tag}\x1b[0m` : "") +
+      " $ ";
+    prompt.width = Array.from(`aws-console${label}${tag} $ `).length;
+    // The first prompt is drawn at `hello`, before this frame: draw it again with the tag.
+    if (editor.active && editor.kind === "command") {
+      Object.assign(editor, { prompt: prompt.text, width: prompt.width });
+      editor.render();
+    }
+    const badge = document.getElementById("production-badge");
+    if (badge) {
+      badge.textContent = f.production ? `production: ${name}` : "";
+      badge.hidden = !f.production;
     }
   }
 
