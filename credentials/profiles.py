@@ -121,13 +121,7 @@ def load_sections(user: Any) -> Sections:
     """Read on every command: one plain query (which skips the ORM's compile step) for the
     user's own sections and those of the teams they may use a profile of, the grants
     checked by the subquery the console registered (credentials/access.py)."""
-    params = {
-        "user": user.pk,
-        "now": connection.ops.adapt_datetimefield_value(timezone.now()),
-        "profile": str(SectionKind.PROFILE),
-        "services": str(SectionKind.SERVICES),
-    }
-    rows = ConfigSection.objects.raw(_sections_sql(access.usable_sections_sql()), params)
+    rows = _section_rows(user)
     profiles: dict[str, Profile] = {}
     services: dict[str, dict[str, Any]] = {}
     sessions: dict[str, dict[str, Any]] = {}
@@ -146,6 +140,26 @@ def load_sections(user: Any) -> Sections:
                 if row.read_only:
                     read_only.add(address)
     return _marked(Sections(profiles, services, sessions, frozenset(usable), frozenset(read_only)))
+
+
+def _section_rows(user: Any) -> Any:
+    params = {
+        "user": user.pk,
+        "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "profile": str(SectionKind.PROFILE),
+        "services": str(SectionKind.SERVICES),
+    }
+    return ConfigSection.objects.raw(_sections_sql(access.usable_sections_sql()), params)
+
+
+def is_production(user: Any, name: str) -> bool:
+    """Whether `name` is a profile the user may use now that is tagged production: for the
+    terminal's prompt, so it reads the same rows as a command but opens no secret."""
+    for row in _section_rows(user):
+        address = f"{row.team_slug}/{row.name}" if row.team_id else row.name
+        if row.kind == SectionKind.PROFILE and address == name:
+            return bool(row.production) and (not row.team_id or bool(row.usable))
+    return False
 
 
 def _marked(sections: Sections) -> Sections:

@@ -9,6 +9,7 @@ process environment. What a command may export is console/commands/environment.p
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -16,7 +17,10 @@ from django.db import transaction
 
 from console.commands.environment import check_assignments, check_count
 from console.runs.models import TerminalEnvironment
-from credentials.profiles import load_profiles, profile_choice
+from credentials.crypto import CryptoError
+from credentials.profiles import is_production, profile_choice
+
+log = logging.getLogger(__name__)
 
 
 class RunEnvironment:
@@ -75,9 +79,13 @@ def prompt_context(user: Any, terminal_id: str) -> dict[str, Any]:
     name none (`AWS_PROFILE`, then `AWS_DEFAULT_PROFILE`, then `default`), whether the
     terminal chose it, and whether that profile is tagged production (docs/guardrails.md).
     A name the user may not use is shown as typed and is not production."""
-    name, source = profile_choice(None, load(user, terminal_id))
-    profile = load_profiles(user).get(name)
-    return {"profile": name, "chosen": source is not None, "production": bool(profile and profile.production)}
+    try:
+        values = load(user, terminal_id)
+    except CryptoError:  # sealed under keys since rotated away: the commands say so
+        log.warning("terminal environment of user %s could not be opened", user.pk)
+        values = {}
+    name, source = profile_choice(None, values)
+    return {"profile": name, "chosen": source is not None, "production": is_production(user, name)}
 
 
 def forget_user(user_id: int) -> None:

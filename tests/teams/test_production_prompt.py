@@ -66,3 +66,17 @@ async def test_watching_connections_carry_no_context(platform):
     hello = await receive(comm)
     assert connected and hello["type"] == "hello" and "context" not in hello
     await comm.disconnect()
+
+
+async def test_a_profile_that_cannot_be_opened_does_not_stop_the_terminal(platform, alice_profiles):
+    # Sealed under keys the console no longer holds: the prompt opens no secret, so the
+    # terminal still says hello (the commands using that profile say what is wrong).
+    def corrupt():
+        ConfigSection.objects.filter(owner__username="alice", team=None, name="default").update(
+            sealed_secrets="AAAA" * 20
+        )
+
+    await database_sync_to_async(corrupt)()
+    comm, hello = await _hello("alice", terminal="tab-sealed")
+    assert hello["context"] == {"profile": "default", "chosen": False, "production": False}
+    await comm.disconnect()
