@@ -14,7 +14,7 @@ from __future__ import annotations
 import shlex
 
 from console.commands.context import CommandContext
-from console.commands.guardrail import classification_of, effective_policy
+from console.commands.guardrail import classification_of, effective_policy, elevates
 from console.commands.workspacefiles import WorkspaceFiles
 from console.engine.access_levels import AccessLevel, action_level, classify
 from console.engine.policies import Decision, decide, describe
@@ -70,11 +70,15 @@ def explanation(parsed: Invocation | S3Command, ctx: CommandContext) -> str:
 def _policy_line(parsed: Invocation | S3Command, ctx: CommandContext, level: AccessLevel) -> str:
     name, _ = profile_choice(parsed.options.profile, ctx.env)
     profile = load_sections(ctx.user).named(name)
-    policy = effective_policy(profile)
+    policy = effective_policy(profile, level)
     if profile is None or not policy:
         return f"Policy: none set for profile {name} (allow)"
     decision = decide(policy, level)
-    grant = "; your grant is read-only" if profile.read_only else ""
+    grant = "; your grant is read-only" if profile.read_only and not elevates(profile, level) else ""
+    if elevates(profile, level) and decision == Decision.APPROVE:
+        decision, grant = Decision.ALLOW, "; your elevation approves it in advance"
+    elif elevates(profile, level) and profile.read_only:
+        grant = "; your elevation lifts your read-only grant for it"
     return f"Policy: {decision} ({WHAT[decision]}; profile {name}: {describe(policy)}{grant})"
 
 

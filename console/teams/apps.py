@@ -11,7 +11,7 @@ class TeamsConfig(AppConfig):
     def ready(self) -> None:
         from console.runs import approvals as run_approvals
         from console.runs import tasks
-        from console.teams import access, approvals, folders, rules, services  # noqa: F401 (rules registers the permissions)
+        from console.teams import access, approvals, elevations, folders, rules, services  # noqa: F401 (rules registers the permissions)
         from console.workspace import access as workspace_access
         from credentials import access as broker_access
 
@@ -23,3 +23,5 @@ class TeamsConfig(AppConfig):
         run_approvals.register(approvals.TeamApprovers())
         # Every worker's reaper thread ends grants whose time is up.
         tasks.add_chore(services.end_expired_grants)
+        # ... and elevations whose time is up, or that nobody decided in time.
+        tasks.add_chore(elevations.expire_due)
