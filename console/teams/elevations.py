@@ -201,6 +201,12 @@ def of_user(user: Any) -> QuerySet[Elevation]:
     return _rows().filter(requester_id=user.pk)
 
 
+def visible_to(user: Any) -> QuerySet[Elevation]:
+    """The user's own elevations and every one of the teams where they decide them."""
+    managed = Membership.objects.filter(user_id=user.pk, role__in=MANAGERS).values("team_id")
+    return _rows().filter(Q(requester_id=user.pk) | Q(team_id__in=managed))
+
+
 def visible(actor: Any, elevation_id: Any, http: Any = None) -> Elevation:
     """The elevation, if the actor is its requester or may approve elevations in its team;
     otherwise NotVisible (after the audited denial)."""
