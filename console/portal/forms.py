@@ -574,7 +574,9 @@ class ElevationForm(PortalForm):
 
     AUTO_ID = "elevation_%s"
 
-    profile = forms.ChoiceField(choices=())
+    # Any id is taken: the service decides whether the person may use it (404 if not),
+    # rather than the form quietly failing on a profile outside its choices.
+    profile = forms.UUIDField(widget=forms.Select())
     duration = forms.CharField(
         max_length=16, help_text='Minutes, or e.g. "45m", "2h", "1h30m".', initial="1h"
     )
@@ -584,4 +586,5 @@ class ElevationForm(PortalForm):
 
     def __init__(self, *args: Any, profiles: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["profile"].choices = profiles
+        self.fields["profile"].widget.choices = profiles
+        self.profile_choices = profiles

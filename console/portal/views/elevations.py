@@ -49,6 +49,8 @@ def elevation_new(request: HttpRequest) -> HttpResponse:
     form = forms.ElevationForm(request.POST or None, profiles=choices, initial=initial)
     if request.method == "POST" and form.is_valid():
         section = ConfigSection.objects.select_related("team").filter(pk=form.cleaned_data["profile"]).first()
+        if section is None:
+            raise Http404("no such profile")
         try:
             made = elevations.request_elevation(
                 request.user, section, form.cleaned_data["duration"], form.cleaned_data["reason"], request
