@@ -22,14 +22,17 @@ from console.runs.models import AuditEvent
 from console.teams import elevations, services
 from console.teams.errors import TeamError
 from console.teams.models import Elevation, Grant, Membership, Role
+from console.workspace.service import Workspace
 from credentials import broker
 from credentials.models import CachedSession, ConfigSection
 from credentials.profiles import load_sections
 from tests.api.conftest import bearer
 from tests.portal.conftest import signed_in
 from tests.teams.test_read_only_grants import READ_ONLY_ACCESS, assume_roles  # noqa: F401 (a fixture)
+from tests.workspace.support import local_files, run
 
 READONLY = "platform/readonly"
+ANY_POLICY = "arn:aws:iam::aws:policy/X"
 
 
 @pytest.fixture
@@ -195,6 +198,31 @@ def test_an_elevation_gives_nothing_once_the_grant_is_gone(granted, bob, dana):
     _elevated(bob, dana, granted)
     Grant.objects.filter(user=bob).delete()
     assert load_sections(bob).named(READONLY) is None
+
+
+@pytest.fixture
+def production_readonly(granted, alice):
+    services.set_team_policy(alice, granted, "production", production=True)
+    return granted
+
+
+def _explain(user, line, tmp_path):
+    return run(f"guard explain {line}", Workspace(user, (), local_files(tmp_path / "storage"))).stdout
+
+
+def test_guard_explain_says_what_the_elevation_does(production_readonly, bob, dana, tmp_path):
+    write = f"aws s3api create-bucket --bucket x --profile {READONLY}"
+    attach = f"aws iam attach-user-policy --user-name u --policy-arn {ANY_POLICY} --profile {READONLY}"
+    assert _explain(bob, write, tmp_path).endswith(
+        "Policy: approve (it would wait for another team member's approval, nothing sent until then; "
+        f"profile {READONLY}: production)\n"
+    )
+    _elevated(bob, dana, production_readonly)
+    assert _explain(bob, write, tmp_path).endswith(
+        f"Policy: allow (it would run; profile {READONLY}: production; "
+        "your elevation approves it in advance)\n"
+    )
+    assert "Policy: approve (" in _explain(bob, attach, tmp_path)  # Permissions management is not Write
 
 
 # ---- what the broker sends: the session policy and the cached sessions --------------------
