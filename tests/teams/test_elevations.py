@@ -308,6 +308,8 @@ def test_approvers_find_waiting_requests_in_the_list_and_the_header_badge(grante
     assert f'href="/elevations/{asked.pk}"' in page and 'id="elevations-waiting"' in page
     assert 'id="approvals-badge"' in page and ">1</span>" in page
     assert 'id="approvals-badge"' not in signed_in(bob).get("/elevations/").content.decode()
+    approvals = signed_in(dana).get("/approvals/").content.decode()
+    assert 'id="approvals-elevations"' in approvals and f'href="/elevations/{asked.pk}"' in approvals
 
 
 def test_asking_from_the_portal_lists_the_profiles_one_may_use(granted, bob, carol):
