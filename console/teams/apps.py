@@ -9,6 +9,7 @@ class TeamsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from console.commands import elevation as command_elevations
         from console.runs import approvals as run_approvals
         from console.runs import tasks
         from console.teams import access, approvals, elevations, folders, rules, services  # noqa: F401 (rules registers the permissions)
@@ -21,6 +22,8 @@ class TeamsConfig(AppConfig):
         workspace_access.register(folders.TeamFolders())
         # The runs waiting for approval ask through this seam who may approve them.
         run_approvals.register(approvals.TeamApprovers())
+        # The terminal's `guard elevate` and `guard elevations` ask through this seam.
+        command_elevations.register(elevations.TerminalElevations())
         # Every worker's reaper thread ends grants whose time is up.
         tasks.add_chore(services.end_expired_grants)
         # ... and elevations whose time is up, or that nobody decided in time.

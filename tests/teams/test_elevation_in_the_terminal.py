@@ -166,7 +166,15 @@ async def test_an_elevation_lifts_a_read_only_grant_for_writes_until_its_time_is
     assert (refused.exit["status"], refused.code) == ("rejected", 254)
     assert "your grant is read-only" in refused.stderr
 
-    elevation_id = await database_sync_to_async(_elevate_bob)()
+    # Asked in the terminal this time (the worker's builtin), approved over the API.
+    asked = await run_command(comm, f"guard elevate {ADMIN} 30m the hotfix")
+    assert asked.code == 0, asked.stderr
+    elevation_id = (await database_sync_to_async(Elevation.objects.get)(requester__username="bob")).pk
+    assert f"/elevations/{elevation_id}" in asked.stdout
+    decided = await database_sync_to_async(_api)(
+        "alice", "post", f"/api/v1/elevations/{elevation_id}", {"decision": "approve"}
+    )
+    assert decided.status_code == 200, decided.content
     listed = await run_command(comm, f"aws s3api list-buckets --profile {ADMIN}")
     assert listed.code == 0, listed.stderr
     made = await run_command(comm, create)

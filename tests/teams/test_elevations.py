@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from console.api.tokens import create_token
-from console.commands import Caller, CommandContext, guardrail
+from console.commands import Caller, CommandContext, guard, guardrail
 from console.demo import install_team_demo
 from console.interpreter import parse_command
 from console.runs.models import AuditEvent
@@ -223,6 +223,53 @@ def test_guard_explain_says_what_the_elevation_does(production_readonly, bob, da
         "your elevation approves it in advance)\n"
     )
     assert "Policy: approve (" in _explain(bob, attach, tmp_path)  # Permissions management is not Write
+
+
+def _terminal(user, line, tmp_path):
+    return run(line, Workspace(user, (), local_files(tmp_path / "storage")))
+
+
+def test_guard_elevate_asks_from_the_terminal_and_guard_elevations_lists(granted, bob, dana, tmp_path):
+    asked = _terminal(bob, "guard elevate platform/readonly 2h the release, ticket 42", tmp_path)
+    made = Elevation.objects.get(requester=bob)
+    assert (asked.code, asked.stderr) == (0, "")
+    assert asked.stdout == (
+        "elevation: asked for Write on platform/readonly for 2 h; an owner or admin of platform "
+        f"decides at /elevations/{made.pk} (it waits up to 15 min)\n"
+    )
+    assert (made.minutes, made.reason) == (120, "the release, ticket 42")
+    assert _terminal(bob, "guard elevations", tmp_path).stdout == (
+        f"/elevations/{made.pk}  platform/readonly  bob  2 h  pending: the release, ticket 42\n"
+    )
+    waiting = _terminal(dana, "guard elevations", tmp_path).stdout
+    assert waiting.endswith("pending: the release, ticket 42 (waits for your decision)\n")
+    elevations.decide(dana, made.pk, "approve", "")
+    assert "  active until " in _terminal(bob, "guard elevations", tmp_path).stdout
+    assert _terminal(dana, "guard elevations", tmp_path).stdout == "No pending or active elevation.\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "stderr"),
+    [
+        (
+            "guard elevate platform/keys 1h deploy",
+            "guard: The config profile (platform/keys) could not be found\n",
+        ),
+        (
+            "guard elevate platform/nosuch 1h deploy",
+            "guard: The config profile (platform/nosuch) could not be found\n",
+        ),
+        (
+            "guard elevate platform/readonly 9h deploy",
+            "guard: an elevation lasts at most 4 h (240 minutes); ask for less.\n",
+        ),
+        ("guard elevate platform/readonly 1h", guard.ELEVATE_USAGE),
+    ],
+)
+def test_guard_elevate_refuses_with_a_message(granted, bob, tmp_path, line, stderr):
+    refused = _terminal(bob, line, tmp_path)
+    assert (refused.code, refused.stdout, refused.stderr) == (252, "", stderr)
+    assert not Elevation.objects.exists()
 
 
 # ---- what the broker sends: the session policy and the cached sessions --------------------
