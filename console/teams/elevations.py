@@ -290,6 +290,25 @@ def end_elevation(actor: Any, elevation_id: Any, http: Any = None) -> Elevation:
     return _rows().get(pk=found.pk)
 
 
+def end_unusable(actor: Any, team_id: int, user_ids: Any) -> int:
+    """After a change that may take profiles away (a revoked or expired grant, a demotion, a
+    removal): end the open elevations of `user_ids` in the team whose profile they may no
+    longer use. They gave nothing already (the broker's subquery only reads usable
+    profiles); ending them keeps the pages and the audit log true. Call it inside the
+    change's transaction, after the change."""
+    ended = 0
+    rows = _rows().filter(_open(), team_id=team_id, requester_id__in=list(user_ids))
+    for row in rows:
+        if not row.requester.has_perm("teams.use_profile", row.profile):
+            Elevation.objects.filter(pk=row.pk).update(
+                status=ElevationStatus.ENDED, ended_by=actor, ended_at=timezone.now(), ends_at=timezone.now()
+            )
+            why = "the requester may no longer use the profile"
+            audit.record(AuditAction.ELEVATION_ENDED, actor=actor, data=_data(row, was=row.status, why=why))
+            ended += 1
+    return ended
+
+
 def expire_due() -> int:
     """The reaper's chore (console/runs/tasks.py add_chore): pending requests nobody
     decided in time and approved elevations whose time is up become `expired`, with the

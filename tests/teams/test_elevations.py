@@ -200,6 +200,21 @@ def test_an_elevation_gives_nothing_once_the_grant_is_gone(granted, bob, dana):
     assert load_sections(bob).named(READONLY) is None
 
 
+def test_revoking_the_grant_or_removing_the_member_ends_their_elevations(granted, bob, dana, alice):
+    first = _elevated(bob, dana, granted)
+    services.revoke_grant(alice, Grant.objects.get(user=bob))
+    assert Elevation.objects.get(pk=first.pk).status == "ended"
+    (_, actor, data) = _actions(first)[-1]
+    assert (actor, data["why"]) == ("alice", "the requester may no longer use the profile")
+    services.grant(alice, granted, user=bob)
+    second = _elevated(bob, dana, granted)
+    services.change_role(alice, Membership.objects.get(team=granted.team, user=dana), Role.MEMBER)
+    assert Elevation.objects.get(pk=second.pk).is_active  # bob still may use it
+    services.remove_member(alice, Membership.objects.get(team=granted.team, user=bob))
+    assert Elevation.objects.get(pk=second.pk).status == "ended"
+    assert not elevations.active_in(granted.team).exists()
+
+
 @pytest.fixture
 def production_readonly(granted, alice):
     services.set_team_policy(alice, granted, "production", production=True)
