@@ -30,7 +30,6 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from console.commands.elevation import ElevationRefused
 from console.runs import audit, notify
 from console.runs.audit import AuditAction
 from console.teams.errors import TeamError
@@ -143,7 +142,7 @@ def request_elevation(actor: Any, section: Any, duration: Any, reason: Any, http
             actor=actor,
             data=_data(made, expires_at=made.expires_at.isoformat()),
         )
-    asked = f"{actor.get_username()} asks for Write on {address(made)} for {_spoken(minutes)}"
+    asked = f"{actor.get_username()} asks for Write on {address(made)} for {spoken(minutes)}"
     notice = f"elevation: {asked}: {link(made)}"
     for user_id in approvers(made.team_id, besides=actor.pk):
         notify.notify_user(user_id, notice)
@@ -151,17 +150,17 @@ def request_elevation(actor: Any, section: Any, duration: Any, reason: Any, http
 
 
 def _open_for(user_id: int, section_id: Any) -> QuerySet[Elevation]:
-    return Elevation.objects.filter(_open(), requester_id=user_id, profile_id=section_id)
+    return Elevation.objects.filter(still_open(), requester_id=user_id, profile_id=section_id)
 
 
-def _open() -> Q:
+def still_open() -> Q:
     """Pending and unexpired, or approved and not over."""
     now = timezone.now()
     pending = Q(status=ElevationStatus.PENDING, expires_at__gt=now)
     return pending | Q(status=ElevationStatus.APPROVED, ends_at__gt=now)
 
 
-def _spoken(minutes: int) -> str:
+def spoken(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
     if not hours:
         return f"{rest} min"
@@ -297,7 +296,7 @@ def end_unusable(actor: Any, team_id: int, user_ids: Any) -> int:
     profiles); ending them keeps the pages and the audit log true. Call it inside the
     change's transaction, after the change."""
     ended = 0
-    rows = _rows().filter(_open(), team_id=team_id, requester_id__in=list(user_ids))
+    rows = _rows().filter(still_open(), team_id=team_id, requester_id__in=list(user_ids))
     for row in rows:
         if not row.requester.has_perm("teams.use_profile", row.profile):
             Elevation.objects.filter(pk=row.pk).update(
@@ -354,51 +353,3 @@ def _end_sessions(elevation: Elevation) -> None:
     sections.end_team_sessions(
         elevation.team.slug, elevation.team_id, user_ids=[elevation.requester_id], profile=elevation.profile
     )
-
-
-# --- the terminal's builtins (console/commands/elevation.py) ------------------------------
-
-
-class TerminalElevations:
-    """`guard elevate` and `guard elevations`, for the worker's builtins."""
-
-    def request(self, user: Any, profile: str, duration: str, reason: str) -> str:
-        slug, _, name = profile.partition("/")
-        section = ConfigSection.objects.select_related("team").filter(
-            team__slug=slug, kind=SectionKind.PROFILE, name=name
-        )
-        found = section.first() if slug and name else None
-        try:
-            if found is None:
-                raise NotVisible("teams.use_profile")
-            made = request_elevation(user, found, duration, reason)
-        except NotVisible:
-            # As the CLI answers a profile that does not exist, for one the user may not use.
-            raise ElevationRefused(f"The config profile ({profile}) could not be found") from None
-        except TeamError as exc:
-            raise ElevationRefused(exc.message) from None
-        return (
-            f"elevation: asked for Write on {address(made)} for {_spoken(made.minutes)}; "
-            f"an owner or admin of {made.team.slug} decides at {link(made)} "
-            f"(it waits up to {settings.CONSOLE_APPROVAL_MINUTES} min)\n"
-        )
-
-    def listing(self, user: Any) -> str:
-        now = timezone.now()
-        mine = of_user(user).filter(_open())
-        lines = [_line(row, now) for row in mine.order_by("created_at")]
-        lines += [
-            f"{_line(row, now)} (waits for your decision)"
-            for row in decidable_by(user).order_by("created_at")
-        ]
-        return "".join(f"{line}\n" for line in lines) or "No pending or active elevation.\n"
-
-
-def _line(row: Elevation, now: Any) -> str:
-    if row.status == ElevationStatus.APPROVED and row.ends_at is not None:
-        left = max(1, int((row.ends_at - now).total_seconds() // 60))
-        state = f"active until {row.ends_at:%Y-%m-%d %H:%M} UTC ({_spoken(left)} left)"
-    else:
-        state = "pending"
-    who = row.requester.get_username()
-    return f"{link(row)}  {address(row)}  {who}  {_spoken(row.minutes)}  {state}: {row.reason}"
