@@ -252,6 +252,8 @@ CONSOLE_LOST_AFTER = envint("CONSOLE_LOST_AFTER", 30)
 CONSOLE_QUEUE_TIMEOUT = envint("CONSOLE_QUEUE_TIMEOUT", 45)
 # How long a request for a second person's approval waits before it expires (docs/guardrails.md).
 CONSOLE_APPROVAL_MINUTES = envint("CONSOLE_APPROVAL_MINUTES", 15)
+# The longest just-in-time elevation a member may ask for, in hours (docs/guardrails.md).
+CONSOLE_ELEVATION_MAX_HOURS = envint("CONSOLE_ELEVATION_MAX_HOURS", 4)
 CONSOLE_API_WAIT_SECONDS = envint("CONSOLE_API_WAIT_SECONDS", 120)
 # How often each worker's reaper thread settles dead runs (console/runs/tasks.py).
 CONSOLE_REAP_SECONDS = envint("CONSOLE_REAP_SECONDS", 15)

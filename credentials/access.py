@@ -8,10 +8,13 @@ user's profiles (credentials/profiles.py), so a command still costs one round tr
 its configuration, and the answer is as fresh as that query. Without a provider no team
 section is ever resolved.
 
-The subquery selects two columns: `id`, the ids of the team-owned sections the user may
+The subquery selects three columns: `id`, the ids of the team-owned sections the user may
 use, and `read_only`, 1 where that use is read-only (only read-only grants: the broker
 then asks AWS for a read-only session, and the console's guardrail treats the profile
-as the "read-only" preset; docs/guardrails.md), else 0. It may use two named
+as the "read-only" preset; docs/guardrails.md), else 0; and `elevation`, the id of the
+user's active just-in-time elevation of that profile or NULL (the console's guardrail
+reads it; the broker only carries it, and lifts the read-only session policy when the
+console's gate says the command uses it). It may use two named
 parameters: `%(user)s` (the user's id) and `%(now)s` (the current time, adapted for the
 database).
 
@@ -26,7 +29,7 @@ from typing import Any, Protocol
 
 class TeamAccess(Protocol):
     def usable_sections_sql(self) -> str:
-        """SQL selecting `id` and `read_only` of every team section user `%(user)s` may use
+        """SQL selecting `id`, `read_only` and `elevation` of every team section user `%(user)s` may use
         at `%(now)s`."""
 
     def refused(self, user: Any, address: str) -> None:

@@ -24,7 +24,10 @@ the broker assumes a role: the AssumeRole of that profile (the first team profil
 chain, whose grant decides) carries the session policy `ReadOnlyAccess` in `PolicyArns`,
 so the session can do at most what both the role and that policy allow. The read-only
 hop is part of every assumed-role cache key of the command, so a read-only use never
-finds a full session in the cache, nor a full use a read-only one. SSO role credentials,
+finds a full session in the cache, nor a full use a read-only one. A just-in-time
+elevation lifts the session policy for the commands the console's gate says it covers;
+their sessions are keyed as a full use, so once the elevation ends no read-only command
+meets them (and ending it deletes them). SSO role credentials,
 static keys and the instance role take no session policy (docs/guardrails.md)."""
 
 from __future__ import annotations
@@ -80,7 +83,10 @@ Ask = Callable[[str, bool], "str | None"]
 # Told the profile the command named (None: no such profile, e.g. keys from the
 # environment) before any credential is fetched; raises to stop the command there. The
 # console's guardrail check (console/commands/guardrail.py): the broker only calls it.
-Gate = Callable[[Profile | None], None]
+# It answers True when the command uses the profile's just-in-time elevation beyond a
+# read-only grant (a Write or Tagging command): the broker then asks AWS for no read-only
+# session, if the profile it read does carry an elevation.
+Gate = Callable[[Profile | None], "bool | None"]
 
 
 @dataclass
@@ -125,9 +131,10 @@ def resolve_session(
     found = sections.named(name)
     if found is None and source is not None:
         raise profile_not_found(user, name)
+    lifted = False
     if gate is not None:
         # The profile the command names decides, not the sources it chains through.
-        gate(found)
+        lifted = bool(gate(found)) and found is not None and found.elevation is not None
     chosen = found or Profile(name, {}, {}, "")
     resolved_region = region_choice(region, env, chosen)[0]
     endpoint = endpoint_url or configured_endpoint(service, env, chosen, services)
@@ -137,7 +144,7 @@ def resolve_session(
     if sts_endpoint and sts_endpoint != endpoint:
         check_endpoint(sts_endpoint)
     retry_mode, max_attempts = retry_settings(env, chosen)
-    hop = sections.read_only_hop(found)
+    hop = None if lifted else sections.read_only_hop(found)
     context = _Context(user, sections, env, resolved_region, sts_endpoint, ask, hop.name if hop else None)
     access_token = None
     if service == "sso":

@@ -39,6 +39,10 @@ class Profile:
     # The user may use it only read-only: through read-only grants, or (a personal role
     # over a team's) through a source that is so (Sections.read_only_hop).
     read_only: bool = False
+    # The id of the user's active just-in-time elevation of it (or, a personal role over a
+    # team's, of the team profile whose grant decides), None without one. The console's
+    # guardrail says what it allows; the broker only carries it.
+    elevation: int | None = None
 
     def reference(self, key: str) -> str | None:
         """The address this profile's `key` (source_profile, sso_session, services) names."""
@@ -104,13 +108,16 @@ def _sections_sql(usable: str | None) -> str:
     sections = ConfigSection._meta.db_table
     own = "(s.owner_id = %(user)s AND s.team_id IS NULL AND s.kind IN (%(profile)s, %(services)s))"
     if usable is None:
-        return f"SELECT s.*, NULL AS team_slug, 0 AS usable, 0 AS read_only FROM {sections} s WHERE {own}"  # noqa: S608
+        return (
+            "SELECT s.*, NULL AS team_slug, 0 AS usable, 0 AS read_only, NULL AS elevation "  # noqa: S608
+            f"FROM {sections} s WHERE {own}"
+        )
     teams = ConfigSection._meta.get_field("team").related_model._meta.db_table  # type: ignore[union-attr]
     return (
         f"WITH usable AS ({usable}) "  # noqa: S608
         "SELECT s.*, t.slug AS team_slug, "
         "CASE WHEN mine.id IS NULL THEN 0 ELSE 1 END AS usable, "
-        "COALESCE(mine.read_only, 0) AS read_only "
+        "COALESCE(mine.read_only, 0) AS read_only, mine.elevation AS elevation "
         f"FROM {sections} s LEFT JOIN {teams} t ON t.id = s.team_id "
         "LEFT JOIN usable mine ON mine.id = s.id "
         f"WHERE {own} OR s.team_id IN (SELECT u.team_id FROM {sections} u JOIN usable ON usable.id = u.id)"
@@ -134,7 +141,7 @@ def load_sections(user: Any) -> Sections:
         elif row.kind == SectionKind.SSO_SESSION:
             sessions[address] = dict(row.settings)
         else:
-            profiles[address] = _profile(row, address)
+            profiles[address] = _profile(row, address, row.elevation if row.team_id and row.usable else None)
             if row.team_id and row.usable:
                 usable.add(address)
                 if row.read_only:
@@ -163,14 +170,16 @@ def is_production(user: Any, name: str) -> bool:
 
 
 def _marked(sections: Sections) -> Sections:
-    """Each profile says whether the user's use of it is read-only, its chain considered."""
+    """Each profile says whether the user's use of it is read-only, its chain considered,
+    and carries the elevation of the team profile whose grant decides."""
     for name, profile in sections.profiles.items():
-        if sections.read_only_hop(profile) is not None:
-            sections.profiles[name] = replace(profile, read_only=True)
+        hop = sections.read_only_hop(profile)
+        if hop is not None:
+            sections.profiles[name] = replace(profile, read_only=True, elevation=hop.elevation)
     return sections
 
 
-def _profile(row: ConfigSection, address: str) -> Profile:
+def _profile(row: ConfigSection, address: str, elevation: Any = None) -> Profile:
     team = getattr(row, "team_slug", None) if row.team_id else None
     return Profile(
         address,
@@ -181,6 +190,7 @@ def _profile(row: ConfigSection, address: str) -> Profile:
         row.team_id,
         dict(row.policy or {}),
         bool(row.production),
+        elevation=int(elevation) if elevation is not None else None,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from console.api import approvals, teams, views
+from console.api import approvals, elevations, teams, views
 
 app_name = "api"
 
@@ -24,6 +24,8 @@ urlpatterns = [
     path("teams/<slug:slug>/grants/<int:grant_id>", teams.grant_detail, name="grant"),
     path("approvals", approvals.approval_list, name="approvals"),
     path("approvals/<int:approval_id>", approvals.approval_detail, name="approval"),
+    path("elevations", elevations.elevation_list, name="elevations"),
+    path("elevations/<int:elevation_id>", elevations.elevation_detail, name="elevation"),
     path("runs/<uuid:run_id>/rerun", views.run_rerun, name="run-rerun"),
     path("audit/export.csv", views.audit_export, {"fmt": "csv"}, name="audit-export-csv"),
     path("audit/export.jsonl", views.audit_export, {"fmt": "jsonl"}, name="audit-export-jsonl"),

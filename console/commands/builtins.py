@@ -37,6 +37,7 @@ HELP = """This terminal runs AWS CLI commands on the server with your console id
   whoami                                   your console user and profiles
   history [N]                              your last N runs (20), with the ids the server keeps
   guard explain <command>                  the IAM actions and access level a command needs, sending nothing
+  guard elevate <profile> <time> <reason>  ask for Write on a team profile for a time (guard elevations lists)
   rerun <id>                               run one again, as you, with fresh credentials (Tab completes ids)
                                            (each run's page, to share, re-run or compare: /runs/<id>)
   clear                                    clear the screen (or Ctrl-L)

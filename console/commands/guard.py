@@ -7,14 +7,18 @@ sent. Each IAM action is shown with AWS's access level, then the command's level
 most privileged) and what the chosen profile's guardrail policy would do with it (the
 same decision the worker makes, console/commands/guardrail.py; a profile without a
 policy is "none set (allow)").
+
+`guard elevate` and `guard elevations` ask for and list just-in-time elevations through
+the provider the teams app registers (console/commands/elevation.py).
 """
 
 from __future__ import annotations
 
 import shlex
 
+from console.commands import elevation
 from console.commands.context import CommandContext
-from console.commands.guardrail import classification_of, effective_policy
+from console.commands.guardrail import classification_of, effective_policy, elevates
 from console.commands.workspacefiles import WorkspaceFiles
 from console.engine.access_levels import AccessLevel, action_level, classify
 from console.engine.policies import Decision, decide, describe
@@ -24,7 +28,11 @@ from console.interpreter.help import HelpSection
 from credentials.profiles import load_sections, profile_choice
 
 USAGE = "guard: usage: guard explain <command line>   e.g. guard explain aws s3 rm s3://bucket/key\n"
-SUBCOMMANDS = ("explain",)
+ELEVATE_USAGE = (
+    "guard: usage: guard elevate <team>/<profile> <duration> <reason>   "
+    "e.g. guard elevate platform/prod 2h fixing the release\n"
+)
+SUBCOMMANDS = ("explain", "elevate", "elevations")
 _UNKNOWN = "not in AWS's data: counted as Write"
 WHAT = {
     Decision.ALLOW: "it would run",
@@ -35,6 +43,8 @@ WHAT = {
 
 
 def run_guard(builtin: Builtin, ctx: CommandContext) -> int:
+    if builtin.args[:1] in (("elevate",), ("elevations",)):
+        return _elevation(builtin.args, ctx)
     if len(builtin.args) < 2 or builtin.args[0] != "explain":
         ctx.write("stderr", USAGE)
         return ExitCode.USAGE
@@ -49,6 +59,27 @@ def run_guard(builtin: Builtin, ctx: CommandContext) -> int:
         ctx.write("stdout", f"`{name}` sends no request that IAM authorizes: no guardrail applies.\n")
         return ExitCode.OK
     ctx.write("stdout", explanation(parsed, ctx))
+    return ExitCode.OK
+
+
+def _elevation(args: tuple[str, ...], ctx: CommandContext) -> int:
+    """`guard elevate <profile> <duration> <reason...>` asks; `guard elevations` lists."""
+    found = elevation.provider()
+    if found is None or ctx.user is None:
+        ctx.write("stderr", "guard: just-in-time elevation is not available here\n")
+        return ExitCode.USAGE
+    if args[0] == "elevate" and len(args) < 4:
+        ctx.write("stderr", ELEVATE_USAGE)
+        return ExitCode.USAGE
+    try:
+        if args[0] == "elevate":
+            text = found.request(ctx.user, args[1], args[2], " ".join(args[3:]))
+        else:
+            text = found.listing(ctx.user)
+    except elevation.ElevationRefused as exc:
+        ctx.write("stderr", f"guard: {exc.message}\n")
+        return ExitCode.USAGE
+    ctx.write("stdout", text)
     return ExitCode.OK
 
 
@@ -70,11 +101,15 @@ def explanation(parsed: Invocation | S3Command, ctx: CommandContext) -> str:
 def _policy_line(parsed: Invocation | S3Command, ctx: CommandContext, level: AccessLevel) -> str:
     name, _ = profile_choice(parsed.options.profile, ctx.env)
     profile = load_sections(ctx.user).named(name)
-    policy = effective_policy(profile)
+    policy = effective_policy(profile, level)
     if profile is None or not policy:
         return f"Policy: none set for profile {name} (allow)"
     decision = decide(policy, level)
-    grant = "; your grant is read-only" if profile.read_only else ""
+    grant = "; your grant is read-only" if profile.read_only and not elevates(profile, level) else ""
+    if elevates(profile, level) and decision == Decision.APPROVE:
+        decision, grant = Decision.ALLOW, "; your elevation approves it in advance"
+    elif elevates(profile, level) and profile.read_only:
+        grant = "; your elevation lifts your read-only grant for it"
     return f"Policy: {decision} ({WHAT[decision]}; profile {name}: {describe(policy)}{grant})"
 
 

@@ -23,6 +23,12 @@ stricter decision of the two, level by level. Where the broker assumes a role AW
 a write for them as well (the session policy, credentials/broker.py); with SSO role
 credentials or static keys this check is what holds (docs/guardrails.md).
 
+A member's active just-in-time elevation of the profile (`Profile.elevation`, brought by
+the broker's one query; console/teams/elevations.py) answers `approve` in advance for
+Write and Tagging commands and lifts a read-only grant for them: the check tells the
+broker so (its return value), which then asks AWS for no read-only session. `confirm`
+still asks, `deny` still refuses, and Permissions management is decided as without it.
+
 Refused with 254, the code of an AWS service error, as AWS's own AccessDenied would be:
 a script that handles AWS refusing it handles the console refusing it the same way."""
 
@@ -36,8 +42,8 @@ from botocore import xform_name
 
 from console.commands.context import CommandContext
 from console.commands.record import Pending
-from console.engine.access_levels import Classification, classify, classify_s3
-from console.engine.policies import PRESETS, Decision, at_least, decide
+from console.engine.access_levels import AccessLevel, Classification, classify, classify_s3
+from console.engine.policies import ELEVATED_LEVELS, PRESETS, Decision, at_least, decide
 from console.errors import ConsoleError, ExitCode
 from console.interpreter import Invocation, S3Command
 from credentials.profiles import Profile
@@ -93,20 +99,27 @@ class Check:
     ctx: CommandContext
     parsed: Invocation | S3Command
 
-    def __call__(self, profile: Profile | None) -> None:
-        policy = effective_policy(profile)
-        if profile is None or not policy:
-            return  # no policy set: allowed, as before policies existed
+    def __call__(self, profile: Profile | None) -> bool:
+        """Go on, refuse or stop for approval; True when the command goes on through the
+        profile's elevation beyond a read-only grant (the broker then asks AWS for no
+        read-only session)."""
+        if profile is None or not (profile.policy or profile.read_only or profile.elevation):
+            return False  # no policy set: allowed, as before policies existed
         level = classification_of(self.parsed).level
-        decision = decide(policy, level)
+        elevated = elevates(profile, level)
+        policy = effective_policy(profile, level)
+        decision = decide(policy, level) if policy else Decision.ALLOW
         if decision == Decision.DENY:
             self._audit("denied", profile, level)
             self._refuse(f"guardrail: {level} denied on {profile.name}")
             raise GuardrailRefused(self._denied(profile, level))
         if decision == Decision.CONFIRM:
             self._confirm(profile, level)
-        if decision == Decision.APPROVE:
+        if decision == Decision.APPROVE and not elevated:
             self._approved(profile, level)
+        if elevated and (decision == Decision.APPROVE or profile.read_only):
+            self._audit("elevated", profile, level, elevation=profile.elevation, decision=str(decision))
+        return elevated and profile.read_only
 
     def _approved(self, profile: Profile, level: str) -> None:
         """Through once the run's own approval for this profile is used; otherwise the run
@@ -154,7 +167,7 @@ class Check:
 
     def _denied(self, profile: Profile, level: str) -> str:
         who = "ask a team admin" if profile.team else "change the profile's policy"
-        if profile.read_only:
+        if profile.read_only and not elevates(profile, AccessLevel(level)):
             who = "your grant is read-only; ask a team admin"
         return (
             f"guardrail: {command_words(self.parsed)} is {level}; profile {profile.name} denies it ({who})\n"
@@ -163,27 +176,35 @@ class Check:
     def _refuse(self, reason: str) -> None:
         self.ctx.record.refused(reason)
 
-    def _audit(self, outcome: str, profile: Profile, level: str) -> None:
-        if self.ctx.guardrail is None:
+    def _audit(self, outcome: str, profile: Profile, level: str, **more: Any) -> None:
+        if self.ctx is None or self.ctx.guardrail is None:
             return  # a context outside a run (a test's): there is no run to audit
         data: dict[str, Any] = {
             "profile": profile.name,
             "level": str(level),
             "command": command_words(self.parsed),
+            **more,
         }
         if profile.team_id is not None:
             data["team_id"] = profile.team_id
-        if profile.read_only:
+        if profile.read_only and not elevates(profile, AccessLevel(level)):
             data["read_only_grant"] = True  # the decision was the grant's, not the profile's
         self.ctx.guardrail.audit(outcome, data)
 
 
-def effective_policy(profile: Profile | None) -> dict[str, Any]:
-    """The policy the check applies: the profile's own, at least "read-only" for a member
-    whose use is read-only."""
+def elevates(profile: Profile | None, level: AccessLevel | None) -> bool:
+    """Whether the user's active elevation of `profile` covers a command of `level`: it
+    gives Write (and Tagging, a lesser change), never Permissions management."""
+    return profile is not None and profile.elevation is not None and level in ELEVATED_LEVELS
+
+
+def effective_policy(profile: Profile | None, level: AccessLevel | None = None) -> dict[str, Any]:
+    """The policy the check applies to a command of `level`: the profile's own, at least
+    "read-only" for a member whose use is read-only, unless their elevation covers the
+    level (then the profile's own, whose `approve` the elevation answers)."""
     if profile is None:
         return {}
-    if profile.read_only:
+    if profile.read_only and not elevates(profile, level):
         return at_least(profile.policy, PRESETS["read-only"])
     return dict(profile.policy)
 

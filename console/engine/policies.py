@@ -33,6 +33,9 @@ class Decision(enum.StrEnum):
 # From least to most privileged, the order people read a policy in.
 LEVELS: tuple[AccessLevel, ...] = tuple(sorted(AccessLevel, key=lambda level: level.rank))
 _DECISIONS = frozenset(str(decision) for decision in Decision)
+# What a just-in-time elevation gives ("Write on a profile for a stated time"): Write, and
+# Tagging, a lesser change; never Permissions management (console/commands/guardrail.py).
+ELEVATED_LEVELS = frozenset({AccessLevel.WRITE, AccessLevel.TAGGING})
 
 
 def _preset(**chosen: Decision) -> dict[str, str]:

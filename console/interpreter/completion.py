@@ -124,7 +124,7 @@ def _candidates(words: list[Token], prefix: str, profiles: Profiles) -> list[str
     if words[0].text == "help":
         return _after_aws(words[1:], include_options=False)
     if words[0].text == "guard":
-        return ["explain"] if len(words) == 1 else []
+        return ["elevate", "elevations", "explain"] if len(words) == 1 else []
     if words[0].text != "aws":
         return []
     if words[-1].text == "--profile":

@@ -563,3 +563,28 @@ class ImportForm(PortalForm, ImportFilesForm):
         if not (cleaned.get("config") or "").strip() and not (cleaned.get("credentials") or "").strip():
             raise forms.ValidationError("Paste or upload a config or a credentials file.")
         return cleaned
+
+
+# ---- just-in-time elevation ---------------------------------------------------------------
+
+
+class ElevationForm(PortalForm):
+    """A request for Write on one team profile for a time; the service checks the
+    duration against CONSOLE_ELEVATION_MAX_HOURS and says what to ask for instead."""
+
+    AUTO_ID = "elevation_%s"
+
+    # Any id is taken: the service decides whether the person may use it (404 if not),
+    # rather than the form quietly failing on a profile outside its choices.
+    profile = forms.UUIDField(widget=forms.Select())
+    duration = forms.CharField(
+        max_length=16, help_text='Minutes, or e.g. "45m", "2h", "1h30m".', initial="1h"
+    )
+    reason = forms.CharField(
+        max_length=1000, widget=forms.Textarea(attrs={"rows": 3}), help_text="The approver reads it."
+    )
+
+    def __init__(self, *args: Any, profiles: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["profile"].widget.choices = profiles
+        self.profile_choices = profiles

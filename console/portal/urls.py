@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from console.portal.views import approvals, grants, members, profiles, team_profiles, teams
+from console.portal.views import approvals, elevations, grants, members, profiles, team_profiles, teams
 
 app_name = "portal"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("approvals/", approvals.approval_list, name="approvals"),
     path("approvals/<int:approval_id>", approvals.approval_detail, name="approval"),
     path("approvals/<int:approval_id>/decide", approvals.approval_decide, name="approval-decide"),
+    path("elevations/", elevations.elevation_list, name="elevations"),
+    path("elevations/new", elevations.elevation_new, name="elevation-new"),
+    path("elevations/<int:elevation_id>", elevations.elevation_detail, name="elevation"),
+    path("elevations/<int:elevation_id>/decide", elevations.elevation_decide, name="elevation-decide"),
+    path("elevations/<int:elevation_id>/end", elevations.elevation_end, name="elevation-end"),
     path("teams/<slug:slug>/", teams.team_detail, name="team"),
     path("teams/<slug:slug>/rename", teams.team_rename, name="team-rename"),
     path("teams/<slug:slug>/hand-on", teams.team_hand_on, name="team-hand-on"),

@@ -31,6 +31,9 @@ class AuditAction(enum.StrEnum):
     GUARDRAIL_DENIED = "console:guardrail:denied"
     GUARDRAIL_CONFIRMED = "console:guardrail:confirmed"
     GUARDRAIL_UNCONFIRMED = "console:guardrail:unconfirmed"
+    # An active elevation let the command through where the policy or a read-only grant
+    # would have asked for approval or refused it.
+    GUARDRAIL_ELEVATED = "console:guardrail:elevated"
     # A second person's approval (console/runs/approvals.py): the request, the profile,
     # the levels and the decider's reason.
     APPROVAL_REQUESTED = "console:approval:requested"
@@ -38,6 +41,13 @@ class AuditAction(enum.StrEnum):
     APPROVAL_DENIED = "console:approval:denied"
     APPROVAL_EXPIRED = "console:approval:expired"
     APPROVAL_WITHDRAWN = "console:approval:withdrawn"
+    # Just-in-time elevation (console/teams/elevations.py): Write on one team profile for
+    # a stated time; the profile, the minutes, the reasons, never a secret.
+    ELEVATION_REQUESTED = "console:elevation:requested"
+    ELEVATION_APPROVED = "console:elevation:approved"
+    ELEVATION_DENIED = "console:elevation:denied"
+    ELEVATION_EXPIRED = "console:elevation:expired"
+    ELEVATION_ENDED = "console:elevation:ended"
     # Sign-in (console/accounts): who, from where, how; never a password or a code.
     SIGNIN_PASSWORD_ACCEPTED = "console:signin:password_accepted"  # noqa: S105 - an event name
     SIGNIN_SUCCEEDED = "console:signin:succeeded"

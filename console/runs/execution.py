@@ -353,6 +353,7 @@ class RunGuardrail:
         "denied": audit.AuditAction.GUARDRAIL_DENIED,
         "confirmed": audit.AuditAction.GUARDRAIL_CONFIRMED,
         "unconfirmed": audit.AuditAction.GUARDRAIL_UNCONFIRMED,
+        "elevated": audit.AuditAction.GUARDRAIL_ELEVATED,
     }
 
     def __init__(self, run: CommandRun) -> None:

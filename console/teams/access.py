@@ -6,14 +6,17 @@ grant. Table and column names come from the models' own metadata.
 
 It also says, per section, whether the user's use is read-only: a member whose every live
 grant to the profile (their own, their role's) is read-only. Owners and admins, and a
-member with one full grant beside a read-only one, use it fully."""
+member with one full grant beside a read-only one, use it fully.
+
+And, per section, the id of the user's active just-in-time elevation of it, if any
+(console/teams/elevations.py): the worker's guardrail reads it from the profile."""
 
 from __future__ import annotations
 
 from functools import cache
 from typing import Any
 
-from console.teams.models import Grant, Membership, Role
+from console.teams.models import Elevation, ElevationStatus, Grant, Membership, Role
 from console.teams.rules import MANAGERS, deny
 from credentials.models import ConfigSection, SectionKind
 
@@ -42,12 +45,23 @@ def _usable_sql() -> str:
     memberships = Membership._meta.db_table
     return (
         f"SELECT s.id AS id, CASE WHEN m.role = '{Role.MEMBER}' "  # noqa: S608 - names from model metadata
-        f"AND NOT EXISTS ({_live_grants('NOT g.read_only')}) THEN 1 ELSE 0 END AS read_only "
+        f"AND NOT EXISTS ({_live_grants('NOT g.read_only')}) THEN 1 ELSE 0 END AS read_only, "
+        f"({_active_elevation()}) AS elevation "
         f"FROM {sections} s "
         f"JOIN {memberships} m ON m.team_id = s.team_id AND m.user_id = %(user)s "
         f"WHERE s.kind = '{SectionKind.PROFILE}' AND ("
         f"m.role IN ({_quoted(MANAGERS)}) "
         f"OR (m.role = '{Role.MEMBER}' AND EXISTS ({_live_grants('1 = 1')})))"
+    )
+
+
+def _active_elevation() -> str:
+    """The id of the user's approved elevation of section `s` whose time is not up (the
+    times decide, not only the status the reaper moves), or NULL; one index probe
+    (`elevation_active`) per usable team profile."""
+    return (
+        f"SELECT MAX(e.id) FROM {Elevation._meta.db_table} e WHERE e.profile_id = s.id "  # noqa: S608
+        f"AND e.requester_id = %(user)s AND e.status = '{ElevationStatus.APPROVED}' AND e.ends_at > %(now)s"
     )
 
 

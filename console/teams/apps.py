@@ -9,9 +9,10 @@ class TeamsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from console.commands import elevation as command_elevations
         from console.runs import approvals as run_approvals
         from console.runs import tasks
-        from console.teams import access, approvals, folders, rules, services  # noqa: F401 (rules registers the permissions)
+        from console.teams import access, approvals, elevation_builtins, elevations, folders, rules, services  # noqa: F401 (rules registers the permissions)
         from console.workspace import access as workspace_access
         from credentials import access as broker_access
 
@@ -21,5 +22,9 @@ class TeamsConfig(AppConfig):
         workspace_access.register(folders.TeamFolders())
         # The runs waiting for approval ask through this seam who may approve them.
         run_approvals.register(approvals.TeamApprovers())
+        # The terminal's `guard elevate` and `guard elevations` ask through this seam.
+        command_elevations.register(elevation_builtins.TerminalElevations())
         # Every worker's reaper thread ends grants whose time is up.
         tasks.add_chore(services.end_expired_grants)
+        # ... and elevations whose time is up, or that nobody decided in time.
+        tasks.add_chore(elevations.expire_due)

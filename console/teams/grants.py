@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from console.runs.audit import AuditAction
+from console.teams import elevations
 from console.teams.errors import TeamError
 from console.teams.events import record
 from console.teams.models import Grant, Membership, Role, Team
@@ -114,9 +115,11 @@ def revoke_grant(actor: Any, revoked: Grant) -> None:
     team = revoked.team
     require(actor, "teams.manage_grants", team)
     with transaction.atomic():
-        sections.end_team_sessions(team.slug, team.pk, user_ids=_grantees(revoked), profile=revoked.profile)
+        grantees = _grantees(revoked)
+        sections.end_team_sessions(team.slug, team.pk, user_ids=grantees, profile=revoked.profile)
         record(AuditAction.GRANT_REVOKED, actor, team, **_grant_data(revoked))
         revoked.delete()
+        elevations.end_unusable(actor, team.pk, grantees)
 
 
 def end_expired_grants() -> int:
@@ -136,5 +139,6 @@ def end_expired_grants() -> int:
             )
             record(AuditAction.GRANT_EXPIRED, None, expired.team, **_grant_data(expired))
             expired.delete()
+            elevations.end_unusable(None, expired.team_id, _grantees(expired))
             ended += 1
     return ended

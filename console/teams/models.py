@@ -97,3 +97,64 @@ class Grant(models.Model):
     @property
     def is_live(self) -> bool:
         return self.expires_at is None or self.expires_at > timezone.now()
+
+
+class ElevationStatus(models.TextChoices):
+    PENDING = "pending"  # asked, waiting for an owner or admin
+    APPROVED = "approved"  # active from `starts_at` until `ends_at`
+    DENIED = "denied"
+    EXPIRED = "expired"  # nobody decided in time, or its time ran out
+    ENDED = "ended"  # ended early by the requester or an admin
+
+
+class Elevation(models.Model):
+    """A member's request for Write on one team profile for a stated time
+    (console/teams/elevations.py). Approved, it is active from `starts_at` to `ends_at`:
+    the broker's one profiles query brings its id along (console/teams/access.py), so the
+    worker's guardrail lets the profile's `approve` Write and Tagging commands through and
+    lifts a read-only grant for them, without a query of its own. `expires_at` is how long
+    a pending request waits; the times, not only the status, decide, so an elevation whose
+    time is up gives nothing even before the reaper marks it."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="elevations")
+    profile = models.ForeignKey("credentials.ConfigSection", on_delete=models.CASCADE, related_name="+")
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    minutes = models.PositiveIntegerField()
+    reason = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=ElevationStatus.choices, default=ElevationStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The broker's subquery: this user's approved elevation of this profile, unexpired.
+            models.Index(fields=["requester", "profile", "status", "ends_at"], name="elevation_active"),
+            models.Index(fields=["status", "expires_at"], name="elevation_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"elevation {self.pk} {self.status} of {self.requester_id} on {self.profile_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return (
+            self.status == ElevationStatus.APPROVED
+            and self.ends_at is not None
+            and self.ends_at > timezone.now()
+        )
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ElevationStatus.PENDING and self.expires_at > timezone.now()

@@ -109,6 +109,9 @@ rules.add_perm("teams.run_commands", is_runner)
 # Deciding another person's request to run a command the profile's guardrail sends for
 # approval (console/teams/approvals.py): owners and admins; there is no separate role.
 rules.add_perm("teams.approve_runs", is_manager)
+# Deciding another member's request for just-in-time Write on a profile, and ending one
+# early (console/teams/elevations.py): the same people.
+rules.add_perm("teams.approve_elevations", is_manager)
 # The team's shared folder (~/team/<slug>/, console/teams/folders.py): those who run
 # commands write there, auditors only read.
 rules.add_perm("teams.write_team_files", is_runner)

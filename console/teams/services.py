@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from console.runs.audit import AuditAction
+from console.teams import elevations
 from console.teams.errors import TeamError
 from console.teams.events import record
 from console.teams.grants import end_expired_grants, grant, revoke_grant
@@ -161,6 +162,7 @@ def change_role(actor: Any, membership: Membership, role: str) -> Membership:
         membership.save(update_fields=["role"])
         if role not in MANAGERS:  # they may have lost profiles they could use before
             sections.end_team_sessions(team.slug, team.pk, user_ids=[membership.user_id])
+            elevations.end_unusable(actor, team.pk, [membership.user_id])
         record(
             AuditAction.MEMBER_ROLE_CHANGED,
             actor,
@@ -194,6 +196,7 @@ def remove_member(actor: Any, membership: Membership) -> None:
             role=membership.role,
         )
         membership.delete()
+        elevations.end_unusable(actor, team.pk, [membership.user_id])
 
 
 # --- queries ----------------------------------------------------------------------------

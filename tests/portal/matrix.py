@@ -64,6 +64,14 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     # a file in Bob's own workspace: nobody else has a path to it, not even the team's owner
     ("personal file", "view"): frozenset({"member"}),
     ("personal file", "change"): frozenset({"member"}),
+    # just-in-time elevation: anyone who may use platform/readonly asks for their own; Erin's
+    # pending request is seen, listed, decided and ended by the team's owners and admins
+    # (and by Erin, who is not in the cast); to anyone else it does not exist
+    ("elevation", "create"): frozenset({"owner", "admin", "member"}),
+    ("elevation", "list"): MANAGERS,
+    ("elevation", "view"): MANAGERS,
+    ("elevation", "change"): MANAGERS,
+    ("elevation", "delete"): MANAGERS,
 }
 
 

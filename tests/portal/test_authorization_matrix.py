@@ -17,8 +17,8 @@ from django.test import Client
 
 from console.api.tokens import create_token
 from console.runs.models import CommandRun, RunSource, RunStatus
-from console.teams import services
-from console.teams.models import Grant, Membership, Role, Team
+from console.teams import elevations, services
+from console.teams.models import Elevation, ElevationStatus, Grant, Membership, Role, Team
 from console.workspace.service import Workspace
 from credentials.models import ConfigSection
 from tests.api.factories import make_run
@@ -41,6 +41,7 @@ class World:
     erin: Any
     erin_grant: Grant
     run: CommandRun
+    erin_elevation: Elevation
 
 
 @pytest.fixture
@@ -78,7 +79,8 @@ def world(team, profiles, alice, bob, workspace_storage, settings) -> World:
     bobs = Workspace(bob)
     bobs.write(bobs.locate("team/platform/plan.txt"), [TEAM_FILE])
     bobs.write(bobs.locate("notes.txt"), [PERSONAL_FILE])
-    return World(team, profiles.keys, profiles.readonly, erin, erin_grant, run)
+    elevation = elevations.request_elevation(erin, profiles.readonly, "30m", "the release")
+    return World(team, profiles.keys, profiles.readonly, erin, erin_grant, run, elevation)
 
 
 @dataclass
@@ -208,7 +210,32 @@ PAGE: dict[tuple[str, str], Try] = {
     ),
     # the run's page (console/audit): its command line is the page's title
     ("run", "view"): page_get(lambda w: f"/runs/{w.run.pk}", lambda w: 'id="run-title"'),
+    ("elevation", "create"): page_post(
+        lambda w: "/elevations/new",
+        lambda w: {"profile": str(w.readonly.pk), "duration": "2h", "reason": "a hotfix"},
+        lambda w: Elevation.objects.filter(reason="a hotfix").exists(),
+    ),
+    ("elevation", "list"): page_get(
+        lambda w: "/elevations/", lambda w: f'href="/elevations/{w.erin_elevation.pk}"'
+    ),
+    ("elevation", "view"): page_get(
+        lambda w: f"/elevations/{w.erin_elevation.pk}", lambda w: 'id="elevation-status"'
+    ),
+    ("elevation", "change"): page_post(
+        lambda w: f"/elevations/{w.erin_elevation.pk}/decide",
+        lambda w: {"decision": "approve", "reason": ""},
+        lambda w: _elevation_status(w) == ElevationStatus.APPROVED,
+    ),
+    ("elevation", "delete"): page_post(
+        lambda w: f"/elevations/{w.erin_elevation.pk}/end",
+        lambda w: {},
+        lambda w: _elevation_status(w) == ElevationStatus.ENDED,
+    ),
 }
+
+
+def _elevation_status(w: World) -> str:
+    return Elevation.objects.get(pk=w.erin_elevation.pk).status
 
 
 def exported(path: Callable[[World], str]) -> Try:
@@ -384,6 +411,29 @@ API: dict[tuple[str, str], Try] = {
         "post",
         lambda w: f"runs/{w.run.pk}/cancel",
         effect=lambda w, r: CommandRun.objects.get(pk=w.run.pk).status == RunStatus.CANCELLED,
+    ),
+    ("elevation", "create"): api_call(
+        "post",
+        lambda w: "elevations",
+        lambda w: {"profile": "platform/readonly", "duration": 90, "reason": "a hotfix"},
+        lambda w, r: Elevation.objects.filter(reason="a hotfix").exists(),
+    ),
+    ("elevation", "list"): api_call(
+        "get",
+        lambda w: "elevations",
+        effect=lambda w, r: w.erin_elevation.pk in [row["id"] for row in r.json()["elevations"]],
+    ),
+    ("elevation", "view"): api_call("get", lambda w: f"elevations/{w.erin_elevation.pk}"),
+    ("elevation", "change"): api_call(
+        "post",
+        lambda w: f"elevations/{w.erin_elevation.pk}",
+        lambda w: {"decision": "approve"},
+        lambda w, r: _elevation_status(w) == ElevationStatus.APPROVED,
+    ),
+    ("elevation", "delete"): api_call(
+        "delete",
+        lambda w: f"elevations/{w.erin_elevation.pk}",
+        effect=lambda w, r: _elevation_status(w) == ElevationStatus.ENDED,
     ),
 }
 

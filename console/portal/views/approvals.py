@@ -14,14 +14,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from console.runs.models import ApprovalRequest
-from console.teams import approvals
+from console.teams import approvals, elevations
 from console.teams.errors import TeamError
 
 
 @login_required
 def approval_list(request: HttpRequest) -> HttpResponse:
     rows = approvals.decidable_by(request.user).order_by("created_at")
-    return render(request, "portal/approvals.html", {"rows": rows, "now": timezone.now()})
+    # The header's badge counts requests for elevation too: they are listed here as well.
+    asked = elevations.decidable_by(request.user).order_by("created_at")
+    return render(
+        request, "portal/approvals.html", {"rows": rows, "elevations": asked, "now": timezone.now()}
+    )
 
 
 @login_required

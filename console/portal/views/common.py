@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from console.portal import forms
 from console.portal.sections import describe
+from console.teams import elevations
 from console.teams import services as teams
 from console.teams.models import Grant, Role, Team
 from console.teams.rules import uses_read_only
@@ -74,6 +75,8 @@ def team_page(request: HttpRequest, team: Team, **bound: Any) -> HttpResponse:
         # The profiles this user may use only read-only, marked for them in the list.
         "read_only_ids": {s.pk for s in sections if uses_read_only(user, s)},
         "grants": _grants(team) if can["grants"] else [],
+        # Who holds just-in-time Write now, on which profile, until when and why.
+        "elevations": list(elevations.active_in(team)),
         "now": timezone.now(),
         "add_member_form": bound.get("add_member_form") or forms.AddMemberForm(),
         "role_choices": role_choices,

@@ -7,6 +7,7 @@ shown to those who manage them."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +23,7 @@ from console.portal.services import test_command, test_profile
 from console.portal.views.common import refuse
 from console.runs import store
 from console.runs.errors import RunError
-from console.teams import rules
+from console.teams import elevations, rules
 from console.teams import services as teams
 from console.teams.models import Grant, Team
 from console.teams.services import TeamError
@@ -117,9 +118,16 @@ def _detail_page(request: HttpRequest, team: Team, section: ConfigSection, **ext
         "policy": policies.describe(section.policy),
         "policy_rows": [(level, policies.decide(section.policy, level)) for level in policies.LEVELS],
         "policy_form": forms.PolicyForm(section=section) if manages else None,
+        # Active elevations of this profile: everyone's for its managers, one's own else.
+        "elevations": _elevations(request, section, manages),
         **extra,
     }
     return render(request, "portal/team_profile.html", context)
+
+
+def _elevations(request: HttpRequest, section: ConfigSection, manages: bool) -> list[Any]:
+    rows = elevations.active().filter(profile=section).order_by("ends_at")
+    return list(rows if manages else rows.filter(requester_id=request.user.pk))
 
 
 @login_required
