@@ -28,6 +28,13 @@ TERMINAL_TEXT = """() => {
   return lines.join("\\n");
 }"""
 
+# How many prompts the terminal shows: `aws-console $`, or with the default profile the
+# terminal chose and a production tag, `aws-console (platform/prod) [production] $`.
+PROMPTS = (
+    "() => ((" + TERMINAL_TEXT + ")().match(/^aws-console(?: \\([^)\\n]*\\))?(?: \\[production\\])? \\$/gm)"
+    " || []).length"
+)
+
 
 @pytest.fixture
 def browser(monkeypatch: Any) -> Iterator[Any]:

@@ -10,7 +10,7 @@ import pytest
 
 from console.runs.models import CommandRun
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import TERMINAL_TEXT, wait_until
+from tests.e2e.conftest import PROMPTS, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -29,9 +29,6 @@ STORAGE = """() => {
     .map((k) => [k, area.getItem(k)]));
   return JSON.stringify({local: dump(localStorage), session: dump(sessionStorage)});
 }"""
-
-
-PROMPTS = f"() => ({TERMINAL_TEXT})().split('aws-console $').length - 1"
 
 
 def sign_in(page, username="alice"):

@@ -11,12 +11,10 @@ from console.teams import services
 from console.teams.models import Role
 from credentials.models import ConfigSection
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import TERMINAL_TEXT, wait_until
+from tests.e2e.conftest import PROMPTS, TERMINAL_TEXT, wait_until
 from tests.e2e.test_browser_hardening import WATCH_CSP, violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PROMPTS = f"() => ({TERMINAL_TEXT})().split('aws-console $').length - 1"
 
 
 def _sign_in(page, username):
