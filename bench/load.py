@@ -134,13 +134,14 @@ def phase(
     raw: float,
     waits: PgWaits | None,
     during: Any = None,
+    timed: bool = True,
 ) -> Tally:
     if waits is not None:
         waits.start()
     tally = asyncio.run(load(webs, users, commands, during))
     if waits is not None:
         waits.stop()
-    figures["phases"][name] = print_phase(name, tally, raw)
+    figures["phases"][name] = print_phase(name, tally, raw, timed=timed)
     if waits is not None:
         figures["phases"][name]["pg_waits"] = waits.report()
     return tally
@@ -166,6 +167,10 @@ def measure_cluster(
         during=lambda tally: follow_across_nodes(webs, sandbox.follower, follow),
     )
     judge(figures, two, args, target=True)
+    print(
+        f"  throughput side by side: 1 worker {one.throughput:.1f} commands/s, {args.workers} workers "
+        f"{two.throughput:.1f} commands/s (x{two.throughput / one.throughput if one.throughput else 0:.2f})"
+    )
     figures["split"] = runs_per_worker(two, cluster)
     figures["follow"] = follow
     if not follow.get("identical"):
@@ -178,6 +183,7 @@ def measure_cluster(
         during=lambda tally: kill_a_worker(
             cluster, webs, sandbox.stuck, tally, kill, after=len(sandbox.users) * commands // 3
         ),
+        timed=False,
     )
     summarize_kill(kill)
     figures["kill"] = kill

@@ -23,7 +23,8 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def print_phase(name: str, tally: Tally, raw: float) -> dict[str, Any]:
+def print_phase(name: str, tally: Tally, raw: float, *, timed: bool = True) -> dict[str, Any]:
+    """One line of figures; `timed` off for a phase whose clock includes waiting on the reaper."""
     counts = tally.counts
     latencies = tally.latencies()
     figures = {
@@ -36,11 +37,13 @@ def print_phase(name: str, tally: Tally, raw: float) -> dict[str, Any]:
         "out_of_order": counts["out_of_order"],
         "failed": counts["failed"],
     }
-    print(
-        f"  {name:<22} {figures['throughput']:8.1f} commands/s   console / raw = {figures['ratio']:.2f}   "
+    speed = (
+        f"{figures['throughput']:8.1f} commands/s   console / raw = {figures['ratio']:.2f}   "
         f"p50 {figures['p50_ms']:7.1f} ms   p99 {figures['p99_ms']:7.1f} ms   "
-        f"lost {figures['lost']}   out of order {figures['out_of_order']}   failed {figures['failed']}"
+        if timed
+        else f"{figures['commands']} commands (not timed: the reaper's wait is in the clock)   "
     )
+    print(f"  {name:<22} {speed}lost {figures['lost']}   out of order {figures['out_of_order']}   failed {figures['failed']}")
     for outcome in [o for o in tally.outcomes if o.problem][:5]:
         print(f"      {outcome.problem}: run {outcome.run_id or '?'}: {outcome.detail}")
     return figures
