@@ -28,13 +28,14 @@ import os
 import secrets
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import harness
 from cluster import Cluster, production_env
 from loadclient import LoadUser, Tally, load
-from loadreport import PgWaits, print_phase
+from loadreport import CpuUse, PgWaits, print_phase
 from loadscenes import LOST_WITHIN, follow_across_nodes, kill_a_worker, runs_per_worker, summarize_kill
 
 RATIO_TARGET = 0.5
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     with loadsetup.load_sandbox(terminals) as sandbox:
         cluster = start_cluster(args, sandbox, concurrency)
         try:
-            figures = measure(args, cluster, sandbox, terminals, commands, concurrency)
+            figures = measure(args, cluster, sandbox, terminals, commands)
         finally:
             cluster.stop()
             harness._clear_namespace()
@@ -102,93 +103,89 @@ def start_cluster(args: argparse.Namespace, sandbox: Any, concurrency: int) -> C
     return cluster
 
 
-def measure(
-    args: argparse.Namespace, cluster: Cluster, sandbox: Any, terminals: int, commands: int, concurrency: int
-) -> dict[str, Any]:
+@dataclass
+class Bench:
+    """One run's parts and figures; each phase is a load beside which a scene may run."""
+
+    args: argparse.Namespace
+    cluster: Cluster
+    sandbox: Any
+    commands: int
+    raw: float = 0.0
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def webs(self) -> list[str]:
+        return [node.url for node in self.cluster.webs]
+
+    def phase(self, name: str, during: Any = None, *, timed: bool = True) -> Tally:
+        waits = None if self.args.sqlite or not timed else PgWaits()
+        cpu = CpuUse({node.process.pid: f"{node.kind} {node.label}" for node in self.cluster.nodes})
+        for probe in (waits, cpu):
+            if probe is not None:
+                probe.start()
+        tally = asyncio.run(load(self.webs, self.sandbox.users, self.commands, during))
+        if waits is not None:
+            waits.stop()
+        shown = self.figures["phases"][name] = print_phase(name, tally, self.raw, timed=timed)
+        if timed:
+            shown["cpu"] = cpu.report()
+        if waits is not None:
+            shown["pg_waits"] = waits.report()
+        return tally
+
+
+def measure(args: argparse.Namespace, cluster: Cluster, sandbox: Any, terminals: int, commands: int) -> dict[str, Any]:
     import loadsetup
 
     database = "SQLite" if args.sqlite else "PostgreSQL"
+    concurrency = cluster.concurrency
     print(
         f"{terminals} terminals x {commands} x `aws sts get-caller-identity`, {database}, "
         f"{len(cluster.webs)} web node(s), worker concurrency {concurrency}"
         + (" (production settings)" if args.cluster else "")
     )
-    raw = loadsetup.measure_raw(sandbox, terminals * commands, concurrency)
-    print(f"  raw botocore           {raw:8.1f} commands/s   ({concurrency} threads)")
-    webs = [node.url for node in cluster.webs]
-    waits = None if args.sqlite else PgWaits()
-    figures: dict[str, Any] = {"raw": raw, "database": database, "phases": {}, "missed": []}
-    one = phase(figures, "console, 1 worker", webs, sandbox.users, commands, raw, waits)
-    if not args.cluster:
-        judge(figures, one, args, target=not args.sqlite)
-        return figures
-    return measure_cluster(figures, cluster, sandbox, webs, commands, raw, waits, one, args)
+    bench = Bench(args, cluster, sandbox, commands)
+    bench.raw = loadsetup.measure_raw(sandbox, terminals * commands, concurrency)
+    print(f"  raw botocore           {bench.raw:8.1f} commands/s   ({concurrency} threads)")
+    bench.figures = {"raw": bench.raw, "database": database, "phases": {}, "missed": []}
+    one = bench.phase("console, 1 worker")
+    judge(bench.figures, one, args, target=not args.cluster and not args.sqlite)
+    if args.cluster:
+        measure_cluster(bench, one)
+    return bench.figures
 
 
-def phase(
-    figures: dict[str, Any],
-    name: str,
-    webs: list[str],
-    users: list[LoadUser],
-    commands: int,
-    raw: float,
-    waits: PgWaits | None,
-    during: Any = None,
-    timed: bool = True,
-) -> Tally:
-    if waits is not None:
-        waits.start()
-    tally = asyncio.run(load(webs, users, commands, during))
-    if waits is not None:
-        waits.stop()
-    figures["phases"][name] = print_phase(name, tally, raw, timed=timed)
-    if waits is not None:
-        figures["phases"][name]["pg_waits"] = waits.report()
-    return tally
-
-
-def measure_cluster(
-    figures: dict[str, Any],
-    cluster: Cluster,
-    sandbox: Any,
-    webs: list[str],
-    commands: int,
-    raw: float,
-    waits: PgWaits | None,
-    one: Tally,
-    args: argparse.Namespace,
-) -> dict[str, Any]:
-    judge(figures, one, args, target=False)
-    while len(cluster.workers) < args.workers:
+def measure_cluster(bench: Bench, one: Tally) -> None:
+    cluster, figures, workers = bench.cluster, bench.figures, bench.args.workers
+    while len(cluster.workers) < workers:
         cluster.start_worker()
     follow: dict[str, Any] = {}
-    two = phase(
-        figures, f"console, {args.workers} workers", webs, sandbox.users, commands, raw, waits,
-        during=lambda tally: follow_across_nodes(webs, sandbox.follower, follow),
+    two = bench.phase(
+        f"console, {workers} workers", lambda tally: follow_across_nodes(bench.webs, bench.sandbox.follower, follow)
     )
-    judge(figures, two, args, target=True)
+    judge(figures, two, bench.args, target=True)
+    ratio = two.throughput / one.throughput if one.throughput else 0.0
     print(
-        f"  throughput side by side: 1 worker {one.throughput:.1f} commands/s, {args.workers} workers "
-        f"{two.throughput:.1f} commands/s (x{two.throughput / one.throughput if one.throughput else 0:.2f})"
+        f"  throughput side by side: 1 worker {one.throughput:.1f} commands/s, {workers} workers "
+        f"{two.throughput:.1f} commands/s (x{ratio:.2f})"
     )
     figures["split"] = runs_per_worker(two, cluster)
     figures["follow"] = follow
     if not follow.get("identical"):
         figures["missed"].append("the run followed through web B did not match what web A saw")
-    if sum(1 for count in figures["split"].values() if count) < min(args.workers, 2):
+    if sum(1 for count in figures["split"].values() if count) < min(workers, 2):
         figures["missed"].append("the runs did not execute on every worker")
     kill: dict[str, Any] = {}
-    killed = phase(
-        figures, "console, a worker killed", webs, sandbox.users, commands, raw, None,
-        during=lambda tally: kill_a_worker(
-            cluster, webs, sandbox.stuck, tally, kill, after=len(sandbox.users) * commands // 3
-        ),
+    after = len(bench.sandbox.users) * bench.commands // 3
+    killed = bench.phase(
+        "console, a worker killed",
+        lambda tally: kill_a_worker(cluster, bench.webs, bench.sandbox.stuck, tally, kill, after=after),
         timed=False,
     )
     summarize_kill(kill)
     figures["kill"] = kill
     judge_kill(figures, killed, kill)
-    return figures
 
 
 def judge(figures: dict[str, Any], tally: Tally, args: argparse.Namespace, *, target: bool) -> None:
