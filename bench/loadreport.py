@@ -16,6 +16,7 @@ from typing import Any
 from loadclient import Tally
 
 SAMPLE_SECONDS = 0.05
+CONNECTIONS = "SELECT count(*) - 1 FROM pg_stat_activity WHERE datname = current_database()"
 # What the backends that others wait on are doing: running a statement, or idle in their
 # transaction (waiting for the client, e.g. a worker thread waiting for the GIL).
 HOLDERS = (
@@ -66,11 +67,13 @@ class PgWaits:
         self.locked: Counter[str] = Counter()
         self.holders: Counter[str] = Counter()
         self.samples = 0
+        self.peak_connections = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
         self.events, self.locked, self.holders, self.samples = Counter(), Counter(), Counter(), 0
+        self.peak_connections = 0
         self._stop.clear()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -98,6 +101,8 @@ class PgWaits:
                     self.events[f"{kind}:{event}".rstrip(":")] += 1
                     if kind == "Lock":
                         self.locked[" ".join(statement.split())] += 1
+                (connections,) = conn.execute(CONNECTIONS).fetchone() or (0,)
+                self.peak_connections = max(self.peak_connections, int(connections))
                 for state, statement in conn.execute(HOLDERS).fetchall():
                     self.holders[f"{state}: {' '.join(statement.split())[:48]}"] += 1
 
@@ -105,7 +110,10 @@ class PgWaits:
         if not self.samples:
             return {}
         busy = sum(self.events.values()) / self.samples
-        print(f"      PostgreSQL: {busy:.1f} backends in a statement or transaction on average; by wait:")
+        print(
+            f"      PostgreSQL: {self.peak_connections} connections at most to the bench database; "
+            f"{busy:.1f} backends in a statement or transaction on average; by wait:"
+        )
         for event, count in self.events.most_common(6):
             print(f"        {event:<28} {count / self.samples:5.2f}")
         for statement, count in self.locked.most_common(3):
@@ -116,6 +124,7 @@ class PgWaits:
             "active": busy,
             "events": dict(self.events.most_common(10)),
             "holders": dict(self.holders.most_common(5)),
+            "peak_connections": self.peak_connections,
             "samples": self.samples,
         }
 
