@@ -70,7 +70,12 @@ class Cluster:
         index = sum(1 for n in self.nodes if n.kind == kind) + 1
         log = (self.log_dir / f"{kind}{index}.log").open("wb")
         return subprocess.Popen(
-            command, cwd=harness.ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True
+            command,
+            cwd=harness.ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            start_new_session=True,
         )
 
     def start_web(self) -> Node:

@@ -34,7 +34,7 @@ from typing import Any
 
 import harness
 from cluster import Cluster, production_env
-from loadclient import LoadUser, Tally, load
+from loadclient import Tally, load
 from loadreport import CpuUse, PgWaits, print_phase
 from loadscenes import LOST_WITHIN, follow_across_nodes, kill_a_worker, runs_per_worker, summarize_kill
 
@@ -42,7 +42,9 @@ RATIO_TARGET = 0.5
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--web", type=int, default=1, help="ASGI servers (terminals spread over them)")
     parser.add_argument("--workers", type=int, default=1, help="Celery workers")
     parser.add_argument("--sqlite", action="store_true", help="the embedded SQLite default")
@@ -58,7 +60,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def prepare(args: argparse.Namespace) -> None:
     """Keys in the environment (every node must open what another sealed), then Django."""
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ.setdefault("CONSOLE_ENCRYPTION_KEYS", "k1:" + base64.b64encode(secrets.token_bytes(32)).decode())
+    os.environ.setdefault(
+        "CONSOLE_ENCRYPTION_KEYS", "k1:" + base64.b64encode(secrets.token_bytes(32)).decode()
+    )
     if args.sqlite:
         os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='console-load-')}/console.sqlite3"
     else:  # its own database: a latency run beside it must not share the audit chain's head
@@ -135,7 +139,9 @@ class Bench:
         return tally
 
 
-def measure(args: argparse.Namespace, cluster: Cluster, sandbox: Any, terminals: int, commands: int) -> dict[str, Any]:
+def measure(
+    args: argparse.Namespace, cluster: Cluster, sandbox: Any, terminals: int, commands: int
+) -> dict[str, Any]:
     import loadsetup
 
     database = "SQLite" if args.sqlite else "PostgreSQL"
@@ -162,7 +168,8 @@ def measure_cluster(bench: Bench, one: Tally) -> None:
         cluster.start_worker()
     follow: dict[str, Any] = {}
     two = bench.phase(
-        f"console, {workers} workers", lambda tally: follow_across_nodes(bench.webs, bench.sandbox.follower, follow)
+        f"console, {workers} workers",
+        lambda tally: follow_across_nodes(bench.webs, bench.sandbox.follower, follow),
     )
     judge(figures, two, bench.args, target=True)
     ratio = two.throughput / one.throughput if one.throughput else 0.0
@@ -202,7 +209,9 @@ def judge_kill(figures: dict[str, Any], tally: Tally, kill: dict[str, Any], *, t
     counts = tally.counts
     for problem in ("out_of_order", "failed"):
         if counts[problem]:
-            figures["missed"].append(f"killed worker: {counts[problem]} command(s) {problem.replace('_', ' ')}")
+            figures["missed"].append(
+                f"killed worker: {counts[problem]} command(s) {problem.replace('_', ' ')}"
+            )
     if kill.get("others_lost"):
         figures["missed"].append(f"{kill['others_lost']} run(s) of the surviving worker ended lost")
     if not kill.get("victim_lost"):
@@ -215,7 +224,9 @@ def judge_kill(figures: dict[str, Any], tally: Tally, kill: dict[str, Any], *, t
         figures["missed"].append("terminals saw other runs lost than the killed worker's")
     print(
         f"  kill: SIGKILL {kill.get('victim')} with {kill.get('in_flight')} run(s) in flight; "
-        f"{kill.get('victim_lost')} ended lost, the last {kill.get('last_lost_after', 0):.1f} s after the kill; "
+        f"{kill.get('victim_lost')} ended lost ({kill.get('victim_lost_queued')} of them queued: "
+        f"taken off the queue by it, never claimed), "
+        f"the last {kill.get('last_lost_after', 0):.1f} s after the kill; "
         f"runs of other workers lost: {kill.get('others_lost')}"
     )
 

@@ -99,7 +99,10 @@ async def _follow(ws: ClientConnection, outcome: Outcome) -> str:
             continue
         if frame.get("run_id") != outcome.run_id:
             if kind in {"output", "exit"}:
-                outcome.problem, outcome.detail = "out_of_order", f"a {kind} frame of run {frame.get('run_id')}"
+                outcome.problem, outcome.detail = (
+                    "out_of_order",
+                    f"a {kind} frame of run {frame.get('run_id')}",
+                )
             continue
         if kind == "exit":
             outcome.status = frame["status"]
@@ -111,7 +114,10 @@ async def _follow(ws: ClientConnection, outcome: Outcome) -> str:
             return "".join(stdout)
         if "seq" in frame:
             if frame["seq"] != expected:
-                outcome.problem, outcome.detail = "out_of_order", f"seq {frame['seq']} where {expected} was next"
+                outcome.problem, outcome.detail = (
+                    "out_of_order",
+                    f"seq {frame['seq']} where {expected} was next",
+                )
             expected = frame["seq"] + 1
         if kind == "output" and frame.get("stream") == "stdout":
             stdout.append(frame["data"])

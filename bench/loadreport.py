@@ -55,7 +55,8 @@ def print_phase(name: str, tally: Tally, raw: float, *, timed: bool = True) -> d
         if timed
         else f"{figures['commands']} commands (not timed: the reaper's wait is in the clock)   "
     )
-    print(f"  {name:<22} {speed}lost {figures['lost']}   out of order {figures['out_of_order']}   failed {figures['failed']}")
+    problems = f"lost {figures['lost']}   out of order {figures['out_of_order']}   failed {figures['failed']}"
+    print(f"  {name:<22} {speed}{problems}")
     for outcome in [o for o in tally.outcomes if o.problem][:5]:
         print(f"      {outcome.problem}: run {outcome.run_id or '?'}: {outcome.detail}")
     return figures
@@ -89,8 +90,10 @@ class PgWaits:
         # A backend idle in a transaction waits for its client's next statement: if it
         # holds a lock others wait on, the lock is held while that process is busy.
         query = (
-            "SELECT CASE WHEN state = 'active' THEN coalesce(wait_event_type, 'CPU') ELSE 'Idle in transaction' END, "
-            "CASE WHEN state = 'active' THEN coalesce(wait_event, '') ELSE 'client busy' END, left(query, 90) "
+            "SELECT CASE WHEN state = 'active' THEN coalesce(wait_event_type, 'CPU') "
+            "ELSE 'Idle in transaction' END, "
+            "CASE WHEN state = 'active' THEN coalesce(wait_event, '') ELSE 'client busy' END, "
+            "left(query, 90) "
             "FROM pg_stat_activity WHERE datname = current_database() "
             "AND state IN ('active', 'idle in transaction') AND pid <> pg_backend_pid()"
         )
@@ -145,7 +148,9 @@ class CpuUse:
     def report(self) -> dict[str, float]:
         after, wall = self._sample(), time.monotonic() - self.wall
         used = {k: (after.get(k, 0.0) - self.before.get(k, 0.0)) / wall for k in after}
-        shown = "   ".join(f"{k} {v * 100:.0f}%" for k, v in sorted(used.items(), key=lambda kv: -kv[1]) if v > 0.005)
+        shown = "   ".join(
+            f"{k} {v * 100:.0f}%" for k, v in sorted(used.items(), key=lambda kv: -kv[1]) if v > 0.005
+        )
         print(f"      CPU (100% = one core, of {os.cpu_count()}): {shown}")
         return used
 

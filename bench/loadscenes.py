@@ -56,14 +56,17 @@ async def _until_exit(ws: Any, outcome: Outcome) -> tuple[str, float]:
 async def follow_across_nodes(webs: list[str], user: LoadUser, out: dict[str, Any]) -> None:
     """Half a second into the load (queues busy), run through web A, attach through web B."""
     await asyncio.sleep(0.5)
-    async with await open_terminal(webs[0], user, "follow-a") as a, await open_terminal(
-        webs[-1], user, "follow-b"
-    ) as b:
+    async with (
+        await open_terminal(webs[0], user, "follow-a") as a,
+        await open_terminal(webs[-1], user, "follow-b") as b,
+    ):
         run_id = await _started(a, COMMAND)
         await b.send(json.dumps({"type": "attach", "run_id": run_id, "after": -1}))
         attached = time.perf_counter()
         seen_a, seen_b = Outcome(run_id=run_id), Outcome(run_id=run_id)
-        (stdout_a, ended_a), (stdout_b, _) = await asyncio.gather(_until_exit(a, seen_a), _until_exit(b, seen_b))
+        (stdout_a, ended_a), (stdout_b, _) = await asyncio.gather(
+            _until_exit(a, seen_a), _until_exit(b, seen_b)
+        )
     for seen, stdout in ((seen_a, stdout_a), (seen_b, stdout_b)):
         if not seen.problem:
             _judge(seen, stdout, user)
@@ -130,9 +133,19 @@ def summarize_kill(out: dict[str, Any]) -> None:
         return
     killed_at: datetime = out.pop("killed_at")
     lost = list(CommandRun.objects.filter(status="lost", finished_at__gte=killed_at).select_related("user"))
-    mine = [run for run in lost if run.worker == out["victim"]]
+    mine = [run for run in lost if run.worker == out["victim"] or _taken_by_the_dead(run, killed_at)]
     out["victim_lost"] = len(mine)
+    out["victim_lost_queued"] = sum(1 for run in mine if not run.worker)
     out["others_lost"] = len(lost) - len(mine)
     out["load_runs_lost"] = sum(1 for run in mine if run.user.username != "load-stuck")
     out["last_lost_after"] = max(((run.finished_at - killed_at).total_seconds() for run in mine), default=0.0)
     out["still_running"] = CommandRun.objects.filter(status="running", worker=out["victim"]).count()
+
+
+def _taken_by_the_dead(run: Any, killed_at: datetime) -> bool:
+    """A run queued before the kill that no worker ever claimed, while a live worker drained
+    the queue: its message was taken off the queue by the killed worker and died with it
+    (Redis pops a message before the worker records it as unacknowledged, so it is in no
+    queue and no `unacked` hash to be delivered again). It ends `lost` by the queue clock,
+    CONSOLE_QUEUE_TIMEOUT, rather than by the heartbeat's."""
+    return not run.worker and run.started_at is None and run.created_at <= killed_at

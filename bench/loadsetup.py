@@ -92,7 +92,9 @@ def _console_user(name: str, key: tuple[str, str], seed: Any, url: str, blackhol
     keys = {"aws_access_key_id": key[0], "aws_secret_access_key": key[1]}
     save_profile(user, "default", {"region": seed.region, "output": "json", "endpoint_url": url, **keys})
     if name == "load-stuck":
-        save_profile(user, "stuck", {"region": seed.region, "endpoint_url": f"http://{blackhole.host}", **keys})
+        save_profile(
+            user, "stuck", {"region": seed.region, "endpoint_url": f"http://{blackhole.host}", **keys}
+        )
     arn = f"arn:aws:iam::{seed.account_id}:user/{name}"
     return LoadUser(name, create_token(user, name="bench-load"), arn)
 
