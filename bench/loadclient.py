@@ -75,19 +75,20 @@ async def run_one(ws: ClientConnection, user: LoadUser, command: str = COMMAND) 
     began = time.perf_counter()
     await ws.send(json.dumps({"type": "run", "command": command}))
     try:
-        stdout = await asyncio.wait_for(_follow(ws, outcome), EXIT_TIMEOUT)
+        stdout = await asyncio.wait_for(follow_run(ws, outcome), EXIT_TIMEOUT)
     except TimeoutError:
         outcome.problem, outcome.detail = "lost", f"no exit frame within {EXIT_TIMEOUT:g} s"
         return outcome
     outcome.latency = time.perf_counter() - began
     if not outcome.problem:
-        _judge(outcome, stdout, user)
+        judge_output(outcome, stdout, user)
     return outcome
 
 
-async def _follow(ws: ClientConnection, outcome: Outcome) -> str:
+async def follow_run(ws: ClientConnection, outcome: Outcome) -> str:
     """Frames up to this run's exit; the stdout it carried, in order."""
-    stdout, expected = [], 0
+    stdout: list[str] = []
+    expected = 0
     while True:
         frame = json.loads(await ws.recv())
         kind = frame.get("type")
@@ -123,7 +124,7 @@ async def _follow(ws: ClientConnection, outcome: Outcome) -> str:
             stdout.append(frame["data"])
 
 
-def _judge(outcome: Outcome, stdout: str, user: LoadUser) -> None:
+def judge_output(outcome: Outcome, stdout: str, user: LoadUser) -> None:
     try:
         arn = json.loads(stdout)["Arn"]
     except (ValueError, KeyError, TypeError):

@@ -12,7 +12,16 @@ from datetime import datetime
 from typing import Any
 
 from cluster import Cluster
-from loadclient import COMMAND, EXIT_TIMEOUT, LoadUser, Outcome, Tally, _follow, _judge, open_terminal
+from loadclient import (
+    COMMAND,
+    EXIT_TIMEOUT,
+    LoadUser,
+    Outcome,
+    Tally,
+    follow_run,
+    judge_output,
+    open_terminal,
+)
 from loadsetup import STUCK_COMMAND
 
 # The promise checked: a killed worker's runs end `lost` within a minute (the reaper:
@@ -49,7 +58,7 @@ async def _started(ws: Any, command: str) -> str:
 
 
 async def _until_exit(ws: Any, outcome: Outcome) -> tuple[str, float]:
-    stdout = await asyncio.wait_for(_follow(ws, outcome), EXIT_TIMEOUT)
+    stdout = await asyncio.wait_for(follow_run(ws, outcome), EXIT_TIMEOUT)
     return stdout, time.perf_counter()
 
 
@@ -69,7 +78,7 @@ async def follow_across_nodes(webs: list[str], user: LoadUser, out: dict[str, An
         )
     for seen, stdout in ((seen_a, stdout_a), (seen_b, stdout_b)):
         if not seen.problem:
-            _judge(seen, stdout, user)
+            judge_output(seen, stdout, user)
     out.update(
         run_id=run_id,
         web_a=webs[0],
@@ -121,7 +130,7 @@ async def kill_a_worker(
         cluster.kill(victim)
         out["in_flight"] = await asyncio.to_thread(_running_on, victim.name)
         seen = Outcome(run_id=run_id)
-        await asyncio.wait_for(_follow(ws, seen), EXIT_TIMEOUT)
+        await asyncio.wait_for(follow_run(ws, seen), EXIT_TIMEOUT)
         out["stuck_status"] = seen.status
 
 
