@@ -7,15 +7,15 @@ PY := $(VENV)/bin/python
 # The test suite runs against PostgreSQL (the machine's local server unless overridden).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: help run test worker venv static browser lint typecheck bench clean
+.PHONY: help run test worker venv static browser compose lint typecheck bench bench-cluster clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 run: venv static ## Start the whole console with the local sandbox and a demo user (PORT, DEMO_PASSWORD)
 	$(PY) manage.py runstack
 
-test: venv static browser ## Run the full test suite (PostgreSQL, Redis, moto, Chromium)
+test: venv static browser compose ## Run the full test suite (PostgreSQL, Redis, moto, Chromium)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest
 
 worker: venv ## Run one more Celery worker against the same Redis and database
@@ -37,6 +37,9 @@ static/vendor/.installed: package.json package-lock.json scripts/vendor_static.s
 browser: ## Install Debian's Chromium for the browser tests if it is missing
 	@bash scripts/ensure_chromium.sh
 
+compose: ## Install Debian's docker-compose (if root) so the tests check docker-compose.yml with it
+	@bash scripts/ensure_compose.sh
+
 lint: venv ## Ruff format check and lint, and the import contracts (pyproject.toml)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
@@ -50,6 +53,11 @@ bench: venv static ## Benchmarks against the sandbox (see bench/README.md)
 	$(PY) bench/guardrail.py
 	$(PY) bench/cli.py
 	$(PY) bench/transfer.py
+	$(PY) bench/load.py
+	$(PY) bench/load.py --sqlite
+
+bench-cluster: venv ## Two web nodes and two workers under load, one killed (bench/README.md)
+	$(PY) bench/load.py --web 2 --workers 2
 
 clean: ## Remove the virtualenv, vendored static files and local state
 	rm -rf $(VENV) node_modules static/vendor .local

@@ -127,3 +127,15 @@ def test_the_sandbox_health_check_needs_no_secret(services: dict[str, Any]) -> N
 def test_the_image_leaves_local_state_out(kept_out: str) -> None:
     lines = [line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()]
     assert kept_out in lines
+
+
+def test_the_worker_scales_with_compose(services: dict[str, Any]) -> None:
+    """`docker compose up --scale worker=3` (docs/deploy.md): copies of a service cannot
+    share a fixed container name or host port, and each must reach the same database,
+    Redis and keys (the shared state volume, in the local settings)."""
+    worker, web = services["worker"], services["web"]
+    assert "container_name" not in worker
+    assert not worker.get("ports")
+    for name in ("DATABASE_URL", "REDIS_URL", "CONSOLE_ENV"):
+        assert environment(worker)[name] == environment(web)[name], name
+    assert mounts(worker)["/state"] == mounts(web)["/state"]

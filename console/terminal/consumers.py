@@ -63,6 +63,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         self.cols = 80
         self.pump_lock = asyncio.Lock()
         self.poller: asyncio.Task[None] | None = None
+        self.polled: str | None = None  # the run self.poller polls
         self.signin_watch: asyncio.Task[None] | None = None
         self.watch_only = self._query("mode") == "watch"
         self.context_changes = False  # the followed run may change what the prompt shows
@@ -263,8 +264,9 @@ class TerminalConsumer(AsyncWebsocketConsumer):
     def start_polling(self) -> None:
         """Poll only a run whose row exists: a poll that finds none forgets the run, which
         would lose a submission still being read (a long line takes seconds)."""
-        if self.run_id and (self.poller is None or self.poller.done()):
-            self.poller = asyncio.create_task(self._poll())
+        if self.run_id and (self.poller is None or self.poller.done() or self.polled != self.run_id):
+            self.polled = self.run_id
+            self.poller = asyncio.create_task(self._poll(self.run_id))
 
     async def unfollow(self) -> None:
         if self.run_id:
@@ -273,13 +275,15 @@ class TerminalConsumer(AsyncWebsocketConsumer):
 
     async def _forget(self, run_id: str) -> None:
         # Only when the run's submission failed before its row was written.
+        if self.run_id == run_id:
+            self.run_id = None
         await self.channel_layer.group_discard(run_group(run_id), self.channel_name)
-        self.run_id = None
 
-    async def pump(self) -> None:
-        """Send what the DB has beyond `last_seq`; send `exit` once the run has ended."""
+    async def pump(self, only: str | None = None) -> None:
+        """Send what the DB has beyond `last_seq`; send `exit` once the run has ended.
+        With `only`, nothing unless that is still the run followed."""
         async with self.pump_lock:
-            if not self.run_id:
+            if not self.run_id or (only is not None and only != self.run_id):
                 return
             run_id = self.run_id
             try:
@@ -292,6 +296,11 @@ class TerminalConsumer(AsyncWebsocketConsumer):
                 await self.send_json(_chunk_frame(run_id, chunk))
                 self.last_seq = chunk.seq
             if snapshot.is_final:
+                # Forgotten before the exit frame goes out: the poller's pump runs beside
+                # the frame handlers, and a client that answers the exit with its next
+                # `run` at once would otherwise have that run's id cleared by the line
+                # after the await (its exit then never sent: bench/load.py found it).
+                self.run_id = None
                 done = {
                     "type": "exit",
                     "run_id": run_id,
@@ -303,17 +312,20 @@ class TerminalConsumer(AsyncWebsocketConsumer):
                     done["context"] = await _prompt_context(self.user, self.terminal_id)
                 await self.send_json(done)
                 await self.channel_layer.group_discard(run_group(run_id), self.channel_name)
-                self.run_id = None
 
-    async def _poll(self) -> None:
-        while self.run_id:
+    async def _poll(self, run_id: str) -> None:
+        """Poll one run, and stop when the terminal follows another: a poller of the last
+        run that woke after the next `run` frame would read a row not yet written and forget
+        the new run (start_polling starts a poller of its own for each run)."""
+        while self.run_id == run_id:
             await asyncio.sleep(POLL_SECONDS)
-            if self.run_id and self.watch_only and not await self._still_visible(self.run_id):
+            if self.run_id != run_id:
+                return
+            if self.watch_only and not await self._still_visible(run_id):
                 await self.unfollow()
                 return await self.error("no such run", "not_found")
-            if self.run_id:
-                await database_sync_to_async(reaper.reap_if_stale)(self.run_id)
-                await self.pump()
+            await database_sync_to_async(reaper.reap_if_stale)(run_id)
+            await self.pump(only=run_id)
 
     async def _still_visible(self, run_id: str) -> bool:
         """A watcher's rights may change while it watches (a role taken away)."""
