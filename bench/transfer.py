@@ -185,9 +185,12 @@ def rate(size: int, seconds: float) -> str:
 
 
 def main() -> int:
+    size = int(float(os.environ.get("BENCH_TRANSFER_MB", "100")) * MB)
+    # The upload and the download's copy are both in the bench user's workspace: room for
+    # two copies of a 1 GB file (the default quota is 1 GiB).
+    os.environ.setdefault("CONSOLE_WORKSPACE_QUOTA", str(max(1024**3, 3 * size)))
     harness.prepare_environment()
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per chunk otherwise
-    size = int(float(os.environ.get("BENCH_TRANSFER_MB", "100")) * MB)
     with harness.running_console() as console:
         uploaded = upload(console, "big.bin", size)
         up, down, up_rss, down_rss = console_copies(console, "big.bin")
