@@ -180,6 +180,15 @@ def cli_environment(console: harness.Console, folder: Path) -> dict[str, str]:
     )
 
 
+def forget_usage() -> None:
+    """Each run has a new, empty workspace folder: the bench database's quota counters
+    (kept from earlier runs) no longer describe it, and would refuse the upload."""
+    from console.workspace.models import WorkspaceReservation, WorkspaceUsage
+
+    WorkspaceUsage.objects.all().delete()
+    WorkspaceReservation.objects.all().delete()
+
+
 def rate(size: int, seconds: float) -> str:
     return f"{size / MB / seconds:8.1f} MB/s  ({seconds:6.2f} s)"
 
@@ -191,10 +200,14 @@ def main() -> int:
     os.environ.setdefault("CONSOLE_WORKSPACE_QUOTA", str(max(1024**3, 3 * size)))
     harness.prepare_environment()
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per chunk otherwise
-    with harness.running_console() as console:
-        uploaded = upload(console, "big.bin", size)
-        up, down, up_rss, down_rss = console_copies(console, "big.bin")
-        cli = cli_copies(console, size)
+    forget_usage()
+    try:
+        with harness.running_console() as console:
+            uploaded = upload(console, "big.bin", size)
+            up, down, up_rss, down_rss = console_copies(console, "big.bin")
+            cli = cli_copies(console, size)
+    finally:  # the run's files (two copies of the data); worker.log and web.log stay
+        shutil.rmtree(Path(os.environ["CONSOLE_LOCAL_DIR"]) / "workspace", ignore_errors=True)
     print(f"{size / MB:.0f} MB against the sandbox, one run (compare figures from one run only):")
     print(f"  browser upload (chunked HTTP)      {rate(size, uploaded)}")
     print(f"  console  aws s3 cp  to S3          {rate(size, up)}")
