@@ -11,8 +11,17 @@ The workspace is not a disk, so a download is not written to a file name: s3tran
 writes the object, in order, into a `_Pipe` (a non-seekable target, which it supports for
 `cp s3://b/k -`), and the command's own thread pulls the chunks from it into the
 workspace's all-or-nothing write (which counts the quota on that thread). Memory stays
-bounded: the pipe holds PIPE_DEPTH chunks and s3transfer a few parts in flight. An upload
-reads the workspace file on s3transfer's threads (reading touches no database).
+bounded: the pipe holds PIPE_DEPTH chunks and s3transfer a few parts in flight.
+
+An upload reads the workspace file on s3transfer's threads (reading touches no database).
+A file object makes s3transfer read each part whole into memory before sending it (it
+cannot share one file position between threads), where the CLI, given a file name, opens
+the file once per part and reads it as the request is sent. A file of the local workspace
+storage is an open descriptor, so it goes to s3transfer by name as `/proc/self/fd/<n>`:
+each part opens that very file (already checked: the workspace's path rules and link
+checks were made when it was opened; no name is looked up again, so a link put in its
+place since cannot redirect the read) and streams it. Other files (the S3 storage's, a
+stream from stdin) go as file objects.
 
 Ctrl-C: the command's thread waits in short steps and, once the run is cancelled, shuts
 the manager down with cancel=True, which aborts an unfinished multipart upload, and
@@ -21,7 +30,10 @@ raises Cancelled; a download's chunks stop and its write leaves no file.
 
 from __future__ import annotations
 
+import io
+import os
 import queue
+import stat
 import threading
 from collections.abc import Callable, Generator, Iterator, Mapping
 from contextlib import closing
@@ -168,6 +180,18 @@ class _Pipe:
             self.abandoned.set()
 
 
+def _by_name(fileobj: IO[bytes]) -> IO[bytes] | str:
+    """`/proc/self/fd/<n>` for a regular file open on this host, else the file object."""
+    try:
+        descriptor = fileobj.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return fileobj
+    name = f"/proc/self/fd/{descriptor}"
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode) or not os.path.exists(name):
+        return fileobj
+    return name
+
+
 class Transfers:
     """One command's transfers: a TransferManager and the printer its progress feeds."""
 
@@ -183,7 +207,8 @@ class Transfers:
         self, fileobj: IO[bytes], bucket: str, key: str, size: int | None, extra: dict[str, Any]
     ) -> None:
         watch = _Watch(size, self.printer)
-        future = self.manager.upload(fileobj, bucket, key, extra_args=extra, subscribers=[watch])
+        source = _by_name(fileobj)
+        future = self.manager.upload(source, bucket, key, extra_args=extra, subscribers=[watch])
         self._wait(watch)
         future.result()
 

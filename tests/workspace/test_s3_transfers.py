@@ -134,37 +134,18 @@ def test_it_uploads_multipart_at_the_profile_threshold(s3: Any, ws: Workspace) -
     assert read(ws, "again.bin") == data
 
 
-class Gate:
-    """A workspace file that, once its first part is read, presses Ctrl-C and waits until
-    the engine has seen it: the upload is cancelled with a multipart upload open."""
+def press_ctrl_c_at_the_first_part(s3: Any, sink: Sink) -> None:
+    """Once the first part is on its way, Ctrl-C, and wait until the engine has seen it:
+    the upload is cancelled with a multipart upload open (a botocore event handler on the
+    client, so it holds whether s3transfer reads the file by name or as a file object)."""
+    pressed = threading.Event()
 
-    def __init__(self, file: Any, sink: Sink) -> None:
-        self.file, self.sink, self.served = file, sink, 0
+    def on_upload_part(**kwargs: Any) -> None:
+        if not pressed.is_set():
+            pressed.set()
+            sink.press_ctrl_c()
 
-    def read(self, size: int = -1) -> bytes:
-        if self.served >= 5 * MiB:
-            self.sink.press_ctrl_c()
-        data = bytes(self.file.read(size))
-        self.served += len(data)
-        return data
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.file, name)
-
-    def __enter__(self) -> Gate:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.file.close()
-
-
-class GatedFiles(WorkspaceFiles):
-    def __init__(self, ws: Workspace, sink: Sink) -> None:
-        super().__init__(ws)
-        self.sink = sink
-
-    def open(self, path: str) -> Any:
-        return Gate(super().open(path), self.sink)
+    s3.meta.events.register("before-call.s3.UploadPart", on_upload_part)
 
 
 def test_it_aborts_a_cancelled_multipart_upload(s3: Any, ws: Workspace) -> None:
@@ -173,9 +154,9 @@ def test_it_aborts_a_cancelled_multipart_upload(s3: Any, ws: Workspace) -> None:
         "s3": {"multipart_threshold": "5MB", "multipart_chunksize": "5MB", "max_concurrent_requests": 1}
     }
     sink = Sink()
-    command = parse_command(f"aws s3 cp big.bin s3://{s3.bucket}/big.bin")
+    press_ctrl_c_at_the_first_part(s3, sink)
     with pytest.raises(Cancelled):
-        run_s3_command(command, s3, sink, Local(GatedFiles(ws, sink), s3_settings=settings))
+        s3_run("aws s3 cp big.bin s3://BUCKET/big.bin", s3, ws, sink, s3_settings=settings)
     assert keys(s3) == {}
     assert s3.list_multipart_uploads(Bucket=s3.bucket).get("Uploads", []) == []
 
