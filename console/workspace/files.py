@@ -174,6 +174,29 @@ class Files:
             self._discard(temp)
             raise
 
+    @contextlib.contextmanager
+    def placing(self, name: str, shown: str, modified: datetime | None = None) -> Iterator[io.BufferedRandom]:
+        """A local folder only: a new, empty file that may be written anywhere (seek, then
+        write: an S3 download's parts arrive in parallel, each at its offset), put in place
+        as `name` when the block ends, all or nothing as `save`."""
+        assert isinstance(self.storage, FileSystemStorage)
+        target = self._checked_path(name, shown)
+        os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
+        temp = f"{TEMP_DIR}/{uuid.uuid4().hex}"
+        path = self.storage.path(temp)
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        mode = self.storage.file_permissions_mode or 0o600
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+        try:
+            with os.fdopen(descriptor, "r+b") as file:
+                yield file
+            if modified is not None:
+                os.utime(path, (modified.timestamp(), modified.timestamp()))
+            os.replace(path, target)
+        except BaseException:
+            self._discard(temp)
+            raise
+
     def delete(self, name: str, shown: str) -> None:
         if self.local:
             self._checked_path(name, shown)

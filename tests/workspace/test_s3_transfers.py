@@ -134,18 +134,18 @@ def test_it_uploads_multipart_at_the_profile_threshold(s3: Any, ws: Workspace) -
     assert read(ws, "again.bin") == data
 
 
-def press_ctrl_c_at_the_first_part(s3: Any, sink: Sink) -> None:
-    """Once the first part is on its way, Ctrl-C, and wait until the engine has seen it:
-    the upload is cancelled with a multipart upload open (a botocore event handler on the
-    client, so it holds whether s3transfer reads the file by name or as a file object)."""
+def press_ctrl_c_at_the_first(operation: str, s3: Any, sink: Sink) -> None:
+    """Once the first `operation` request (a part) is on its way, Ctrl-C, and wait until
+    the engine has seen it: the transfer is cancelled half-way (a botocore event handler
+    on the client, so it holds however s3transfer reads or writes the file)."""
     pressed = threading.Event()
 
-    def on_upload_part(**kwargs: Any) -> None:
+    def on_request(**kwargs: Any) -> None:
         if not pressed.is_set():
             pressed.set()
             sink.press_ctrl_c()
 
-    s3.meta.events.register("before-call.s3.UploadPart", on_upload_part)
+    s3.meta.events.register(f"before-call.s3.{operation}", on_request)
 
 
 def test_it_aborts_a_cancelled_multipart_upload(s3: Any, ws: Workspace) -> None:
@@ -154,7 +154,7 @@ def test_it_aborts_a_cancelled_multipart_upload(s3: Any, ws: Workspace) -> None:
         "s3": {"multipart_threshold": "5MB", "multipart_chunksize": "5MB", "max_concurrent_requests": 1}
     }
     sink = Sink()
-    press_ctrl_c_at_the_first_part(s3, sink)
+    press_ctrl_c_at_the_first("UploadPart", s3, sink)
     with pytest.raises(Cancelled):
         s3_run("aws s3 cp big.bin s3://BUCKET/big.bin", s3, ws, sink, s3_settings=settings)
     assert keys(s3) == {}
@@ -163,8 +163,10 @@ def test_it_aborts_a_cancelled_multipart_upload(s3: Any, ws: Workspace) -> None:
 
 def test_it_keeps_no_file_of_a_cancelled_download(s3: Any, ws: Workspace, files: Files) -> None:
     s3.put_object(Bucket=s3.bucket, Key="big.bin", Body=b"q" * (12 * MiB))
+    sink = Sink()
+    press_ctrl_c_at_the_first("GetObject", s3, sink)
     with pytest.raises(Cancelled):
-        s3_run("aws s3 cp s3://BUCKET/big.bin out.bin", s3, ws, Sink(cancel_after=2))
+        s3_run("aws s3 cp s3://BUCKET/big.bin out.bin", s3, ws, sink)
     assert ws.exists(ws.locate("out.bin")) is None
     stored = [p for p in Path(files.storage.location).rglob("*") if p.is_file()]
     assert stored == []
