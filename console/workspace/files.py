@@ -17,6 +17,8 @@ the two ways a backend allows:
   marker object (`.~ws-folder`, a reserved name users cannot type). Moves are copies.
 
 Listing a folder on S3 is one ListObjectsV2 per 1,000 entries, with sizes and dates.
+Opening a file on S3 downloads the whole object first (django-storages' S3File), into a
+temporary file past `max_memory_size`, which must be set (0 would keep it in memory).
 Uploads run on the caller's thread (`TransferConfig(use_threads=False)`): pulling a write's chunks counts
 its quota in the database, which must happen on the thread that holds the write.
 """
@@ -104,6 +106,13 @@ class Files:
             raise ImproperlyConfigured(
                 "the workspace storage must upload on the caller's thread: "
                 "transfer_config=TransferConfig(use_threads=False)"
+            )
+        if getattr(self.storage, "max_memory_size", None) == 0:
+            # django-storages' S3File downloads the whole object when it is opened, into a
+            # SpooledTemporaryFile that, at size 0, never goes to disk: `aws s3 cp` of a
+            # 1 GB workspace file would hold it all in the worker's memory.
+            raise ImproperlyConfigured(
+                "the workspace storage must spool opened files to disk past a size: max_memory_size=8388608"
             )
 
     # -- reading ----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ through the same settings shape as CONSOLE_WORKSPACE_STORAGE=s3."""
 
 from __future__ import annotations
 
+import tracemalloc
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -13,7 +14,7 @@ from boto3.s3.transfer import TransferConfig
 from django.test import override_settings
 
 from console.workspace.errors import QuotaExceeded
-from console.workspace.files import Files
+from console.workspace.files import Files, chunks_of
 from console.workspace.quota import Area, usage
 from console.workspace.service import Workspace
 from tests.compat.world import admin_session
@@ -52,6 +53,7 @@ def s3_workspace(sandbox: Any, bucket: str, alice: Any, settings: Any) -> Iterat
             "default_acl": None,
             "object_parameters": {"ServerSideEncryption": "AES256"},
             "transfer_config": TransferConfig(use_threads=False),
+            "max_memory_size": 8 * 1024 * 1024,
         },
     }
     with override_settings(STORAGES={**settings.STORAGES, "workspace": backend}):
@@ -133,3 +135,27 @@ def test_it_refuses_a_storage_that_uploads_on_other_threads(sandbox: Any, bucket
 
     with pytest.raises(ImproperlyConfigured):
         Files(S3Storage(bucket_name=bucket, endpoint_url=sandbox.url, transfer_config=TransferConfig()))
+
+
+def test_it_refuses_a_storage_that_reads_whole_files_into_memory(sandbox: Any, bucket: str):
+    from django.core.exceptions import ImproperlyConfigured
+    from storages.backends.s3 import S3Storage
+
+    single_threaded = TransferConfig(use_threads=False)
+    storage = S3Storage(bucket_name=bucket, endpoint_url=sandbox.url, transfer_config=single_threaded)
+    with pytest.raises(ImproperlyConfigured, match="max_memory_size"):
+        Files(storage)
+
+
+def test_it_reads_a_large_file_on_s3_without_holding_it(s3_workspace: Workspace):
+    size = 24 * 1024 * 1024
+    s3_workspace.write(s3_workspace.locate("big.bin"), (bytes([i]) * 1024 * 1024 for i in range(24)))
+    tracemalloc.start()
+    try:
+        with s3_workspace.open(s3_workspace.locate("big.bin")) as file:
+            read = sum(len(chunk) for chunk in chunks_of(file))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert read == size
+    assert peak < size // 2, f"{peak / 2**20:.1f} MiB"  # held whole (max_memory_size 0): ~27 MiB
