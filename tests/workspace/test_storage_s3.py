@@ -13,6 +13,10 @@ import pytest
 from boto3.s3.transfer import TransferConfig
 from django.test import override_settings
 
+from console.commands.workspacefiles import WorkspaceFiles
+from console.engine.localfiles import Local
+from console.engine.s3 import run_s3_command
+from console.interpreter import parse_command
 from console.workspace.errors import QuotaExceeded
 from console.workspace.files import Files, chunks_of
 from console.workspace.quota import Area, usage
@@ -159,3 +163,27 @@ def test_it_reads_a_large_file_on_s3_without_holding_it(s3_workspace: Workspace)
         tracemalloc.stop()
     assert read == size
     assert peak < size // 2, f"{peak / 2**20:.1f} MiB"  # held whole (max_memory_size 0): ~27 MiB
+
+
+class Quiet:
+    def write(self, stream: str, text: str) -> None:
+        self.last = (stream, text)
+
+    def cancelled(self) -> bool:
+        return False
+
+
+def test_it_copies_a_multipart_file_to_s3_and_back_from_the_s3_storage(
+    s3_workspace: Workspace, s3: Any, bucket: str
+):
+    """The S3 storage has no file to write in place: a download goes through the pipe, an
+    upload from the file the storage spooled (both multipart here, 8 MiB parts)."""
+    ws = s3_workspace
+    data = b"".join(bytes([i]) * 1024 * 1024 for i in range(20))
+    ws.write(ws.locate("big.bin"), [data])
+    local = Local(WorkspaceFiles(ws))
+    for line in (f"aws s3 cp big.bin s3://{bucket}/copy.bin", f"aws s3 cp s3://{bucket}/copy.bin back.bin"):
+        assert run_s3_command(parse_command(line), s3, Quiet(), local) == 0  # type: ignore[arg-type]
+    assert s3.head_object(Bucket=bucket, Key="copy.bin")["ETag"].endswith('-3"')
+    with ws.open(ws.locate("back.bin")) as file:
+        assert file.read() == data
