@@ -315,6 +315,10 @@ elif CONSOLE_WORKSPACE_STORAGE == "s3":
             # Required (console/workspace/files.py): a write's quota is counted as its
             # chunks are pulled, on the thread that holds the write.
             "transfer_config": TransferConfig(use_threads=False),
+            # Required (console/workspace/files.py): opening a file downloads the whole
+            # object, into memory unless this is set (django-storages' default 0 keeps a
+            # 1 GB file in a worker's memory); past it, into a temporary file.
+            "max_memory_size": 8 * 1024 * 1024,
         },
     }
 else:

@@ -8,7 +8,8 @@ prints for a file it cannot read or write."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import IO, cast
 
@@ -83,6 +84,25 @@ class WorkspaceFiles:
     def open(self, path: str) -> IO[bytes]:
         try:
             return cast(IO[bytes], self.workspace.open(self._at(path)))
+        except WorkspaceError as exc:
+            raise OSError(exc.message) from None
+
+    def placing(
+        self, path: str, size: int, modified: datetime | None
+    ) -> AbstractContextManager[IO[bytes]] | None:
+        """A download of `aws s3` written at offsets (Workspace.placing), to an absolute
+        workspace path whose missing folders are made first; None where the storage
+        cannot (an object store: `write` it in order instead)."""
+        if not self.workspace.writes_in_place:
+            return None
+        return self._placing(path, size, modified)
+
+    @contextmanager
+    def _placing(self, path: str, size: int, modified: datetime | None) -> Iterator[IO[bytes]]:
+        try:
+            self.make_dirs(path.rsplit("/", 1)[0] or "/")
+            with self.workspace.placing(self._at(path), size, modified) as file:
+                yield file
         except WorkspaceError as exc:
             raise OSError(exc.message) from None
 

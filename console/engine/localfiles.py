@@ -5,6 +5,7 @@ console.workspace; console/commands/workspacefiles.py implements `LocalFiles` on
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any, Protocol
@@ -38,6 +39,13 @@ class LocalFiles(Protocol):
     def write(self, path: str, chunks: Iterable[bytes], modified: datetime | None) -> None:
         """Store `chunks` at `path`, making missing folders, all or nothing; `modified`
         becomes the file's time where the storage can keep one."""
+
+    def placing(
+        self, path: str, size: int, modified: datetime | None
+    ) -> AbstractContextManager[IO[bytes]] | None:
+        """`write` for bytes that arrive out of order: a seekable file of `size` bytes
+        (room for them is reserved first) put at `path` when the block ends, all or nothing;
+        None where the storage cannot give one (then `write` the bytes in order)."""
 
     def remove(self, path: str) -> None: ...
 

@@ -387,6 +387,11 @@ def _transfer(job: _Job, item: _File) -> None:
     elif job.kind == "s3local":
         bucket, key = item.src.split("/", 1)
         modified = item.modified
+        placing = job.files.placing(item.dest, item.size, modified) if item.size is not None else None
+        if placing is not None:
+            with placing as file:
+                job.transfers.download_into(file, bucket, key, item.size, _payer(job.command))
+            return
         job.transfers.download(
             bucket,
             key,

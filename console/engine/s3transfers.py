@@ -7,12 +7,25 @@ multipart upload is aborted (its failure cleanup calls AbortMultipartUpload). Th
 settings are the profile's `s3` block, read as the CLI's RuntimeConfig reads it (`16MB`,
 `8MiB` or bytes).
 
-The workspace is not a disk, so a download is not written to a file name: s3transfer
-writes the object, in order, into a `_Pipe` (a non-seekable target, which it supports for
-`cp s3://b/k -`), and the command's own thread pulls the chunks from it into the
-workspace's all-or-nothing write (which counts the quota on that thread). Memory stays
-bounded: the pipe holds PIPE_DEPTH chunks and s3transfer a few parts in flight. An upload
-reads the workspace file on s3transfer's threads (reading touches no database).
+A download goes where the CLI's goes, a seekable file: on the local workspace storage the
+workspace gives a new file (LocalFiles.placing: the quota for the object's size reserved
+first, the file put in place all or nothing) and s3transfer writes each part at its offset
+as it arrives, `max_concurrent_requests` parts at once, holding only its IO queue
+(PIPE_DEPTH chunks of 256 KiB) in memory. Where the workspace has no such file (the S3
+storage) and for `cp s3://b/k -`, s3transfer writes the object, in order, into a `_Pipe` (a
+non-seekable target), and the command's own thread pulls the chunks from it into the
+workspace's all-or-nothing write (which counts the quota on that thread); s3transfer then
+holds the parts that arrive ahead of their turn, PARTS_IN_MEMORY at most.
+
+An upload reads the workspace file on s3transfer's threads (reading touches no database).
+A file object makes s3transfer read each part whole into memory before sending it (it
+cannot share one file position between threads), where the CLI, given a file name, opens
+the file once per part and reads it as the request is sent. A file of the local workspace
+storage is an open descriptor, so it goes to s3transfer by name as `/proc/self/fd/<n>`:
+each part opens that very file (already checked: the workspace's path rules and link
+checks were made when it was opened; no name is looked up again, so a link put in its
+place since cannot redirect the read) and streams it. Other files (the S3 storage's, a
+stream from stdin) go as file objects.
 
 Ctrl-C: the command's thread waits in short steps and, once the run is cancelled, shuts
 the manager down with cancel=True, which aborts an unfinished multipart upload, and
@@ -21,7 +34,10 @@ raises Cancelled; a download's chunks stop and its write leaves no file.
 
 from __future__ import annotations
 
+import io
+import os
 import queue
+import stat
 import threading
 from collections.abc import Callable, Generator, Iterator, Mapping
 from contextlib import closing
@@ -36,11 +52,11 @@ from .s3printer import TransferPrinter
 MiB = 1024**2
 DEFAULTS = {"multipart_threshold": 8 * MiB, "multipart_chunksize": 8 * MiB, "max_concurrent_requests": 10}
 PIPE_DEPTH = 16
-# An upload from a file object (the workspace is not a disk) holds each part in memory
-# while it is sent, where the CLI reads parts lazily from a file name; a download into the
-# pipe holds the parts that arrived out of order. Four parts each way (32 MiB at the
-# default chunk size) instead of s3transfer's ten keep a worker under its memory budget
-# (bench/transfer.py: +109 MiB of RSS for a 100 MB upload with ten).
+# Where s3transfer must hold parts in memory (an upload from a file object: a stream, the
+# S3 storage's files; a download into the pipe, which holds the parts that arrived out of
+# order), four parts each way (32 MiB at the default chunk size) instead of its ten keep a
+# worker under its memory budget (bench/transfer.py: +109 MiB of RSS for a 100 MB upload
+# from a file object with ten). Uploads by name and downloads in place hold no parts.
 PARTS_IN_MEMORY = 4
 WAIT_STEP = 0.2
 _UNITS = {
@@ -168,6 +184,18 @@ class _Pipe:
             self.abandoned.set()
 
 
+def _by_name(fileobj: IO[bytes]) -> IO[bytes] | str:
+    """`/proc/self/fd/<n>` for a regular file open on this host, else the file object."""
+    try:
+        descriptor = fileobj.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return fileobj
+    name = f"/proc/self/fd/{descriptor}"
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode) or not os.path.exists(name):
+        return fileobj
+    return name
+
+
 class Transfers:
     """One command's transfers: a TransferManager and the printer its progress feeds."""
 
@@ -183,7 +211,18 @@ class Transfers:
         self, fileobj: IO[bytes], bucket: str, key: str, size: int | None, extra: dict[str, Any]
     ) -> None:
         watch = _Watch(size, self.printer)
-        future = self.manager.upload(fileobj, bucket, key, extra_args=extra, subscribers=[watch])
+        source = _by_name(fileobj)
+        future = self.manager.upload(source, bucket, key, extra_args=extra, subscribers=[watch])
+        self._wait(watch)
+        future.result()
+
+    def download_into(
+        self, file: IO[bytes], bucket: str, key: str, size: int | None, extra: dict[str, Any]
+    ) -> None:
+        """Download into a seekable file: s3transfer writes each part at its offset as it
+        arrives, as the CLI's download to a file name does (no part waits in memory)."""
+        watch = _Watch(size, self.printer)
+        future = self.manager.download(bucket, key, file, extra_args=extra, subscribers=[watch])
         self._wait(watch)
         future.result()
 

@@ -17,6 +17,8 @@ the two ways a backend allows:
   marker object (`.~ws-folder`, a reserved name users cannot type). Moves are copies.
 
 Listing a folder on S3 is one ListObjectsV2 per 1,000 entries, with sizes and dates.
+Opening a file on S3 downloads the whole object first (django-storages' S3File), into a
+temporary file past `max_memory_size`, which must be set (0 would keep it in memory).
 Uploads run on the caller's thread (`TransferConfig(use_threads=False)`): pulling a write's chunks counts
 its quota in the database, which must happen on the thread that holds the write.
 """
@@ -105,6 +107,13 @@ class Files:
                 "the workspace storage must upload on the caller's thread: "
                 "transfer_config=TransferConfig(use_threads=False)"
             )
+        if getattr(self.storage, "max_memory_size", None) == 0:
+            # django-storages' S3File downloads the whole object when it is opened, into a
+            # SpooledTemporaryFile that, at size 0, never goes to disk: `aws s3 cp` of a
+            # 1 GB workspace file would hold it all in the worker's memory.
+            raise ImproperlyConfigured(
+                "the workspace storage must spool opened files to disk past a size: max_memory_size=8388608"
+            )
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -170,6 +179,29 @@ class Files:
             if modified is not None:
                 os.utime(self.storage.path(saved), (modified.timestamp(), modified.timestamp()))
             os.replace(self.storage.path(saved), target)
+        except BaseException:
+            self._discard(temp)
+            raise
+
+    @contextlib.contextmanager
+    def placing(self, name: str, shown: str, modified: datetime | None = None) -> Iterator[io.BufferedRandom]:
+        """A local folder only: a new, empty file that may be written anywhere (seek, then
+        write: an S3 download's parts arrive in parallel, each at its offset), put in place
+        as `name` when the block ends, all or nothing as `save`."""
+        assert isinstance(self.storage, FileSystemStorage)
+        target = self._checked_path(name, shown)
+        os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
+        temp = f"{TEMP_DIR}/{uuid.uuid4().hex}"
+        path = self.storage.path(temp)
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        mode = self.storage.file_permissions_mode or 0o600
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+        try:
+            with os.fdopen(descriptor, "r+b") as file:
+                yield file
+            if modified is not None:
+                os.utime(path, (modified.timestamp(), modified.timestamp()))
+            os.replace(path, target)
         except BaseException:
             self._discard(temp)
             raise

@@ -13,11 +13,13 @@ them ("No such file or directory", never "Permission denied", so names do not le
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.files import File
@@ -192,6 +194,29 @@ class Workspace:
             self.files.save(where.name, where.shown, counted(), modified)
             held.settle(written)
         return written
+
+    @property
+    def writes_in_place(self) -> bool:
+        """Whether `placing` is possible: the storage is a local folder."""
+        return self.files.local
+
+    @contextmanager
+    def placing(self, where: Location, size: int, modified: datetime | None = None) -> Iterator[IO[bytes]]:
+        """`write` for a file whose size is known before its bytes arrive and whose bytes come
+        out of order (an S3 download in parallel parts, each written at its offset): a file
+        to seek in and write, put in place when the block ends; all or nothing as `write`.
+        The quota for `size` is reserved first, so a file that cannot fit fails before a
+        byte is fetched; what the file holds at the end is counted (an object that grew
+        since it was listed needs room for what it grew by). Only where `writes_in_place`."""
+        replaced = self.check_write(where)
+        assert where.area is not None
+        with quota.reserving(where.area, self.files, where.shown, replaced) as held:
+            held.need(size)
+            with self.files.placing(where.name, where.shown, modified) as file:
+                yield file
+                written = file.seek(0, os.SEEK_END)
+                held.need(written)
+            held.settle(written)
 
     def make_dir(self, where: Location) -> None:
         if self.exists(where) is not None:

@@ -134,37 +134,18 @@ def test_it_uploads_multipart_at_the_profile_threshold(s3: Any, ws: Workspace) -
     assert read(ws, "again.bin") == data
 
 
-class Gate:
-    """A workspace file that, once its first part is read, presses Ctrl-C and waits until
-    the engine has seen it: the upload is cancelled with a multipart upload open."""
+def press_ctrl_c_at_the_first(operation: str, s3: Any, sink: Sink) -> None:
+    """Once the first `operation` request (a part) is on its way, Ctrl-C, and wait until
+    the engine has seen it: the transfer is cancelled half-way (a botocore event handler
+    on the client, so it holds however s3transfer reads or writes the file)."""
+    pressed = threading.Event()
 
-    def __init__(self, file: Any, sink: Sink) -> None:
-        self.file, self.sink, self.served = file, sink, 0
+    def on_request(**kwargs: Any) -> None:
+        if not pressed.is_set():
+            pressed.set()
+            sink.press_ctrl_c()
 
-    def read(self, size: int = -1) -> bytes:
-        if self.served >= 5 * MiB:
-            self.sink.press_ctrl_c()
-        data = bytes(self.file.read(size))
-        self.served += len(data)
-        return data
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.file, name)
-
-    def __enter__(self) -> Gate:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.file.close()
-
-
-class GatedFiles(WorkspaceFiles):
-    def __init__(self, ws: Workspace, sink: Sink) -> None:
-        super().__init__(ws)
-        self.sink = sink
-
-    def open(self, path: str) -> Any:
-        return Gate(super().open(path), self.sink)
+    s3.meta.events.register(f"before-call.s3.{operation}", on_request)
 
 
 def test_it_aborts_a_cancelled_multipart_upload(s3: Any, ws: Workspace) -> None:
@@ -173,17 +154,19 @@ def test_it_aborts_a_cancelled_multipart_upload(s3: Any, ws: Workspace) -> None:
         "s3": {"multipart_threshold": "5MB", "multipart_chunksize": "5MB", "max_concurrent_requests": 1}
     }
     sink = Sink()
-    command = parse_command(f"aws s3 cp big.bin s3://{s3.bucket}/big.bin")
+    press_ctrl_c_at_the_first("UploadPart", s3, sink)
     with pytest.raises(Cancelled):
-        run_s3_command(command, s3, sink, Local(GatedFiles(ws, sink), s3_settings=settings))
+        s3_run("aws s3 cp big.bin s3://BUCKET/big.bin", s3, ws, sink, s3_settings=settings)
     assert keys(s3) == {}
     assert s3.list_multipart_uploads(Bucket=s3.bucket).get("Uploads", []) == []
 
 
 def test_it_keeps_no_file_of_a_cancelled_download(s3: Any, ws: Workspace, files: Files) -> None:
     s3.put_object(Bucket=s3.bucket, Key="big.bin", Body=b"q" * (12 * MiB))
+    sink = Sink()
+    press_ctrl_c_at_the_first("GetObject", s3, sink)
     with pytest.raises(Cancelled):
-        s3_run("aws s3 cp s3://BUCKET/big.bin out.bin", s3, ws, Sink(cancel_after=2))
+        s3_run("aws s3 cp s3://BUCKET/big.bin out.bin", s3, ws, sink)
     assert ws.exists(ws.locate("out.bin")) is None
     stored = [p for p in Path(files.storage.location).rglob("*") if p.is_file()]
     assert stored == []

@@ -4,6 +4,7 @@ through the same settings shape as CONSOLE_WORKSPACE_STORAGE=s3."""
 
 from __future__ import annotations
 
+import tracemalloc
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -12,8 +13,12 @@ import pytest
 from boto3.s3.transfer import TransferConfig
 from django.test import override_settings
 
+from console.commands.workspacefiles import WorkspaceFiles
+from console.engine.localfiles import Local
+from console.engine.s3 import run_s3_command
+from console.interpreter import parse_command
 from console.workspace.errors import QuotaExceeded
-from console.workspace.files import Files
+from console.workspace.files import Files, chunks_of
 from console.workspace.quota import Area, usage
 from console.workspace.service import Workspace
 from tests.compat.world import admin_session
@@ -52,6 +57,7 @@ def s3_workspace(sandbox: Any, bucket: str, alice: Any, settings: Any) -> Iterat
             "default_acl": None,
             "object_parameters": {"ServerSideEncryption": "AES256"},
             "transfer_config": TransferConfig(use_threads=False),
+            "max_memory_size": 8 * 1024 * 1024,
         },
     }
     with override_settings(STORAGES={**settings.STORAGES, "workspace": backend}):
@@ -133,3 +139,51 @@ def test_it_refuses_a_storage_that_uploads_on_other_threads(sandbox: Any, bucket
 
     with pytest.raises(ImproperlyConfigured):
         Files(S3Storage(bucket_name=bucket, endpoint_url=sandbox.url, transfer_config=TransferConfig()))
+
+
+def test_it_refuses_a_storage_that_reads_whole_files_into_memory(sandbox: Any, bucket: str):
+    from django.core.exceptions import ImproperlyConfigured
+    from storages.backends.s3 import S3Storage
+
+    single_threaded = TransferConfig(use_threads=False)
+    storage = S3Storage(bucket_name=bucket, endpoint_url=sandbox.url, transfer_config=single_threaded)
+    with pytest.raises(ImproperlyConfigured, match="max_memory_size"):
+        Files(storage)
+
+
+def test_it_reads_a_large_file_on_s3_without_holding_it(s3_workspace: Workspace):
+    size = 24 * 1024 * 1024
+    s3_workspace.write(s3_workspace.locate("big.bin"), (bytes([i]) * 1024 * 1024 for i in range(24)))
+    tracemalloc.start()
+    try:
+        with s3_workspace.open(s3_workspace.locate("big.bin")) as file:
+            read = sum(len(chunk) for chunk in chunks_of(file))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert read == size
+    assert peak < size // 2, f"{peak / 2**20:.1f} MiB"  # held whole (max_memory_size 0): ~27 MiB
+
+
+class Quiet:
+    def write(self, stream: str, text: str) -> None:
+        self.last = (stream, text)
+
+    def cancelled(self) -> bool:
+        return False
+
+
+def test_it_copies_a_multipart_file_to_s3_and_back_from_the_s3_storage(
+    s3_workspace: Workspace, s3: Any, bucket: str
+):
+    """The S3 storage has no file to write in place: a download goes through the pipe, an
+    upload from the file the storage spooled (both multipart here, 8 MiB parts)."""
+    ws = s3_workspace
+    data = b"".join(bytes([i]) * 1024 * 1024 for i in range(20))
+    ws.write(ws.locate("big.bin"), [data])
+    local = Local(WorkspaceFiles(ws))
+    for line in (f"aws s3 cp big.bin s3://{bucket}/copy.bin", f"aws s3 cp s3://{bucket}/copy.bin back.bin"):
+        assert run_s3_command(parse_command(line), s3, Quiet(), local) == 0  # type: ignore[arg-type]
+    assert s3.head_object(Bucket=bucket, Key="copy.bin")["ETag"].endswith('-3"')
+    with ws.open(ws.locate("back.bin")) as file:
+        assert file.read() == data
