@@ -23,7 +23,7 @@ async def test_every_command_sent_at_the_last_exit_gets_its_own_exit(
     comm = await signed_in(alice)
     # Run by the worker: their exits come through the doorbell or the poller, whichever
     # is first, while the poller of the run before may still be awake.
-    for number in range(30):
+    for number in range(40):
         result = await run_command(comm, "aws sts get-caller-identity", timeout=15)
         assert (result.exit["status"], result.code) == ("succeeded", 0), (number, result.stderr)
         assert [f["type"] for f in result.frames].count("exit") == 1
