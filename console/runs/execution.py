@@ -27,7 +27,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from typing import Any
 
@@ -376,13 +376,31 @@ class RunGuardrail:
         )
 
 
+def typed_stdin(run: CommandRun, io: CommandIO) -> Callable[[], bytes | None]:
+    """A terminal run's stdin (`aws s3 cp - s3://b/k`): what the person types or pastes
+    until Ctrl-D, asked for only when the command reads it; None when they cancel."""
+
+    def read() -> bytes | None:
+        text = prompts.ask(run, io, STDIN_HINT, secret=False, stdin=True)
+        return text.encode() if text is not None else None
+
+    return read
+
+
+# Shown above the lines typed as stdin; a client that knows no stdin prompt shows it too.
+STDIN_HINT = "(reading stdin: type or paste the text, then Ctrl-D on a new line; Ctrl-C cancels)"
+
+
 def context_for(run: CommandRun, io: CommandIO, record: RunRecord | None = None) -> CommandContext:
     """The command's context for a claimed run: who, from where, its I/O, and its record."""
     answers = StdinAnswers(run, io) if run.source == RunSource.API else None
+    stdin = answers.read_all if answers is not None else None
+    if run.source == RunSource.TERMINAL:
+        stdin = typed_stdin(run, io)
     return CommandContext(
         caller=Caller(run.user, str(run.pk), run.terminal_id, run.source),
         io=answers or io,
-        stdin=answers.read_all if answers is not None else None,
+        stdin=stdin,
         environment=RunEnvironment(run.user, run.terminal_id),
         workspace=for_terminal(run.user, run.terminal_id),
         target=Target(

@@ -36,9 +36,14 @@ def answer(user: Any, run_id: Any, text: str) -> bool:
     return True
 
 
-def ask(run: CommandRun, sink: Any, text: str, *, secret: bool, timeout: float = 300) -> str | None:
-    """Show a question and wait for the answer; None if the run is cancelled or it times out."""
-    sink.write(OutputStream.PROMPT, json.dumps({"text": text, "secret": secret}))
+def ask(
+    run: CommandRun, sink: Any, text: str, *, secret: bool, stdin: bool = False, timeout: float = 300
+) -> str | None:
+    """Show a question and wait for the answer; None if the run is cancelled or it times out.
+    `stdin`: the answer is the text a command reads as its stdin, typed or pasted in the
+    terminal until Ctrl-D (docs/protocol.md), not one line."""
+    question = {"text": text, "secret": secret, **({"stdin": True} if stdin else {})}
+    sink.write(OutputStream.PROMPT, json.dumps(question))
     client = workers.redis_client()
     waited = 0.0
     while waited < timeout and not sink.cancelled():

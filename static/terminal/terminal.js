@@ -97,6 +97,7 @@
     wsPath: root.dataset.wsPath || "/ws/terminal/",
     loginUrl: root.dataset.loginUrl || "/accounts/login/",
     maxCommandLength: parseInt(root.dataset.maxCommandLength, 10) || 0,
+    maxFrameBytes: 0, // from `hello`: what one answer frame, stdin included, may carry
   };
   const state = { connected: false, running: false, terminalId: terminalId(), run: null, rerunOf: null };
   // "Edit and re-run": shown once, at the first prompt; a reload does not bring it back.
@@ -147,7 +148,7 @@
   // ---- the line editor -----------------------------------------------------------------
   const editor = {
     active: false,
-    kind: "command", // "command" (history, typeahead) or "answer" (a prompt frame's question)
+    kind: "command", // "command" (history, typeahead), "answer" (a prompt frame's question) or "stdin" (lines until Ctrl-D)
     prompt: "",
     width: 0, // visible width of the prompt
     secret: false,
@@ -366,7 +367,7 @@
     "\x7f": () => editor.remove(editor.cursor - 1, editor.cursor),
     "\b": () => editor.remove(editor.cursor - 1, editor.cursor),
     "\x1b[3~": () => editor.remove(editor.cursor, editor.cursor + 1),
-    "\x04": () => editor.remove(editor.cursor, editor.cursor + 1),
+    "\x04": () => (editor.kind === "stdin" ? editor.onEnd() : editor.remove(editor.cursor, editor.cursor + 1)),
     "\x1b[D": () => editor.moveTo(editor.cursor - 1),
     "\x1bOD": () => editor.moveTo(editor.cursor - 1),
     "\x02": () => editor.moveTo(editor.cursor - 1),
@@ -488,7 +489,7 @@
   }
 
   function interruptLine() {
-    if (editor.kind === "answer") {
+    if (editor.kind === "answer" || editor.kind === "stdin") {
       editor.abandon();
       interruptRun();
       return;
@@ -515,7 +516,7 @@
   }
 
   function drainTypeahead() {
-    if (!typeahead || !editor.active || editor.kind !== "command") return;
+    if (!typeahead || !editor.active || editor.kind === "answer") return;
     const pending = typeahead;
     typeahead = "";
     onData(pending);
@@ -629,6 +630,50 @@
     });
   }
 
+  // A command reading stdin (`aws s3 cp - s3://b/k`): lines typed or pasted are kept here,
+  // echoed as typed, until Ctrl-D on an empty line (or Ctrl-D after a partial one, which
+  // ends the text without a newline, as `cat` does); then they go as one answer.
+  function readStdin(f) {
+    print(dim(String(f.text || "")) + "\n");
+    const taken = { seq: f.seq, parts: [], bytes: 0 };
+    // The answer frame's JSON must fit the server's frame limit (escapes can double bytes).
+    const limit = config.maxFrameBytes ? Math.floor(config.maxFrameBytes / 2) - 1024 : Infinity;
+    const finish = () => {
+      editor.active = false;
+      sendAnswer({ seq: taken.seq, text: taken.parts.join("") });
+    };
+    const take = (text) => {
+      taken.bytes += new TextEncoder().encode(text).length;
+      if (taken.bytes > limit) {
+        printLines(red(`stdin from the terminal holds at most ${limit} bytes: upload the file and cp it from the workspace. Nothing was sent.`));
+        editor.active = false;
+        interruptRun();
+        return false;
+      }
+      taken.parts.push(text);
+      return true;
+    };
+    const next = () => {
+      editor.start({
+        prompt: "",
+        width: 0,
+        kind: "stdin",
+        onSubmit: (line) => {
+          if (take(line + "\n")) {
+            next();
+            queueMicrotask(drainTypeahead);
+          }
+        },
+      });
+      editor.onEnd = () => {
+        const partial = editor.chars.join("");
+        editor.leaveLine();
+        if (!partial || take(partial)) finish();
+      };
+    };
+    next();
+  }
+
   // ---- frames from the server ----------------------------------------------------------
   const FRAME_HANDLERS = {
     hello: onHello,
@@ -654,6 +699,7 @@
       editor.abandon();
       freshLine();
       if (f.seq <= state.run.answeredSeq) print(`${f.text}\n`); // answered before a reload
+      else if (f.stdin) readStdin(f);
       else ask(f);
     },
     exit(f) {
@@ -691,6 +737,7 @@
     if (f.limits && Number.isInteger(f.limits.max_command_length)) {
       config.maxCommandLength = f.limits.max_command_length;
     }
+    if (f.limits && Number.isInteger(f.limits.max_frame_bytes)) config.maxFrameBytes = f.limits.max_frame_bytes;
     send({ type: "resize", cols: term.cols, rows: term.rows });
     if (!welcomed) {
       welcomed = true;
