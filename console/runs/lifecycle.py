@@ -15,6 +15,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from console import stages
 from console.errors import ExitCode
 from console.runs import audit, notify, store
 from console.runs.errors import IllegalTransition
@@ -67,7 +68,9 @@ def end_run(
             for stream, data in output:
                 seq = store.append_chunk(run.pk, stream, data, seq=seq, seal=seal)
     if changed:
+        stages.mark(run.pk, "stored")
         notify.notify_run(run.pk)
+        stages.mark(run.pk, "doorbell")
         audit_outcome(run, status, exit_code, reason)
     return changed
 

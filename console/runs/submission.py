@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from console import stages
 from console.commands.workspacefiles import WorkspaceFiles
 from console.interpreter import CommandError, Invocation, S3Command, parse_command, redact_line
 from console.runs import audit, lifecycle, store, workers
@@ -186,7 +187,9 @@ def _record_rejected(run: CommandRun, line: str, message: str, exit_code: int) -
 
 
 def _enqueue(run: CommandRun) -> str | None:
+    stages.mark(run.pk, "written")
     problem = workers.enqueue_execution(run.pk)
+    stages.mark(run.pk, "published")
     if problem:
         lifecycle.reject_queued_run(run, problem)
     return problem

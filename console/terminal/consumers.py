@@ -25,6 +25,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from console import stages
 from console.audit import access, rerun
 from console.commands.completion import complete_line
 from console.runs import lifecycle, prompts, reaper, store
@@ -121,6 +122,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
 
     # ---- frames from the client -------------------------------------------------
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        self.received_ns = stages.clock()  # the benchmark's first stage mark (console/stages.py)
         try:
             frame = decode_frame(text_data, settings.CONSOLE_MAX_FRAME_BYTES)
         except FrameError as exc:
@@ -145,6 +147,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
             self.cols = frame.cols
         # Subscribe before the run exists, so a fast worker's doorbell cannot be missed.
         run_id = uuid.uuid4()
+        stages.mark(run_id, "received", at=self.received_ns)
         await self.follow(str(run_id), after=-1, read_now=False)
         try:
             run = await _submit(self.user, frame.command, self.terminal_id, self.cols, run_id, frame.rerun_of)
@@ -289,6 +292,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
                 await self.send_json(
                     {"type": "exit", "run_id": run_id, "code": snapshot.exit_code, "status": snapshot.status}
                 )
+                stages.mark(run_id, "sent")
                 await self.channel_layer.group_discard(run_group(run_id), self.channel_name)
                 self.run_id = None
 
