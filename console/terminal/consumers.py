@@ -64,6 +64,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         self.cols = 80
         self.pump_lock = asyncio.Lock()
         self.poller: asyncio.Task[None] | None = None
+        self.polled: str | None = None  # the run `poller` polls
         self.signin_watch: asyncio.Task[None] | None = None
         self.watch_only = self._query("mode") == "watch"
         await self.accept()
@@ -259,9 +260,13 @@ class TerminalConsumer(AsyncWebsocketConsumer):
 
     def start_polling(self) -> None:
         """Poll only a run whose row exists: a poll that finds none forgets the run, which
-        would lose a submission still being read (a long line takes seconds)."""
-        if self.run_id and (self.poller is None or self.poller.done()):
-            self.poller = asyncio.create_task(self._poll())
+        would lose a submission still being read (a long line takes seconds). Each poller
+        polls the one run it was started for and ends when the terminal follows another:
+        one left from the previous command once polled the next before its row was
+        written, forgot it, and the terminal waited for an exit that never came."""
+        run_id = self.run_id
+        if run_id and (self.poller is None or self.poller.done() or self.polled != run_id):
+            self.poller, self.polled = asyncio.create_task(self._poll(run_id)), run_id
 
     async def unfollow(self) -> None:
         if self.run_id:
@@ -273,10 +278,11 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_discard(run_group(run_id), self.channel_name)
         self.run_id = None
 
-    async def pump(self) -> None:
-        """Send what the DB has beyond `last_seq`; send `exit` once the run has ended."""
+    async def pump(self, expected: str | None = None) -> None:
+        """Send what the DB has beyond `last_seq`; send `exit` once the run has ended.
+        `expected`: only if the terminal still follows that run (a poller's)."""
         async with self.pump_lock:
-            if not self.run_id:
+            if not self.run_id or (expected is not None and expected != self.run_id):
                 return
             run_id = self.run_id
             try:
@@ -296,15 +302,18 @@ class TerminalConsumer(AsyncWebsocketConsumer):
                 await self.channel_layer.group_discard(run_group(run_id), self.channel_name)
                 self.run_id = None
 
-    async def _poll(self) -> None:
-        while self.run_id:
+    async def _poll(self, run_id: str) -> None:
+        while self.run_id == run_id:
             await asyncio.sleep(POLL_SECONDS)
-            if self.run_id and self.watch_only and not await self._still_visible(self.run_id):
-                await self.unfollow()
-                return await self.error("no such run", "not_found")
-            if self.run_id:
-                await database_sync_to_async(reaper.reap_if_stale)(self.run_id)
-                await self.pump()
+            if self.run_id != run_id:
+                return
+            if self.watch_only and not await self._still_visible(run_id):
+                if self.run_id == run_id:
+                    await self.unfollow()
+                    await self.error("no such run", "not_found")
+                return
+            await database_sync_to_async(reaper.reap_if_stale)(run_id)
+            await self.pump(run_id)
 
     async def _still_visible(self, run_id: str) -> bool:
         """A watcher's rights may change while it watches (a role taken away)."""
