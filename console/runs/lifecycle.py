@@ -26,9 +26,13 @@ log = logging.getLogger(__name__)
 
 
 def compare_and_set(run_id: uuid.UUID | str, expected: str, status: str, **fields: Any) -> bool:
-    """Move a run from `expected` to `status` (with `fields`) if it still is `expected`."""
+    """Move a run from `expected` to `status` (with `fields`) if it still is `expected`.
+    Plain SQL from the model's fields (every command runs two of these, and the ORM's
+    compile of an UPDATE with the run's record in it costs more than the statement)."""
     _check_transition(expected, status)
-    return bool(CommandRun.objects.filter(pk=run_id, status=expected).update(status=status, **fields))
+    with connection.cursor() as cursor:
+        cursor.execute(*_cas_sql(run_id, expected, {"status": status, **fields}))
+        return bool(cursor.rowcount)
 
 
 def _check_transition(expected: str, status: str) -> None:
@@ -121,15 +125,24 @@ def claim_run(run_id: uuid.UUID | str, worker: str) -> CommandRun | None:
 
 def _update_returning(run_id: uuid.UUID | str, expected: str, fields: Mapping[str, Any]) -> CommandRun | None:
     """The compare-and-set as one statement that returns the changed row, if it changed."""
+    sql, params = _cas_sql(run_id, expected, fields)
+    return next(iter(CommandRun.objects.raw(f"{sql} RETURNING *", params)), None)
+
+
+def _cas_sql(run_id: uuid.UUID | str, expected: str, fields: Mapping[str, Any]) -> tuple[str, list[Any]]:
+    """UPDATE the run's `fields` where it still has the status `expected`; values go
+    through each field's own preparation, so the SQL is the same on PostgreSQL and SQLite."""
     meta = CommandRun._meta
-    columns = [meta.get_field(name) for name in fields]
-    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in columns)
-    params = [f.get_db_prep_save(fields[f.name], connection) for f in columns]
+    columns = [(meta.get_field(name), value) for name, value in fields.items()]  # names or attnames
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f, _ in columns)
+    params = [f.get_db_prep_save(value, connection) for f, value in columns]
     key = meta.pk.get_db_prep_value(uuid.UUID(str(run_id)), connection)
-    status = connection.ops.quote_name(meta.get_field("status").column)
-    pk = connection.ops.quote_name(meta.pk.column)
-    sql = f"UPDATE {meta.db_table} SET {assignments} WHERE {pk} = %s AND {status} = %s RETURNING *"
-    return next(iter(CommandRun.objects.raw(sql, [*params, key, expected])), None)
+    pk, status = (connection.ops.quote_name(meta.get_field(name).column) for name in (meta.pk.name, "status"))
+    return f"UPDATE {meta.db_table} SET {assignments} WHERE {pk} = %s AND {status} = %s", [
+        *params,
+        key,
+        expected,
+    ]
 
 
 def finish_run(
