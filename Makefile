@@ -47,6 +47,8 @@ typecheck: venv ## mypy on console/ and credentials/
 
 bench: venv static ## Benchmarks against the sandbox (see bench/README.md)
 	$(PY) bench/latency.py
+	$(PY) bench/memory.py
+	$(PY) bench/pageload.py
 	$(PY) bench/cli.py
 	$(PY) bench/transfer.py
 

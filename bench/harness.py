@@ -155,6 +155,7 @@ def _start_stack(env: dict[str, str]) -> tuple[list[subprocess.Popen[bytes]], st
 
     _clear_namespace()
     port = free_port()
+    env["PORT"] = str(port)  # the web server's own origins (CONSOLE_ORIGINS), for a browser (pageload.py)
     logs = Path(os.environ["CONSOLE_LOCAL_DIR"])  # worker.log and web.log, for a failed run
     from console.processes import web_command, worker_command
 
