@@ -33,15 +33,17 @@ from console.runs.errors import RunError
 from console.runs.models import CommandRun, OutputStream, RunSource
 from console.runs.notify import run_group, user_group
 from console.terminal.frames import Frame, FrameError, decode_frame
-from console.terminal.rights import rights_hold, rights_of, signin_deadline
+from console.terminal.rights import Rights, rights_hold, rights_of, signin_deadline
 
 log = logging.getLogger(__name__)
 
 TERMINAL_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 POLL_SECONDS = 1.0
 CLOSE_UNAUTHENTICATED = 4401
-# Frames that act as the user, so the rights are checked again first (one query).
-RECHECKED = frozenset({"run", "attach", "watch", "answer"})
+# Frames that act as the user, so the rights are checked again first (one query). A `run`
+# frame's check is made in the same thread hop as its submission (`_submit_now`), so a
+# command pays for one hop to the database threads, not two.
+RECHECKED = frozenset({"attach", "watch", "answer"})
 SESSION_ENDED = (
     "your sign-in has ended (signed out, expired, password changed or account deactivated); "
     "sign in again to run commands"
@@ -151,10 +153,15 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         stages.mark(run_id, "received", at=self.received_ns)
         await self.follow(str(run_id), after=-1, read_now=False)
         try:
-            run = await _submit(self.user, frame.command, self.terminal_id, self.cols, run_id, frame.rerun_of)
+            run = await _submit(
+                self.rights, self.user, frame.command, self.terminal_id, self.cols, run_id, frame.rerun_of
+            )
         except RunError as exc:
             await self.unfollow()
             return await self.error(exc.message, exc.code)
+        if run is None:  # the rights it was opened with no longer hold: nothing was recorded
+            await self.unfollow()
+            return await self.end_session()
         await self.send_json({"type": "started", "run_id": str(run.pk), "command": run.command})
         if run.is_final:  # rejected before it was queued; otherwise its doorbell will ring
             await self.pump()
@@ -350,8 +357,17 @@ def _chunk_frame(run_id: str, chunk: Any) -> dict[str, Any]:
 # Parsing a line is CPU work: off the event loop, and off the one thread that every
 # terminal's database calls share (thread-sensitive), so a long line delays only itself.
 def _submit_now(
-    user: Any, command: str, terminal_id: str, cols: int, run_id: uuid.UUID, rerun_of: str | None
-) -> CommandRun:
+    rights: Rights,
+    user: Any,
+    command: str,
+    terminal_id: str,
+    cols: int,
+    run_id: uuid.UUID,
+    rerun_of: str | None,
+) -> CommandRun | None:
+    """The run, submitted if the terminal's rights still hold (None if they do not)."""
+    if not rights_hold(rights, activity=True):
+        return None
     return rerun.submit_line(
         user,
         command,
