@@ -45,12 +45,10 @@ lint: venv ## Ruff format check and lint, and the import contracts (pyproject.to
 typecheck: venv ## mypy on console/ and credentials/
 	$(VENV)/bin/mypy console credentials
 
-bench: venv static ## Benchmarks against the sandbox (see bench/README.md)
-	$(PY) bench/latency.py
-	$(PY) bench/memory.py
-	$(PY) bench/pageload.py
-	$(PY) bench/cli.py
-	$(PY) bench/transfer.py
+bench: venv static ## Benchmarks against the sandbox (see bench/README.md); fails if any is over budget
+	@status=0; for bench in latency memory pageload cli transfer; do \
+		$(PY) bench/$$bench.py || status=1; \
+	done; exit $$status
 
 clean: ## Remove the virtualenv, vendored static files and local state
 	rm -rf $(VENV) node_modules static/vendor .local
