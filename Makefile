@@ -48,10 +48,10 @@ lint: venv ## Ruff format check and lint, and the import contracts (pyproject.to
 typecheck: venv ## mypy on console/ and credentials/
 	$(VENV)/bin/mypy console credentials
 
-bench: venv static ## Benchmarks against the sandbox (see bench/README.md)
+bench: venv static ## Benchmarks against the sandbox (see bench/README.md); fails if any is over budget
 	@# Every benchmark runs, even after one over budget; the target fails at the end if any did.
 	@failed=""; \
-	for bench in latency.py guardrail.py cli.py transfer.py load.py "load.py --sqlite"; do \
+	for bench in latency.py guardrail.py memory.py pageload.py cli.py transfer.py load.py "load.py --sqlite"; do \
 	  echo "== bench/$$bench"; $(PY) bench/$$bench || failed="$$failed $$bench"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "over budget or failed:$$failed"; exit 1; fi

@@ -73,6 +73,31 @@ def report(name: str, samples: list[float], unit: str = "ms") -> float:
     return median
 
 
+def child_pid(marker: bytes) -> int:
+    """The pid of this process's child whose command line holds `marker` (b"celery" for
+    the worker, b"daphne" for the web server)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        parent = next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:"))
+        if int(parent) == os.getpid() and marker in cmdline:
+            return int(entry.name)
+    raise RuntimeError(f"no child process running {marker.decode()}")
+
+
+def rss_bytes(pid: int) -> int:
+    """A process's resident set size, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError(f"process {pid} has no VmRSS")
+
+
 @dataclass
 class Console:
     sandbox_url: str
@@ -130,6 +155,7 @@ def _start_stack(env: dict[str, str]) -> tuple[list[subprocess.Popen[bytes]], st
 
     _clear_namespace()
     port = free_port()
+    env["PORT"] = str(port)  # the web server's own origins (CONSOLE_ORIGINS), for a browser (pageload.py)
     logs = Path(os.environ["CONSOLE_LOCAL_DIR"])  # worker.log and web.log, for a failed run
     from console.processes import web_command, worker_command
 

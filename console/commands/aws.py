@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
+from console import stages
 from console.commands.context import CommandContext
 from console.commands.failures import report
 from console.commands.guardrail import Check
@@ -25,7 +27,7 @@ from console.interpreter import Invocation, S3Command
 from credentials import broker, retries, sso
 from credentials.clients import get_client
 from credentials.errors import CredentialError
-from credentials.types import ResolvedSession
+from credentials.types import ApiCall, ResolvedSession
 
 
 def run_operation(invocation: Invocation, ctx: CommandContext) -> int:
@@ -79,6 +81,7 @@ def connect(ctx: CommandContext, service: str, check: Check) -> tuple[ResolvedSe
         ask=ctx.ask,
         gate=check,
     )
+    stages.mark(ctx.caller.run_id, "credentials")
     client = get_client(
         service,
         region=broker.require_region(session),
@@ -91,9 +94,21 @@ def connect(ctx: CommandContext, service: str, check: Check) -> tuple[ResolvedSe
         timestamp_format=session.timestamp_format,
     )
     ctx.record.connected(session, endpoint=client.meta.endpoint_url)
+    stages.mark(ctx.caller.run_id, "client")
+    on_call = _marking(ctx) if stages.ENABLED else ctx.record.add_call
     return session, retries.notifying(
-        client, lambda op, attempt, most: _retrying(ctx, op, attempt, most), on_call=ctx.record.add_call
+        client, lambda op, attempt, most: _retrying(ctx, op, attempt, most), on_call=on_call
     )
+
+
+def _marking(ctx: CommandContext) -> Callable[[ApiCall], None]:
+    """The record's `add_call` that also marks the benchmark's "called" stage."""
+
+    def add_call(call: ApiCall) -> None:
+        ctx.record.add_call(call)
+        stages.mark(ctx.caller.run_id, "called")
+
+    return add_call
 
 
 def _retrying(ctx: CommandContext, operation: str, attempt: int, most: int | None) -> None:

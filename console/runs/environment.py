@@ -41,9 +41,15 @@ class RunEnvironment:
 
 
 def load(user: Any, terminal_id: str) -> dict[str, str]:
+    """Read by every command from a terminal: one plain query (no ORM compile step); a
+    (user, terminal) has at most one row."""
     if not terminal_id:
         return {}
-    row = TerminalEnvironment.objects.filter(user=user, terminal_id=terminal_id).first()
+    table = TerminalEnvironment._meta.db_table
+    rows = TerminalEnvironment.objects.raw(
+        f"SELECT * FROM {table} WHERE user_id = %s AND terminal_id = %s", [user.pk, terminal_id]
+    )
+    row = next(iter(rows), None)
     return row.open_values() if row is not None else {}
 
 

@@ -34,6 +34,7 @@ from typing import Any
 from django.conf import settings
 from django.db import close_old_connections, transaction
 
+from console import stages
 from console.commands import Caller, CommandContext, CommandIO, dispatch
 from console.commands.record import Recorded, RunRecord
 from console.commands.workspacefiles import WorkspaceFiles
@@ -340,7 +341,10 @@ def _run_command(run: CommandRun, sink: RunSink, record: RunRecord) -> int:
         return exc.exit_code
     if isinstance(parsed, Invocation) and output_is_sensitive(parsed.service_name, parsed.operation_name):
         sink.seal_output()
-    return dispatch(parsed, ctx)
+    try:
+        return dispatch(parsed, ctx)
+    finally:
+        stages.mark(run.pk, "formatted")
 
 
 class RunGuardrail:

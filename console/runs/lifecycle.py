@@ -1,5 +1,6 @@
 """The run state machine. `TRANSITIONS` (models.py) is the rule, and `compare_and_set`
-is the only way a run's status changes: it refuses a move the table does not allow and
+(or, for the claim, its form that returns the claimed row) is the only way a run's
+status changes: it refuses a move the table does not allow and
 applies a legal one only if the row still has the expected status, so a redelivered
 task, a late worker and the reaper can race without a run ever being executed twice or
 ending twice. Output is written to the DB before anyone is told."""
@@ -15,6 +16,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from console import stages
 from console.errors import ExitCode
 from console.runs import audit, notify, store
 from console.runs.errors import IllegalTransition
@@ -24,10 +26,18 @@ log = logging.getLogger(__name__)
 
 
 def compare_and_set(run_id: uuid.UUID | str, expected: str, status: str, **fields: Any) -> bool:
-    """Move a run from `expected` to `status` (with `fields`) if it still is `expected`."""
+    """Move a run from `expected` to `status` (with `fields`) if it still is `expected`.
+    Plain SQL from the model's fields (every command runs two of these, and the ORM's
+    compile of an UPDATE with the run's record in it costs more than the statement)."""
+    _check_transition(expected, status)
+    with connection.cursor() as cursor:
+        cursor.execute(*_cas_sql(run_id, expected, {"status": status, **fields}))
+        return bool(cursor.rowcount)
+
+
+def _check_transition(expected: str, status: str) -> None:
     if status not in TRANSITIONS.get(expected, frozenset()):
         raise IllegalTransition(f"a run cannot go from {expected} to {status}")
-    return bool(CommandRun.objects.filter(pk=run_id, status=expected).update(status=status, **fields))
 
 
 def end_run(
@@ -67,7 +77,9 @@ def end_run(
             for stream, data in output:
                 seq = store.append_chunk(run.pk, stream, data, seq=seq, seal=seal)
     if changed:
+        stages.mark(run.pk, "stored")
         notify.notify_run(run.pk)
+        stages.mark(run.pk, "doorbell")
         audit_outcome(run, status, exit_code, reason)
     return changed
 
@@ -90,29 +102,47 @@ def reject_queued_run(run: CommandRun, message: str) -> bool:
 
 
 def claim_run(run_id: uuid.UUID | str, worker: str) -> CommandRun | None:
-    """queued -> running, exactly once however often the task is delivered."""
+    """queued -> running, exactly once however often the task is delivered: one
+    compare-and-set that returns the claimed row (UPDATE ... RETURNING, on PostgreSQL and
+    SQLite alike), then its user. Every command's first step in a worker, so two plain
+    statements instead of the ORM's update, select and join."""
+    _check_transition(RunStatus.QUEUED, RunStatus.RUNNING)
     now = timezone.now()
-    if not compare_and_set(
-        run_id, RunStatus.QUEUED, RunStatus.RUNNING, worker=worker[:255], started_at=now, heartbeat_at=now
-    ):
+    fields = {"status": RunStatus.RUNNING, "worker": worker[:255], "started_at": now, "heartbeat_at": now}
+    claimed = _update_returning(run_id, RunStatus.QUEUED, fields)
+    if claimed is None:
         return None
-    return _load_run_with_user(run_id)
-
-
-def _load_run_with_user(run_id: uuid.UUID | str) -> CommandRun:
-    """The claimed run and its user: two plain reads (every command's first step in a
-    worker), which cost half of the ORM's compiled join on a busy machine."""
-    key = CommandRun._meta.pk.get_db_prep_value(uuid.UUID(str(run_id)), connection)
-    run = next(
-        iter(CommandRun.objects.raw(f"SELECT * FROM {CommandRun._meta.db_table} WHERE id = %s", [key]))
-    )
     user_model = CommandRun._meta.get_field("user").related_model
-    run.user = next(
+    claimed.user = next(
         iter(
-            user_model.objects.raw(f"SELECT * FROM {user_model._meta.db_table} WHERE id = %s", [run.user_id])
+            user_model.objects.raw(
+                f"SELECT * FROM {user_model._meta.db_table} WHERE id = %s", [claimed.user_id]
+            )
         )
     )
-    return run
+    return claimed
+
+
+def _update_returning(run_id: uuid.UUID | str, expected: str, fields: Mapping[str, Any]) -> CommandRun | None:
+    """The compare-and-set as one statement that returns the changed row, if it changed."""
+    sql, params = _cas_sql(run_id, expected, fields)
+    return next(iter(CommandRun.objects.raw(f"{sql} RETURNING *", params)), None)
+
+
+def _cas_sql(run_id: uuid.UUID | str, expected: str, fields: Mapping[str, Any]) -> tuple[str, list[Any]]:
+    """UPDATE the run's `fields` where it still has the status `expected`; values go
+    through each field's own preparation, so the SQL is the same on PostgreSQL and SQLite."""
+    meta = CommandRun._meta
+    columns = [(meta.get_field(name), value) for name, value in fields.items()]  # names or attnames
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f, _ in columns)
+    params = [f.get_db_prep_save(value, connection) for f, value in columns]
+    key = meta.pk.get_db_prep_value(uuid.UUID(str(run_id)), connection)
+    pk, status = (connection.ops.quote_name(meta.get_field(name).column) for name in (meta.pk.name, "status"))
+    return f"UPDATE {meta.db_table} SET {assignments} WHERE {pk} = %s AND {status} = %s", [
+        *params,
+        key,
+        expected,
+    ]
 
 
 def finish_run(

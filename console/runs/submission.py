@@ -19,9 +19,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from console import stages
 from console.commands.workspacefiles import WorkspaceFiles
 from console.interpreter import CommandError, Invocation, S3Command, parse_command, redact_line
 from console.runs import audit, lifecycle, store, workers
@@ -102,9 +103,9 @@ def check_run_limit(user: Any) -> None:
     # FOR NO KEY UPDATE, not FOR UPDATE: a concurrent audit write that names this user holds
     # the chain head and takes a key-share lock on the user's row (its foreign key), which
     # FOR UPDATE would block while this transaction waits for the head: a deadlock.
-    users = get_user_model().objects.select_for_update(no_key=True)
-    list(users.filter(pk=user.pk).values_list("pk"))
-    active = CommandRun.objects.filter(user=user, status__in=ACTIVE_STATUSES).count()
+    # Plain SQL, two statements (every command runs them): the count must be a statement of
+    # its own, after the lock, so that it sees what the transaction it waited for committed.
+    active = _lock_and_count_active(user.pk)
     if active >= limit:
         log.warning("user %s was refused a run: %d already queued or running", user.pk, active)
         raise RunLimitReached(
@@ -112,6 +113,20 @@ def check_run_limit(user: Any) -> None:
             f"user may have {limit} (CONSOLE_MAX_RUNS_PER_USER). Wait for one to end, or cancel "
             "one (Ctrl-C in its terminal, or POST /api/v1/runs/<id>/cancel)."
         )
+
+
+def _lock_and_count_active(user_id: int) -> int:
+    user_table = get_user_model()._meta.db_table
+    lock = " FOR NO KEY UPDATE" if connection.features.has_select_for_no_key_update else ""
+    statuses = sorted(ACTIVE_STATUSES)
+    marks = ", ".join(["%s"] * len(statuses))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {user_table} WHERE id = %s{lock}", [user_id])
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {CommandRun._meta.db_table} WHERE user_id = %s AND status IN ({marks})",
+            [user_id, *statuses],
+        )
+        return int(cursor.fetchone()[0])
 
 
 def _target_of(parsed: object) -> tuple[str, str]:
@@ -186,7 +201,9 @@ def _record_rejected(run: CommandRun, line: str, message: str, exit_code: int) -
 
 
 def _enqueue(run: CommandRun) -> str | None:
+    stages.mark(run.pk, "written")
     problem = workers.enqueue_execution(run.pk)
+    stages.mark(run.pk, "published")
     if problem:
         lifecycle.reject_queued_run(run, problem)
     return problem

@@ -19,6 +19,7 @@ from celery.signals import worker_ready, worker_shutdown
 from django.conf import settings
 from django.db import close_old_connections
 
+from console import stages
 from console.runs import execution, lifecycle, reaper, workers
 
 log = logging.getLogger(__name__)
@@ -29,8 +30,10 @@ _stopping = threading.Event()
 
 @shared_task(name=workers.EXECUTE_RUN, ignore_result=True)
 def execute_run(run_id: str) -> None:
+    stages.mark(run_id, "picked")
     close_old_connections()
     run = lifecycle.claim_run(run_id, WORKER_NAME)
+    stages.mark(run_id, "claimed")
     if run is None:
         log.info("run %s was not queued any more; not running it again", run_id)
         return
