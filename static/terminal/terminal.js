@@ -667,8 +667,9 @@
       });
       editor.onEnd = () => {
         const partial = editor.chars.join("");
+        if (!partial) return finish(); // the cursor is already at the start of an empty line
         editor.leaveLine();
-        if (!partial || take(partial)) finish();
+        if (take(partial)) finish();
       };
     };
     next();

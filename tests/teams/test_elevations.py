@@ -6,6 +6,7 @@ outsider. The whole stack's round trip is in test_elevation_in_the_terminal.py."
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import timedelta
 
@@ -384,3 +385,15 @@ def test_asking_from_the_portal_lists_the_profiles_one_may_use(granted, bob, car
     asked = Elevation.objects.get(requester=bob)
     assert made.status_code == 302 and made["Location"] == f"/elevations/{asked.pk}"
     assert asked.minutes == 45
+
+
+def test_the_pages_say_how_long_is_left(granted, bob, dana):
+    # "in 0 minutes" everywhere once: Django's timeuntil counts from its argument to its value.
+    asked = elevations.request_elevation(bob, granted, "1h", "the release")
+    waiting = signed_in(dana).get(f"/elevations/{asked.pk}").content.decode()
+    assert re.search(r"in 1[45]\xa0minutes unless decided", waiting), waiting
+    listed = signed_in(dana).get("/approvals/").content.decode()
+    assert re.search(r"in 1[45]\xa0minutes", listed)
+    elevations.decide(dana, asked.pk, "approve", "go ahead")
+    active = signed_in(bob).get(f"/elevations/{asked.pk}").content.decode()
+    assert re.search(r"\(in (59\xa0minutes|1\xa0hour)\)", active), active
