@@ -29,7 +29,6 @@ from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
 from django.db import connection
-from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
@@ -114,21 +113,32 @@ def _session_of(rights: Rights) -> tuple[Any, dict[str, Any]] | None:
     their password is the one the session was signed in with."""
     if not rights.session_key or not rights.session_hash:
         return None
-    users = get_user_model()._default_manager.filter(pk=rights.user_id, is_active=True)
     store_class = import_module(settings.SESSION_ENGINE).SessionStore
     if issubclass(store_class, DbSessionStore):  # one query: the session is a subquery
-        live = store_class.get_model_class().objects.filter(
-            session_key=rights.session_key, expire_date__gt=timezone.now()
-        )
-        users = users.annotate(session_data=Subquery(live.values("session_data")[:1]))
-        user = users.first()
+        user = _user_with_session(rights.user_id, rights.session_key, store_class.get_model_class())
         data = store_class().decode(user.session_data) if user is not None and user.session_data else None
     else:
-        user = users.first()
+        user = get_user_model()._default_manager.filter(pk=rights.user_id, is_active=True).first()
         data = store_class(rights.session_key).load() or None
     if user is None or data is None or not _hash_matches(user, rights.session_hash):
         return None
     return user, data
+
+
+def _user_with_session(user_id: int, session_key: str, session_model: Any) -> Any:
+    """The active user, with the live session's `session_data` (None if it has expired or is
+    gone). Plain SQL built once per process (every command of a browser terminal runs it)."""
+    users = get_user_model()._default_manager.raw(
+        _session_sql(session_model._meta.db_table), [session_key, timezone.now(), user_id]
+    )
+    return next(iter(users), None)
+
+
+@functools.cache
+def _session_sql(sessions: str) -> str:
+    users = get_user_model()._meta.db_table
+    live = f"SELECT session_data FROM {sessions} WHERE session_key = %s AND expire_date > %s"
+    return f"SELECT {users}.*, ({live}) AS session_data FROM {users} WHERE id = %s AND is_active"
 
 
 def _hash_matches(user: Any, session_hash: str) -> bool:
