@@ -128,8 +128,9 @@ def _session_of(rights: Rights) -> tuple[Any, dict[str, Any]] | None:
 def _user_with_session(user_id: int, session_key: str, session_model: Any) -> Any:
     """The active user, with the live session's `session_data` (None if it has expired or is
     gone). Plain SQL built once per process (every command of a browser terminal runs it)."""
+    now = session_model._meta.get_field("expire_date").get_db_prep_value(timezone.now(), connection)
     users = get_user_model()._default_manager.raw(
-        _session_sql(session_model._meta.db_table), [session_key, timezone.now(), user_id]
+        _session_sql(session_model._meta.db_table), [session_key, now, user_id]
     )
     return next(iter(users), None)
 
