@@ -9,10 +9,16 @@ cannot take every worker slot. The count is taken inside the submitting transact
 locking the user's row: two submissions of one user then count one after the other (the
 lock is held until commit, when the new run is visible), and the DB stays the one truth
 about which runs are active. A Redis counter would be faster but has to be given back on
-every way a run ends (the worker, the reaper, a crash) and drifts when one is missed."""
+every way a run ends (the worker, the reaper, a crash) and drifts when one is missed.
+
+The lock and the row's INSERT, which counts as it inserts (`INSERT … SELECT … WHERE count <
+cap`), are two plain statements sent in one round trip (console/runs/batching.py): every
+command runs them, and the ORM's save and the count's own round trip cost more than the
+statements (bench/README.md, "run row written")."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from typing import Any
@@ -25,7 +31,7 @@ from django.utils import timezone
 from console import stages
 from console.commands.workspacefiles import WorkspaceFiles
 from console.interpreter import CommandError, Invocation, S3Command, parse_command, redact_line
-from console.runs import audit, lifecycle, store, workers
+from console.runs import audit, batching, lifecycle, store, workers
 from console.runs.errors import RunInputError, RunLimitReached
 from console.runs.models import ACTIVE_STATUSES, CommandRun, OutputStream, RunStatus
 from console.workspace import service as workspace
@@ -79,8 +85,7 @@ def submit_run(
     run.confirm = confirm
     problems: list[str] = []
     with transaction.atomic():
-        check_run_limit(user)
-        run.save()
+        insert_within_limit(run)
         audit.record(
             audit.AuditAction.RUN_SUBMITTED,
             actor=user,
@@ -93,40 +98,69 @@ def submit_run(
     return run
 
 
-def check_run_limit(user: Any) -> None:
-    """Refuse a run past the user's cap on runs queued or running. Call it inside the
-    transaction that records the run: it locks the user's row until that commits (on
-    PostgreSQL; SQLite's transactions are IMMEDIATE, see settings, so they run one at a time)."""
+def insert_within_limit(run: CommandRun) -> None:
+    """Insert the new run unless its user already has their cap of runs queued or running;
+    then raise RunLimitReached, having inserted nothing. Call it inside the transaction that
+    records the run: it locks the user's row until that commits (on PostgreSQL; SQLite's
+    transactions are IMMEDIATE, see settings, so they run one at a time)."""
     limit = settings.CONSOLE_MAX_RUNS_PER_USER
-    if limit <= 0:
-        return
-    # FOR NO KEY UPDATE, not FOR UPDATE: a concurrent audit write that names this user holds
-    # the chain head and takes a key-share lock on the user's row (its foreign key), which
-    # FOR UPDATE would block while this transaction waits for the head: a deadlock.
-    # Plain SQL, two statements (every command runs them): the count must be a statement of
-    # its own, after the lock, so that it sees what the transaction it waited for committed.
-    active = _lock_and_count_active(user.pk)
-    if active >= limit:
-        log.warning("user %s was refused a run: %d already queued or running", user.pk, active)
-        raise RunLimitReached(
-            f"console: too many commands at once: you have {active} queued or running, and one "
-            f"user may have {limit} (CONSOLE_MAX_RUNS_PER_USER). Wait for one to end, or cancel "
-            "one (Ctrl-C in its terminal, or POST /api/v1/runs/<id>/cancel)."
-        )
+    values = [
+        f.get_db_prep_save(f.pre_save(run, add=True), connection) for f in CommandRun._meta.concrete_fields
+    ]
+    with connection.cursor() as lock, connection.cursor() as cursor:
+        with batching.one_round_trip():
+            if limit > 0:
+                # FOR NO KEY UPDATE, not FOR UPDATE: a concurrent audit write that names this
+                # user holds the chain head and takes a key-share lock on the user's row (its
+                # foreign key), which FOR UPDATE would block while this transaction waits for
+                # the head: a deadlock. The INSERT is a statement of its own, after the lock,
+                # so that its count sees what the transaction it waited for committed.
+                lock.execute(*_lock_sql(run.user_id))
+                cursor.execute(_insert_sql(capped=True), [*values, run.user_id, *_ACTIVE, limit])
+            else:
+                cursor.execute(_insert_sql(capped=False), values)
+        inserted = cursor.rowcount
+    if inserted == 0:
+        _refuse(run.user_id, limit)
+    run._state.adding, run._state.db = False, connection.alias
 
 
-def _lock_and_count_active(user_id: int) -> int:
-    user_table = get_user_model()._meta.db_table
-    lock = " FOR NO KEY UPDATE" if connection.features.has_select_for_no_key_update else ""
-    statuses = sorted(ACTIVE_STATUSES)
-    marks = ", ".join(["%s"] * len(statuses))
+def _refuse(user_id: int, limit: int) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id FROM {user_table} WHERE id = %s{lock}", [user_id])
-        cursor.execute(
-            f"SELECT COUNT(*) FROM {CommandRun._meta.db_table} WHERE user_id = %s AND status IN ({marks})",
-            [user_id, *statuses],
-        )
-        return int(cursor.fetchone()[0])
+        cursor.execute(_COUNT, [user_id, *_ACTIVE])
+        active = int(cursor.fetchone()[0])
+    log.warning("user %s was refused a run: %d already queued or running", user_id, active)
+    raise RunLimitReached(
+        f"console: too many commands at once: you have {active} queued or running, and one "
+        f"user may have {limit} (CONSOLE_MAX_RUNS_PER_USER). Wait for one to end, or cancel "
+        "one (Ctrl-C in its terminal, or POST /api/v1/runs/<id>/cancel)."
+    )
+
+
+_ACTIVE = sorted(ACTIVE_STATUSES)
+_COUNT = (
+    f"SELECT COUNT(*) FROM {CommandRun._meta.db_table} WHERE user_id = %s "
+    f"AND status IN ({', '.join(['%s'] * len(_ACTIVE))})"
+)
+
+
+def _lock_sql(user_id: int) -> tuple[str, list[Any]]:
+    lock = " FOR NO KEY UPDATE" if connection.features.has_select_for_no_key_update else ""
+    return f"SELECT id FROM {get_user_model()._meta.db_table} WHERE id = %s{lock}", [user_id]
+
+
+@functools.cache
+def _insert_sql(*, capped: bool) -> str:
+    """The run's INSERT (built once per process): with the cap, it inserts only while the
+    user's active runs, counted by the same statement, are fewer than the cap (its last
+    parameters: the user's id, the active statuses, the cap)."""
+    fields = CommandRun._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    table = CommandRun._meta.db_table
+    if not capped:
+        return f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+    return f"INSERT INTO {table} ({columns}) SELECT {marks} WHERE ({_COUNT}) < %s"
 
 
 def _target_of(parsed: object) -> tuple[str, str]:

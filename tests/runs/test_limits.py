@@ -121,10 +121,18 @@ def test_it_counts_only_runs_still_going(alice, bob, settings):
     assert refused.value.code == "too_many_runs"
     assert CommandRun.objects.filter(user=alice).count() == 3  # nothing was recorded
     with transaction.atomic():
-        submission.check_run_limit(bob)  # Bob has his own allowance
+        submission.insert_within_limit(_new_run(bob))  # Bob has his own allowance
+    with pytest.raises(RunLimitReached), transaction.atomic():
+        submission.insert_within_limit(_new_run(alice))
     settings.CONSOLE_MAX_RUNS_PER_USER = 0  # no cap
     with transaction.atomic():
-        submission.check_run_limit(alice)
+        submission.insert_within_limit(_new_run(alice))
+    assert CommandRun.objects.filter(user=alice).count() == 4
+    assert CommandRun.objects.filter(user=bob).count() == 1
+
+
+def _new_run(user: Any) -> CommandRun:
+    return CommandRun(user=user, source=RunSource.API, command="aws sts get-caller-identity")
 
 
 def test_it_counts_concurrent_submissions_of_one_user_one_after_the_other(alice, settings):
@@ -136,8 +144,7 @@ def test_it_counts_concurrent_submissions_of_one_user_one_after_the_other(alice,
         start.wait()
         try:
             with transaction.atomic():
-                submission.check_run_limit(alice)
-                CommandRun.objects.create(user=alice, source=RunSource.API, command="aws iam list-roles")
+                submission.insert_within_limit(_new_run(alice))
                 time.sleep(0.05)  # a slow audit write: the window two counts could share
             outcomes.append("accepted")
         except RunLimitReached:
@@ -161,7 +168,7 @@ def test_it_never_deadlocks_with_an_audit_write_naming_the_same_user(alice):
     def submitter() -> None:
         try:
             with transaction.atomic():
-                submission.check_run_limit(alice)
+                submission.insert_within_limit(_new_run(alice))
                 user_locked.set()
                 head_held.wait(5)
                 audit.record(audit.AuditAction.RUN_SUBMITTED, actor=alice, data={})
