@@ -26,7 +26,7 @@ def install_profiles(console: harness.Console) -> None:
     from credentials.models import ConfigSection
     from credentials.services import save_profile
 
-    user = get_user_model().objects.get(username="bench")
+    user = get_user_model().objects.get(username=console.username)
     keys = {
         "region": console.seed.region,
         "output": "json",

@@ -106,6 +106,7 @@ class Console:
     token: str
     # The sandbox's control secret, for moto's model data (bench/latency.py).
     sandbox_secret: str = field(repr=False, default="")
+    username: str = "bench"
 
     def terminal(self) -> Any:
         from websockets.sync.client import connect
@@ -117,10 +118,15 @@ class Console:
         return ws
 
 
+# The run's own user: benchmarks running at once on one database each seal their user's
+# profiles with their own fresh keys, so a shared `bench` user broke the other run.
+BENCH_USER = f"bench-{os.getpid()}"
+
+
 @contextlib.contextmanager
 def running_console() -> Iterator[Console]:
-    """A seeded sandbox, a `bench` user with the demo profiles and an API token, and the
-    console's worker and web server."""
+    """A seeded sandbox, a user of this run's own (`bench-<pid>`) with the demo profiles and
+    an API token, and the console's worker and web server."""
     from console import demo
     from console.api.tokens import create_token
     from sandbox.seed import enforce_auth, seed_demo
@@ -128,13 +134,13 @@ def running_console() -> Iterator[Console]:
 
     with SandboxProcess(port=int(os.environ["SANDBOX_PORT"])) as sandbox:
         seed = seed_demo(sandbox.url, secret=sandbox.control_secret)
-        user = demo.ensure_demo_user(demo.generate_password(), username="bench")
+        user = demo.ensure_demo_user(demo.generate_password(), username=BENCH_USER)
         demo.install_sandbox_profiles(user, seed, sandbox.url)
         enforce_auth(sandbox.url, secret=sandbox.control_secret)
         token = create_token(user, name="bench")
         children, web_url = _start_stack(dict(os.environ))
         try:
-            yield Console(sandbox.url, seed, web_url, token, sandbox.control_secret)
+            yield Console(sandbox.url, seed, web_url, token, sandbox.control_secret, BENCH_USER)
         finally:
             for child in children:
                 child.terminate()

@@ -199,7 +199,9 @@ WHITENOISE_AUTOREFRESH = LOCAL
 
 REDIS_URL = envstr("REDIS_URL", "redis://127.0.0.1:6379/0")
 # Every key, queue and channel group this console puts in Redis starts with this prefix,
-# so two consoles (or a test run beside a running console) can share one Redis.
+# so two consoles (or a test run beside a running console) can share one Redis. Kombu's own
+# bookkeeping is the exception: its `unacked`, `unacked_index` and `_kombu.binding.*` keys
+# are shared (they name each message's queue, which carries the prefix).
 CONSOLE_REDIS_PREFIX = envstr("CONSOLE_REDIS_PREFIX", "console")
 
 CHANNEL_LAYERS = {
