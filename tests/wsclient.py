@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,6 +109,27 @@ async def collect_until_exit(
             result.run_id = frame["run_id"]
         if frame["type"] == "exit":
             return result
+
+
+async def run_until(
+    comm: WebsocketCommunicator, command: str, stop: Callable[[dict[str, Any]], bool], timeout: float = 30
+) -> tuple[RunResult, dict[str, Any]]:
+    """Run `command` and collect its frames until one satisfies `stop` (a prompt, a line of
+    output); returns what came so far and that frame. Fails if the run exits first."""
+    await send(comm, {"type": "run", "command": command})
+    result = RunResult()
+    while True:
+        frame = await receive(comm, timeout)
+        result.frames.append(frame)
+        if frame["type"] == "started":
+            result.run_id = frame["run_id"]
+        if stop(frame):
+            return result, frame
+        assert frame["type"] != "exit", f"the run ended first: {result.stderr}"
+
+
+def is_prompt(frame: dict[str, Any]) -> bool:
+    return bool(frame["type"] == "prompt")
 
 
 async def run_command(comm: WebsocketCommunicator, command: str, timeout: float = 30) -> RunResult:

@@ -13,7 +13,15 @@ import pytest
 from console.runs import submission
 from console.runs.models import CommandRun, OutputChunk, RunSource
 from credentials.services import save_profile
-from tests.wsclient import RunResult, collect_until_exit, open_terminal, receive, run_command, send
+from tests.wsclient import (
+    collect_until_exit,
+    is_prompt,
+    open_terminal,
+    receive,
+    run_command,
+    run_until,
+    send,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -48,15 +56,7 @@ async def _terminal(user):
 
 async def test_an_mfa_profile_prompts_once_and_reuses_its_session(profiles, sandbox):
     comm = await _terminal(profiles)
-    await send(comm, {"type": "run", "command": "aws sts get-caller-identity --profile mfa"})
-    result = RunResult()
-    while True:
-        frame = await receive(comm)
-        result.frames.append(frame)
-        if frame["type"] == "started":
-            result.run_id = frame["run_id"]
-        if frame["type"] == "prompt":
-            break
+    result, frame = await run_until(comm, "aws sts get-caller-identity --profile mfa", is_prompt)
     assert frame["secret"] is True
     assert frame["text"] == f"Enter MFA code for arn:aws:iam::{sandbox.seed.account_id}:mfa/demo: "
     await send(comm, {"type": "answer", "run_id": result.run_id, "text": "482913"})

@@ -17,7 +17,7 @@ from channels.db import database_sync_to_async
 
 from credentials import sso
 from tests.credentials.test_sso import URL_WITH_CODE, decide, identity_center  # noqa: F401 (fixture)
-from tests.wsclient import RunResult, open_terminal, receive, send
+from tests.wsclient import RunResult, open_terminal, receive, run_until, send
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -107,15 +107,11 @@ def _encodings(secret):
 
 async def test_ctrl_c_ends_a_sign_in_nobody_approves(stack, alice_profiles, identity_center):  # noqa: F811
     comm = await _terminal(alice_profiles)
-    await send(comm, {"type": "run", "command": "aws sso login --profile sandbox-sso"})
-    result = RunResult()
-    while True:
-        frame = await receive(comm)
-        result.frames.append(frame)
-        if frame["type"] == "started":
-            result.run_id = frame["run_id"]
-        if frame["type"] == "output" and URL_WITH_CODE.search(frame["data"]):
-            break
+    result, frame = await run_until(
+        comm,
+        "aws sso login --profile sandbox-sso",
+        lambda frame: frame["type"] == "output" and bool(URL_WITH_CODE.search(frame["data"])),
+    )
     await send(comm, {"type": "cancel", "run_id": result.run_id})
     while frame["type"] != "exit":
         frame = await receive(comm, timeout=5)

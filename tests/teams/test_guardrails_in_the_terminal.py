@@ -25,7 +25,7 @@ from credentials import broker
 from credentials.clients import get_client
 from credentials.models import ConfigSection
 from tests.api.conftest import bearer
-from tests.wsclient import RunResult, collect_until_exit, open_terminal, receive, run_command, send
+from tests.wsclient import collect_until_exit, is_prompt, open_terminal, receive, run_command, run_until, send
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -73,16 +73,7 @@ async def _terminal():
 
 async def _run_answering(comm, command, answer):
     """Run `command`; answer its one prompt with `answer`; returns the result and the prompt."""
-    await send(comm, {"type": "run", "command": command})
-    result = RunResult()
-    while True:
-        frame = await receive(comm)
-        result.frames.append(frame)
-        if frame["type"] == "started":
-            result.run_id = frame["run_id"]
-        if frame["type"] == "prompt":
-            break
-        assert frame["type"] != "exit", result.stderr
+    result, frame = await run_until(comm, command, is_prompt)
     await send(comm, {"type": "answer", "run_id": result.run_id, "text": answer})
     return await collect_until_exit(comm, result), frame
 

@@ -13,7 +13,7 @@ from channels.db import database_sync_to_async
 
 from console.runs.models import OutputChunk
 from tests.compat.world import admin_session
-from tests.wsclient import RunResult, collect_until_exit, open_terminal, receive, send
+from tests.wsclient import collect_until_exit, is_prompt, open_terminal, receive, run_until, send
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -32,19 +32,6 @@ def bucket(s3):
     return name
 
 
-async def _until_stdin_prompt(comm, command):
-    await send(comm, {"type": "run", "command": command})
-    result = RunResult()
-    while True:
-        frame = await receive(comm)
-        result.frames.append(frame)
-        if frame["type"] == "started":
-            result.run_id = frame["run_id"]
-        if frame["type"] == "prompt":
-            return result, frame
-        assert frame["type"] != "exit", result.stderr
-
-
 async def _terminal(user):
     comm, connected, _ = await open_terminal(user, terminal="tab-stdin")
     assert connected and (await receive(comm))["type"] == "hello"
@@ -53,7 +40,7 @@ async def _terminal(user):
 
 async def test_it_uploads_what_is_typed_until_ctrl_d(stack, alice_profiles, s3, bucket):
     comm = await _terminal(alice_profiles)
-    result, prompt = await _until_stdin_prompt(comm, f"aws s3 cp - s3://{bucket}/typed.txt --profile admin")
+    result, prompt = await run_until(comm, f"aws s3 cp - s3://{bucket}/typed.txt --profile admin", is_prompt)
     assert prompt["stdin"] is True and "Ctrl-D" in prompt["text"]
     text = "first line\nsecond, with ünïcode\n"
     await send(comm, {"type": "answer", "run_id": result.run_id, "text": text})
@@ -70,7 +57,7 @@ async def test_it_uploads_what_is_typed_until_ctrl_d(stack, alice_profiles, s3, 
 
 async def test_ctrl_c_while_it_reads_sends_nothing(stack, alice_profiles, s3, bucket):
     comm = await _terminal(alice_profiles)
-    result, _ = await _until_stdin_prompt(comm, f"aws s3 cp - s3://{bucket}/never.txt --profile admin")
+    result, _ = await run_until(comm, f"aws s3 cp - s3://{bucket}/never.txt --profile admin", is_prompt)
     await send(comm, {"type": "cancel", "run_id": result.run_id})
     result = await collect_until_exit(comm, result)
     await comm.disconnect()
