@@ -85,38 +85,15 @@ def run(ws: Any, command: str) -> float:
             raise RuntimeError(f"the console refused `{command}`: {frame}")
 
 
-def worker_pid() -> int:
-    """The Celery worker the harness started (a child of this process; one process, threads)."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-            cmdline = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        parent = next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:"))
-        if int(parent) == os.getpid() and b"celery" in cmdline:
-            return int(entry.name)
-    raise RuntimeError("no worker process found")
-
-
-def rss_bytes(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    return 0
-
-
 @contextmanager
 def peak_rss(pid: int) -> Iterator[list[int]]:
     """The process's highest resident size while the block runs: [baseline, peak]."""
-    figures = [rss_bytes(pid), 0]
+    figures = [harness.rss_bytes(pid), 0]
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            figures[1] = max(figures[1], rss_bytes(pid))
+            figures[1] = max(figures[1], harness.rss_bytes(pid))
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -130,7 +107,7 @@ def peak_rss(pid: int) -> Iterator[list[int]]:
 
 def console_copies(console: harness.Console, name: str) -> tuple[float, float, list[int], list[int]]:
     """Both copies, and the worker's RSS [before, peak] during each."""
-    pid = worker_pid()
+    pid = harness.child_pid(b"celery")  # the worker the harness started
     with console.terminal() as ws:
         run(ws, f"aws s3 mb s3://{BUCKET} --profile admin")
         with peak_rss(pid) as up_rss:

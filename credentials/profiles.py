@@ -135,7 +135,7 @@ def load_sections(user: Any) -> Sections:
     usable: set[str] = set()
     read_only: set[str] = set()
     for row in rows:
-        address = f"{row.team_slug}/{row.name}" if row.team_id else row.name
+        address = _address(row)
         if row.kind == SectionKind.SERVICES:
             services[address] = dict(row.settings)
         elif row.kind == SectionKind.SSO_SESSION:
@@ -147,6 +147,11 @@ def load_sections(user: Any) -> Sections:
                 if row.read_only:
                     read_only.add(address)
     return _marked(Sections(profiles, services, sessions, frozenset(usable), frozenset(read_only)))
+
+
+def _address(row: ConfigSection) -> str:
+    """The name a user gives a section: its own, or `<team>/<name>` for a team's."""
+    return f"{row.team_slug}/{row.name}" if row.team_id else row.name  # type: ignore[attr-defined]
 
 
 def _section_rows(user: Any) -> Any:
@@ -163,7 +168,7 @@ def is_production(user: Any, name: str) -> bool:
     """Whether `name` is a profile the user may use now that is tagged production: for the
     terminal's prompt, so it reads the same rows as a command but opens no secret."""
     for row in _section_rows(user):
-        address = f"{row.team_slug}/{row.name}" if row.team_id else row.name
+        address = _address(row)
         if row.kind == SectionKind.PROFILE and address == name:
             return bool(row.production) and (not row.team_id or bool(row.usable))
     return False

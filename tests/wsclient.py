@@ -132,6 +132,11 @@ def is_prompt(frame: dict[str, Any]) -> bool:
     return bool(frame["type"] == "prompt")
 
 
+def waiting_line(frame: dict[str, Any]) -> bool:
+    """The guardrail's line of a run that waits for approval (docs/guardrails.md)."""
+    return bool(frame["type"] == "output" and "Ctrl-C withdraws" in frame["data"])
+
+
 async def run_command(comm: WebsocketCommunicator, command: str, timeout: float = 30) -> RunResult:
     await send(comm, {"type": "run", "command": command})
     return await collect_until_exit(comm, RunResult(), timeout)

@@ -7,7 +7,6 @@ row lock per event, small next to an AWS call. Event names follow `source:subjec
 from __future__ import annotations
 
 import enum
-import functools
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -15,7 +14,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from console.runs import batching, chain
+from console.runs import batching, chain, plainsql
 from console.runs.models import AuditChainHead, AuditEvent, CommandRun
 
 GENESIS = chain.GENESIS
@@ -136,17 +135,9 @@ _HEAD_TABLE = AuditChainHead._meta.db_table
 
 
 def _insert_sql(values: dict[str, Any]) -> tuple[str, list[Any]]:
-    fields, sql = _insert_of(tuple(values))
-    return sql, [f.get_db_prep_save(values[f.name], connection) for f in fields]
-
-
-@functools.cache
-def _insert_of(names: tuple[str, ...]) -> tuple[list[Any], str]:
-    """The fields and the INSERT for these names: the same every time, built once."""
-    fields = [AuditEvent._meta.get_field(name) for name in names]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    return fields, f"INSERT INTO {_EVENT_TABLE} ({columns}) VALUES ({placeholders})"
+    fields, columns, marks = plainsql.insert_columns(AuditEvent, tuple(values))
+    params = [f.get_db_prep_save(values[f.name], connection) for f in fields]
+    return f"INSERT INTO {_EVENT_TABLE} ({columns}) VALUES ({marks})", params
 
 
 def _locked_head(cursor: Any) -> tuple[str, int]:

@@ -30,6 +30,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from console.runs import plainsql
 from console.runs.models import FINAL_STATUSES, CommandRun, OutputChunk, OutputStream
 from credentials.crypto import CryptoError
 
@@ -147,14 +148,13 @@ def _insert(chunks: list[OutputChunk]) -> None:
     """The chunks as one plain INSERT: every command stores its output so, most often in
     the transaction that ends it, where the ORM's compile of a bulk_create cost more than
     the statement. Values go through the fields' own preparation (PostgreSQL and SQLite)."""
-    fields = [OutputChunk._meta.get_field(name) for name in _INSERTED]
+    fields, columns, marks = plainsql.insert_columns(OutputChunk, _INSERTED)
     now = timezone.now()
     params: list[Any] = []
     for chunk in chunks:
         chunk.created_at = now
         params += [f.get_db_prep_save(getattr(chunk, f.attname), connection) for f in fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    row = f"({', '.join(['%s'] * len(fields))})"
+    row = f"({marks})"
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {OutputChunk._meta.db_table} ({columns}) VALUES {', '.join([row] * len(chunks))}",

@@ -31,7 +31,7 @@ from django.utils import timezone
 from console import stages
 from console.commands.workspacefiles import WorkspaceFiles
 from console.interpreter import CommandError, Invocation, S3Command, parse_command, redact_line
-from console.runs import audit, batching, lifecycle, store, workers
+from console.runs import audit, batching, lifecycle, plainsql, store, workers
 from console.runs.errors import RunInputError, RunLimitReached
 from console.runs.models import ACTIVE_STATUSES, CommandRun, OutputStream, RunStatus
 from console.workspace import service as workspace
@@ -104,9 +104,8 @@ def insert_within_limit(run: CommandRun) -> None:
     records the run: it locks the user's row until that commits (on PostgreSQL; SQLite's
     transactions are IMMEDIATE, see settings, so they run one at a time)."""
     limit = settings.CONSOLE_MAX_RUNS_PER_USER
-    values = [
-        f.get_db_prep_save(f.pre_save(run, add=True), connection) for f in CommandRun._meta.concrete_fields
-    ]
+    fields, _, _ = plainsql.insert_columns(CommandRun)
+    values = [f.get_db_prep_save(f.pre_save(run, add=True), connection) for f in fields]
     with connection.cursor() as lock, connection.cursor() as cursor:
         with batching.one_round_trip():
             if limit > 0:
@@ -154,9 +153,7 @@ def _insert_sql(*, capped: bool) -> str:
     """The run's INSERT (built once per process): with the cap, it inserts only while the
     user's active runs, counted by the same statement, are fewer than the cap (its last
     parameters: the user's id, the active statuses, the cap)."""
-    fields = CommandRun._meta.concrete_fields
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
+    _, columns, marks = plainsql.insert_columns(CommandRun)
     table = CommandRun._meta.db_table
     if not capped:
         return f"INSERT INTO {table} ({columns}) VALUES ({marks})"

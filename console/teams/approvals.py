@@ -22,10 +22,27 @@ from console.teams.rules import MANAGERS, deny, require
 
 DECISIONS = ("approve", "deny")
 MAX_REASON = 1000
+DENIAL_NEEDS_A_REASON = "say why you deny it: the requester reads the reason."
 
 
 class NotVisible(PermissionDenied):
     """A request the actor may not even see: to them it does not exist."""
+
+
+def checked_reason(reason: Any, *, required: str | None) -> str:
+    """A decision's or a request's reason, trimmed to MAX_REASON; TeamError when it is not
+    text, or when `required` (the message to show) and empty."""
+    if reason is not None and not isinstance(reason, str):
+        raise TeamError("reason is text.")
+    text = (reason or "").strip()[:MAX_REASON]
+    if required and not text:
+        raise TeamError(required)
+    return text
+
+
+def deciding_teams(user: Any) -> QuerySet[Membership]:
+    """The teams where `user` decides requests (their owner or admin), as a subquery."""
+    return Membership.objects.filter(user_id=user.pk, role__in=MANAGERS).values("team_id")
 
 
 class TeamApprovers:
@@ -39,7 +56,7 @@ class TeamApprovers:
 def decidable_by(user: Any) -> QuerySet[ApprovalRequest]:
     """The pending, unexpired requests `user` may decide: their teams' where they approve,
     never their own."""
-    teams = Membership.objects.filter(user_id=user.pk, role__in=MANAGERS).values("team_id")
+    teams = deciding_teams(user)
     return approvals.pending_requests().filter(team_id__in=teams).exclude(requester_id=user.pk)
 
 
@@ -52,11 +69,7 @@ def decide(actor: Any, request_id: Any, decision: Any, reason: Any, http: Any = 
     is the same as none), PermissionDenied (seen, not theirs to decide) or TeamError."""
     if decision not in DECISIONS:
         raise TeamError("decision is approve or deny.")
-    if reason is not None and not isinstance(reason, str):
-        raise TeamError("reason is text.")
-    reason = (reason or "").strip()[:MAX_REASON]
-    if decision == "deny" and not reason:
-        raise TeamError("say why you deny it: the requester reads the reason.")
+    reason = checked_reason(reason, required=DENIAL_NEEDS_A_REASON if decision == "deny" else None)
     request = _visible(actor, request_id, http)
     if request.requester_id == actor.pk:
         deny(actor, "teams.approve_runs", request, http)

@@ -25,26 +25,27 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from console.runs import audit, notify
 from console.runs.audit import AuditAction
+from console.teams.approvals import (
+    DECISIONS,
+    DENIAL_NEEDS_A_REASON,
+    NotVisible,
+    TeamApprovers,
+    checked_reason,
+    deciding_teams,
+)
 from console.teams.errors import TeamError
-from console.teams.models import Elevation, ElevationStatus, Membership, Team
-from console.teams.rules import MANAGERS, deny, require
+from console.teams.models import Elevation, ElevationStatus, Team
+from console.teams.rules import deny, require
 from credentials import services as sections
 from credentials.models import ConfigSection, SectionKind
 
-DECISIONS = ("approve", "deny")
-MAX_REASON = 1000
 _DURATION = re.compile(r"^(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?$")
-
-
-class NotVisible(PermissionDenied):
-    """An elevation (or a profile) the actor may not even see: to them it does not exist."""
 
 
 def max_minutes() -> int:
@@ -72,15 +73,6 @@ def _minutes_of(text: str) -> int:
     if not text or found is None or not any(found.groups()):
         raise TeamError(f'{text!r} is not a duration; say e.g. "45m", "2h" or "1h30m".')
     return int(found.group(1) or 0) * 60 + int(found.group(2) or 0)
-
-
-def _checked_reason(reason: Any, *, required: str | None) -> str:
-    if reason is not None and not isinstance(reason, str):
-        raise TeamError("reason is text.")
-    text = (reason or "").strip()[:MAX_REASON]
-    if required and not text:
-        raise TeamError(required)
-    return text
 
 
 def address(elevation: Elevation) -> str:
@@ -121,7 +113,7 @@ def request_elevation(actor: Any, section: Any, duration: Any, reason: Any, http
         deny(actor, "teams.use_profile", section, http)
         raise NotVisible("teams.use_profile")
     minutes = parse_duration(duration)
-    text = _checked_reason(reason, required="say why you need Write: the approver reads the reason.")
+    text = checked_reason(reason, required="say why you need Write: the approver reads the reason.")
     with transaction.atomic():
         ConfigSection.objects.select_for_update().filter(pk=section.pk).first()  # one request at a time
         if _open_for(actor.pk, section.pk).exists():
@@ -168,8 +160,7 @@ def spoken(minutes: int) -> str:
 
 
 def approvers(team_id: int, *, besides: int | None = None) -> list[int]:
-    rows = Membership.objects.filter(team_id=team_id, role__in=MANAGERS).exclude(user_id=besides)
-    return list(rows.values_list("user_id", flat=True))
+    return [user_id for user_id, _ in TeamApprovers().approvers(team_id) if user_id != besides]
 
 
 # --- seeing -------------------------------------------------------------------------------
@@ -182,7 +173,7 @@ def _rows() -> QuerySet[Elevation]:
 def decidable_by(user: Any) -> QuerySet[Elevation]:
     """The pending, unexpired requests `user` may decide: their teams' where they approve,
     never their own."""
-    teams = Membership.objects.filter(user_id=user.pk, role__in=MANAGERS).values("team_id")
+    teams = deciding_teams(user)
     pending = _rows().filter(status=ElevationStatus.PENDING, expires_at__gt=timezone.now())
     return pending.filter(team_id__in=teams).exclude(requester_id=user.pk)
 
@@ -206,8 +197,7 @@ def of_user(user: Any) -> QuerySet[Elevation]:
 
 def visible_to(user: Any) -> QuerySet[Elevation]:
     """The user's own elevations and every one of the teams where they decide them."""
-    managed = Membership.objects.filter(user_id=user.pk, role__in=MANAGERS).values("team_id")
-    return _rows().filter(Q(requester_id=user.pk) | Q(team_id__in=managed))
+    return _rows().filter(Q(requester_id=user.pk) | Q(team_id__in=deciding_teams(user)))
 
 
 def visible(actor: Any, elevation_id: Any, http: Any = None) -> Elevation:
@@ -234,10 +224,7 @@ def decide(actor: Any, elevation_id: Any, decision: Any, reason: Any, http: Any 
     and nobody decides their own."""
     if decision not in DECISIONS:
         raise TeamError("decision is approve or deny.")
-    text = _checked_reason(
-        reason,
-        required="say why you deny it: the requester reads the reason." if decision == "deny" else None,
-    )
+    text = checked_reason(reason, required=DENIAL_NEEDS_A_REASON if decision == "deny" else None)
     found = visible(actor, elevation_id, http)
     if found.requester_id == actor.pk:
         deny(actor, "teams.approve_elevations", found, http)

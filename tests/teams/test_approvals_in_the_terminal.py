@@ -28,7 +28,7 @@ from credentials.models import ConfigSection
 from tests.api.conftest import bearer
 from tests.portal.conftest import signed_in
 from tests.teams.test_guardrails_in_the_terminal import ADMIN, _bucket, _bucket_names, _terminal
-from tests.wsclient import RunResult, collect_until_exit, receive, run_command, send
+from tests.wsclient import collect_until_exit, receive, run_command, run_until, send, waiting_line
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -51,14 +51,7 @@ async def _decide(name, request_id, decision, reason):
 
 async def _wait_for_approval(comm, command):
     """Send `command`; read until its waiting line; returns the result so far and the request."""
-    await send(comm, {"type": "run", "command": command})
-    result = RunResult()
-    while "Ctrl-C withdraws" not in result.text("stderr"):
-        frame = await receive(comm)
-        result.frames.append(frame)
-        if frame["type"] == "started":
-            result.run_id = frame["run_id"]
-        assert frame["type"] != "exit", result.text("stderr")
+    result, _ = await run_until(comm, command, waiting_line)
     request = await database_sync_to_async(ApprovalRequest.objects.get)(run_id=result.run_id)
     return result, request
 

@@ -27,7 +27,15 @@ from console.teams.models import Elevation, Grant
 from credentials.models import ConfigSection
 from tests.api.conftest import bearer
 from tests.teams.test_guardrails_in_the_terminal import ADMIN, _bucket, _bucket_names
-from tests.wsclient import RunResult, collect_until_exit, open_terminal, receive, run_command, send
+from tests.wsclient import (
+    collect_until_exit,
+    open_terminal,
+    receive,
+    run_command,
+    run_until,
+    send,
+    waiting_line,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -92,14 +100,7 @@ async def _bobs_terminal():
 
 async def _waits_for_approval(comm, command):
     """Send `command`, read to its waiting line, withdraw it (Ctrl-C); returns the run id."""
-    await send(comm, {"type": "run", "command": command})
-    result = RunResult()
-    while "Ctrl-C withdraws" not in result.text("stderr"):
-        frame = await receive(comm)
-        result.frames.append(frame)
-        if frame["type"] == "started":
-            result.run_id = frame["run_id"]
-        assert frame["type"] != "exit", result.text("stderr")
+    result, _ = await run_until(comm, command, waiting_line)
     await send(comm, {"type": "cancel", "run_id": result.run_id})
     ended = await collect_until_exit(comm, result)
     assert ended.exit["status"] == "cancelled"

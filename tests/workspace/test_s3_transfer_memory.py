@@ -22,22 +22,12 @@ from console.engine.s3 import run_s3_command
 from console.interpreter import parse_command
 from console.workspace.service import Workspace
 from tests.compat.world import admin_session
+from tests.workspace.support import Recorder
 
 pytestmark = pytest.mark.django_db
 MiB = 1024 * 1024
 SIZE = 48 * MiB
 T = TypeVar("T")
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.written: list[tuple[str, str]] = []
-
-    def write(self, stream: str, text: str) -> None:
-        self.written.append((stream, text))
-
-    def cancelled(self) -> bool:
-        return False
 
 
 @pytest.fixture
@@ -64,8 +54,8 @@ def peak_allocation(action: Callable[[], T]) -> tuple[T, int]:
         tracemalloc.stop()
 
 
-def cp(line: str, s3: Any, ws: Workspace) -> tuple[int, Sink]:
-    sink = Sink()
+def cp(line: str, s3: Any, ws: Workspace) -> tuple[int, Recorder]:
+    sink = Recorder()
     command = parse_command(line.replace("BUCKET", s3.bucket))
     return run_s3_command(command, s3, sink, Local(WorkspaceFiles(ws))), sink  # type: ignore[arg-type]
 
@@ -73,7 +63,7 @@ def cp(line: str, s3: Any, ws: Workspace) -> tuple[int, Sink]:
 def test_it_uploads_a_large_file_reading_parts_as_they_are_sent(s3: Any, ws: Workspace) -> None:
     ws.write(ws.locate("big.bin"), pieces())
     (code, sink), peak = peak_allocation(lambda: cp("aws s3 cp big.bin s3://BUCKET/big.bin", s3, ws))
-    assert code == 0, sink.written
+    assert code == 0, sink.out
     assert peak < 16 * MiB, f"{peak / MiB:.1f} MiB"
     head = s3.head_object(Bucket=s3.bucket, Key="big.bin")
     assert (head["ContentLength"], head["ETag"].endswith('-6"')) == (SIZE, True)
@@ -91,7 +81,7 @@ def test_it_downloads_a_large_file_writing_parts_where_they_go(s3: Any, ws: Work
     ws.write(ws.locate("big.bin"), pieces())
     assert cp("aws s3 cp big.bin s3://BUCKET/big.bin", s3, ws)[0] == 0
     (code, sink), peak = peak_allocation(lambda: cp("aws s3 cp s3://BUCKET/big.bin back.bin", s3, ws))
-    assert code == 0, sink.written
+    assert code == 0, sink.out
     assert peak < 16 * MiB, f"{peak / MiB:.1f} MiB"
     assert digest(ws, "back.bin") == digest(ws, "big.bin")
     assert ws.usage(ws.locate("back.bin").area).used == 2 * SIZE  # type: ignore[arg-type]
