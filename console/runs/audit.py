@@ -7,6 +7,7 @@ row lock per event, small next to an AWS call. Event names follow `source:subjec
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -85,28 +86,32 @@ def record(
 ) -> None:
     """Append one event. Call inside the transaction that does the audited change.
 
-    Every command writes two events on its way from keypress to output, so this is the
-    hot path's most frequent write: three plain statements (lock the head, insert, move
-    the head) instead of the ORM's compiled queries, and the last two in one round trip
-    (console/runs/batching.py), so the head's lock is held for one round trip fewer.
-    Values still go through the model fields' own preparation, so the SQL is the same on
-    PostgreSQL and SQLite."""
+    Every command writes two events on its way from keypress to output, and every writer
+    waits for the one head row, so this is the hot path's most contended write. On
+    PostgreSQL it is one statement that locks the head, finishes the event's hash from the
+    head's hash and place (chain.digest_around_link), moves the head and inserts the event:
+    the lock is held from that statement to the commit, never across a round trip to a
+    busy Python process (bench/README.md, "the audit chain's lock"). On SQLite, whose
+    writers take turns anyway, it is three plain statements with the hash taken here.
+    Values go through the model fields' own preparation on both."""
     # The run id is kept in `data` (not only the FK) so the chain survives a deleted run.
     data = {**(data or {}), **({"run": str(run.pk)} if run else {})}
     actor_name = getattr(actor, "username", "") or "system"
+    values = {
+        "created_at": timezone.now(),
+        "action": action.value,
+        "actor": getattr(actor, "pk", None),
+        "actor_name": actor_name,
+        "run": run.pk if run else None,
+        "data": data,
+    }
     # No savepoint: callers already hold a transaction, and a failure must abort it whole.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _append_in_one_statement(cursor, values)
+            return
         prev, last_seq = _locked_head(cursor)
-        values = {
-            "seq": last_seq + 1,
-            "created_at": timezone.now(),
-            "action": action.value,
-            "actor": getattr(actor, "pk", None),
-            "actor_name": actor_name,
-            "run": run.pk if run else None,
-            "data": data,
-            "prev_hash": prev,
-        }
+        values.update(seq=last_seq + 1, prev_hash=prev)
         values["hash"] = chain.digest(_hashed(values))
         with batching.one_round_trip():
             cursor.execute(*_insert_sql(values))
@@ -116,22 +121,60 @@ def record(
             )
 
 
+_EVENT_TABLE = AuditEvent._meta.db_table
+_HEAD_TABLE = AuditChainHead._meta.db_table
+
+
 def _hashed(values: dict[str, Any]) -> dict[str, Any]:
+    """The event's hashed fields; without `seq` and `prev_hash` until the head gives them."""
     run = values["run"]
+    links: dict[str, Any] = {name: values[name] for name in ("seq", "prev_hash") if name in values}
     return {
-        "seq": values["seq"],
         "created_at": chain.canonical_time(values["created_at"]),
         "action": values["action"],
         "actor_id": values["actor"],
         "actor_name": values["actor_name"],
         "run_id": str(run) if run is not None else None,
         "data": values["data"],
-        "prev_hash": values["prev_hash"],
+        **links,
     }
 
 
-_EVENT_TABLE = AuditEvent._meta.db_table
-_HEAD_TABLE = AuditChainHead._meta.db_table
+def _append_in_one_statement(cursor: Any, values: dict[str, Any]) -> None:
+    before, between = chain.digest_around_link(_hashed(values))
+    fields, _, _ = plainsql.insert_columns(AuditEvent, tuple(values))
+    params = [before, between, *(f.get_db_prep_save(values[f.name], connection) for f in fields)]
+    sql = _append_sql(tuple(values))
+    cursor.execute(sql, params)
+    if cursor.rowcount == 0:  # only ever before the first event: no head row yet
+        AuditChainHead.objects.get_or_create(pk=1)
+        cursor.execute(sql, params)
+
+
+@functools.cache
+def _append_sql(names: tuple[str, ...]) -> str:
+    _, columns, marks = plainsql.insert_columns(AuditEvent, names)
+    return _APPEND_SQL.format(columns=columns, marks=marks)
+
+
+# The head's row is locked by `old` (FOR UPDATE waits for a writer ahead and then reads
+# the row it committed); `link` takes the hash as chain.digest would, in SQL; the UPDATE
+# moves the head and hands the links to the INSERT. `{columns}` and `{marks}` are the
+# event's own (plainsql), the chain's three columns come last.
+_APPEND_SQL = f"""
+WITH old AS (
+    SELECT last_hash, last_seq + 1 AS seq FROM {_HEAD_TABLE} WHERE id = 1 FOR UPDATE
+), link AS (
+    SELECT old.last_hash AS prev_hash, old.seq, encode(sha256(convert_to(
+        %s::text || old.last_hash || %s::text || old.seq::text || '}}}}', 'UTF8')), 'hex') AS hash
+    FROM old
+), moved AS (
+    UPDATE {_HEAD_TABLE} AS head SET last_hash = link.hash, last_seq = link.seq
+    FROM link WHERE head.id = 1 RETURNING link.prev_hash, link.seq, link.hash
+)
+INSERT INTO {_EVENT_TABLE} ({{columns}}, prev_hash, seq, hash)
+SELECT {{marks}}, moved.prev_hash, moved.seq, moved.hash FROM moved
+"""
 
 
 def _insert_sql(values: dict[str, Any]) -> tuple[str, list[Any]]:

@@ -6,7 +6,7 @@ An event's hash is SHA-256 over the canonical JSON of every stored field but `id
 hash itself: `seq`, `created_at`, `action`, `actor_id`, `actor_name`, `run_id`, `data` and
 `prev_hash`. `seq` is the event's place in the chain (1, 2, 3… without gaps), given under
 the head's lock by `record()`. The database's id is not hashed: it is known only after the
-insert (hashing it would cost a fourth statement on every command's path, or a row that
+insert (hashing it would cost another statement on every command's path, or a row that
 exists unhashed for a moment), and PostgreSQL's sequences skip numbers on rollback, so a
 gap in ids proves nothing. The id is still checked: ids must rise with `seq`, so rows
 renumbered to reorder the log people read (by id) are caught as reordered.
@@ -74,6 +74,30 @@ class ChainEvent:
 def digest(fields: dict[str, Any]) -> str:
     """The hash of an event from its hashed fields (ChainEvent.hashed_fields' keys)."""
     return hashlib.sha256(canonical_json(fields)).hexdigest()
+
+
+def digest_around_link(fields: dict[str, Any]) -> tuple[str, str]:
+    """An event's canonical JSON without its two links to the chain, `prev_hash` and `seq`,
+    which only the head's lock can give: the text before `prev_hash`'s value and the text
+    between it and `seq`'s. For every 64-hex `prev` and integer `seq`,
+    `sha256(before + prev + between + str(seq) + "}")` is `digest(fields)` with them in:
+    the database finishes the hash under its own lock (console/runs/audit.py), so the lock
+    is held for one statement, not for a round trip to Python and back.
+
+    This works because `prev_hash`, `run_id` and `seq` sort last of the hashed keys, and a
+    hex string and an integer are written as they are."""
+    rest = {k: v for k, v in fields.items() if k not in _LAST_KEYS}
+    if (
+        set(rest) | _LAST_KEYS != set(ChainEvent.__dataclass_fields__) - {"id", "hash"}
+        or max(rest) >= "prev_hash"
+    ):
+        raise ValueError(f"not an event's hashed fields: {sorted(fields)}")
+    head = canonical_json(rest).decode()[:-1]
+    run_id = canonical_json(fields["run_id"]).decode()
+    return f'{head},"prev_hash":"', f'","run_id":{run_id},"seq":'
+
+
+_LAST_KEYS = {"prev_hash", "run_id", "seq"}
 
 
 @dataclass(frozen=True)
