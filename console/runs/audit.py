@@ -84,7 +84,7 @@ def record(
     run: CommandRun | None = None,
     data: dict[str, Any] | None = None,
 ) -> None:
-    """Append one event. Call inside the transaction that does the audited change.
+    """Append one event. Call inside the transaction that does the audited change, if any.
 
     Every command writes two events on its way from keypress to output, and every writer
     waits for the one head row, so this is the hot path's most contended write. On
@@ -105,11 +105,13 @@ def record(
         "run": run.pk if run else None,
         "data": data,
     }
+    if connection.vendor == "postgresql":
+        # One statement is atomic: outside a caller's transaction it is a transaction of
+        # its own, without a BEGIN and a COMMIT round trip (the outcome's copy, lifecycle).
+        _append_in_one_statement(values)
+        return
     # No savepoint: callers already hold a transaction, and a failure must abort it whole.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            _append_in_one_statement(cursor, values)
-            return
         prev, last_seq = _locked_head(cursor)
         values.update(seq=last_seq + 1, prev_hash=prev)
         values["hash"] = chain.digest(_hashed(values))
@@ -140,15 +142,27 @@ def _hashed(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _append_in_one_statement(cursor: Any, values: dict[str, Any]) -> None:
+def _append_in_one_statement(values: dict[str, Any]) -> None:
+    """Inside a caller's batch (console/runs/batching.py) the statement travels with the
+    caller's own, and whether it appended is checked when their answers are in."""
     before, between = chain.digest_around_link(_hashed(values))
     fields, _, _ = plainsql.insert_columns(AuditEvent, tuple(values))
     params = [before, between, *(f.get_db_prep_save(values[f.name], connection) for f in fields)]
     sql = _append_sql(tuple(values))
+    cursor = connection.cursor()
     cursor.execute(sql, params)
-    if cursor.rowcount == 0:  # only ever before the first event: no head row yet
-        AuditChainHead.objects.get_or_create(pk=1)
-        cursor.execute(sql, params)
+
+    def appended() -> None:
+        try:
+            if cursor.rowcount == 0:  # only ever before the first event: no head row yet
+                AuditChainHead.objects.get_or_create(pk=1)
+                with connection.cursor() as again:
+                    again.execute(sql, params)
+        finally:
+            cursor.close()
+
+    if not batching.after_answers(appended):
+        appended()
 
 
 @functools.cache

@@ -7,7 +7,8 @@ that do not need each other's answers are sent in psycopg's pipeline mode: the s
 still runs them one after the other, each (in READ COMMITTED) with a snapshot taken when
 it starts, so a statement after a lock sees what the transaction it waited for committed,
 exactly as when they are sent one at a time. Only the answers come back together, when
-the block ends; read them (`fetchone`, `rowcount`) after it.
+the block ends; read them (`fetchone`, `rowcount`) after it, or, from code that does not
+own the block, in a check given to `after_answers`.
 
 Elsewhere (SQLite, the embedded default) the block is a plain block: the same statements,
 one at a time. An error in a batch is raised, as Django's own error type, when the block
@@ -16,16 +17,37 @@ ends; call it inside the transaction the statements belong to, which it then abo
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 
 from django.db import connection
+
+# The checks of the block open on this thread (its connection's): one block at a time.
+_open = threading.local()
 
 
 @contextlib.contextmanager
 def one_round_trip() -> Iterator[None]:
-    if connection.vendor != "postgresql":
-        yield
+    if connection.vendor != "postgresql" or getattr(_open, "checks", None) is not None:
+        yield  # SQLite, or inside a block already: its round trip carries these too
         return
     connection.ensure_connection()
-    with connection.wrap_database_errors, connection.connection.pipeline():
-        yield
+    checks: list[Callable[[], None]] = []
+    _open.checks = checks
+    try:
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            yield
+    finally:
+        _open.checks = None
+    for check in checks:
+        check()
+
+
+def after_answers(check: Callable[[], None]) -> bool:
+    """Run `check` once the open block's answers are in (still inside its transaction);
+    False, running nothing, when no block is open and answers come at once."""
+    checks = getattr(_open, "checks", None)
+    if checks is None:
+        return False
+    checks.append(check)
+    return True

@@ -10,15 +10,16 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from console import stages
 from console.errors import ExitCode
-from console.runs import audit, notify, store
+from console.runs import audit, batching, notify, store
 from console.runs.errors import IllegalTransition
 from console.runs.models import ACTIVE_STATUSES, FINAL_STATUSES, TRANSITIONS, CommandRun, RunStatus
 
@@ -68,14 +69,8 @@ def end_run(
         for _stream, data in output:
             digest.add(data)
         fields.update(digest.fields())
-    with transaction.atomic():
-        changed = compare_and_set(
-            run.pk, expected, status, exit_code=exit_code, reason=reason, finished_at=timezone.now(), **fields
-        )
-        if changed:
-            seq = first_seq if first_seq is not None else store.next_seq(run.pk)
-            for stream, data in output:
-                seq = store.append_chunk(run.pk, stream, data, seq=seq, seal=seal)
+    ending = _Ending(run, expected, status, exit_code, reason, output, seal, fields)
+    changed = ending.stored(first_seq)
     if changed:
         stages.mark(run.pk, "stored")
         notify.notify_run(run.pk)
@@ -84,10 +79,65 @@ def end_run(
     return changed
 
 
+@dataclass
+class _Ending:
+    """One run's final status and last output, stored if the compare-and-set wins."""
+
+    run: CommandRun
+    expected: str
+    status: str
+    exit_code: int | None
+    reason: str
+    output: Sequence[tuple[str, str]]
+    seal: store.OutputSeal | None
+    fields: dict[str, Any]
+
+    def stored(self, first_seq: int | None) -> bool:
+        if first_seq is not None:
+            try:
+                return self._in_one_round_trip(first_seq)
+            except IntegrityError:
+                pass  # another ending won and its last chunk took this one's seq: ask again
+        return self._step_by_step(first_seq)
+
+    def _in_one_round_trip(self, seq: int) -> bool:
+        """The common case, a worker ending its own run whose next seq it knows: the
+        compare-and-set and the chunks travel together (console/runs/batching.py), and the
+        transaction is rolled back if the compare-and-set found the run ended already."""
+        with transaction.atomic(), connection.cursor() as cas:
+            with batching.one_round_trip():
+                cas.execute(*self._cas_sql())
+                self._append(seq)
+            if cas.rowcount:
+                return True
+            transaction.set_rollback(True)
+            return False
+
+    def _step_by_step(self, first_seq: int | None) -> bool:
+        """Each write once the one before it has answered: the next seq is read when it is
+        not known, and nothing is tried on a run that another ending won."""
+        with transaction.atomic(), connection.cursor() as cas:
+            cas.execute(*self._cas_sql())
+            if not cas.rowcount:
+                return False
+            self._append(first_seq if first_seq is not None else store.next_seq(self.run.pk))
+        return True
+
+    def _cas_sql(self) -> tuple[str, list[Any]]:
+        _check_transition(self.expected, self.status)
+        finished = {"exit_code": self.exit_code, "reason": self.reason, "finished_at": timezone.now()}
+        return _cas_sql(self.run.pk, self.expected, {"status": self.status, **finished, **self.fields})
+
+    def _append(self, seq: int) -> None:
+        for stream, data in self.output:
+            seq = store.append_chunk(self.run.pk, stream, data, seq=seq, seal=self.seal)
+
+
 def audit_outcome(run: CommandRun, status: str, exit_code: int | None, reason: str) -> None:
+    """The "finished" event: on PostgreSQL one statement, its own transaction (no BEGIN
+    and COMMIT round trips: console/runs/audit.py)."""
     data = {"status": status, "exit_code": exit_code, "reason": reason}
-    with transaction.atomic():
-        audit.record(audit.AuditAction.RUN_FINISHED, actor=run.user, run=run, data=data)
+    audit.record(audit.AuditAction.RUN_FINISHED, actor=run.user, run=run, data=data)
 
 
 def reject_queued_run(run: CommandRun, message: str) -> bool:

@@ -163,6 +163,53 @@ def test_it_audits_an_outcome_whose_event_was_lost(alice):
     assert lifecycle.audit_missing_outcomes() == 0
 
 
+def _running(user):
+    return CommandRun.objects.create(
+        user=user, source=RunSource.API, command="aws sts get-caller-identity", status="running"
+    )
+
+
+def _events(run):
+    from console.runs.models import AuditEvent
+
+    return list(AuditEvent.objects.filter(run=run).values_list("data__status", flat=True))
+
+
+def test_a_worker_ends_its_run_with_its_last_output_then_audits_the_outcome(alice):
+    run = _running(alice)
+    digest = store.OutputDigest()
+    assert lifecycle.finish_run(run, "succeeded", 0, output=[("stdout", "{}\n")], first_seq=0, digest=digest)
+    run.refresh_from_db()
+    assert (run.status, run.exit_code, run.output_bytes) == ("succeeded", 0, 3)
+    assert list(OutputChunk.objects.filter(run=run).values_list("seq", "data")) == [(0, "{}\n")]
+    assert _events(run) == ["succeeded"]
+
+
+def test_a_late_worker_loses_to_the_reaper_whose_line_took_its_seq(alice):
+    """The reaper ended the run first, its "lost" line stored at the seq the worker
+    meant to use: the worker's ending is refused whole, without an error."""
+    run = _running(alice)
+    assert lifecycle.mark_lost(run, "running", "its worker stopped answering")
+    assert not lifecycle.finish_run(run, "succeeded", 0, output=[("stdout", "late\n")], first_seq=0)
+    run.refresh_from_db()
+    assert run.status == "lost"
+    assert [c.data for c in OutputChunk.objects.filter(run=run)] == [
+        "\nconsole: the command was lost: its worker stopped answering. Check its effects before "
+        "running it again.\n"
+    ]
+    assert _events(run) == ["lost"]
+
+
+def test_an_ending_that_lost_the_race_leaves_no_output_and_no_event(alice):
+    run = _running(alice)
+    assert lifecycle.finish_run(run, "failed", 255, first_seq=0)
+    assert not lifecycle.finish_run(run, "succeeded", 0, output=[("stdout", "again\n")], first_seq=3)
+    run.refresh_from_db()
+    assert (run.status, run.exit_code) == ("failed", 255)
+    assert not OutputChunk.objects.filter(run=run).exists()
+    assert _events(run) == ["failed"]
+
+
 async def test_it_stops_a_worker_promptly_while_a_cancelled_call_hangs(stack, blackhole_profile):
     comm = await _terminal(blackhole_profile)
     run_id = await start_stuck_command(comm)
