@@ -29,7 +29,7 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from console.commands.record import Pending
@@ -217,15 +217,6 @@ def consume(run_id: Any, profile: str) -> str:
         if approved.filter(consumed_at__isnull=True, expires_at__gt=now).update(consumed_at=now):
             return "approved"
     return "expired" if approved.filter(consumed_at__isnull=True).exists() else ""
-
-
-def was_requested(run: CommandRun) -> bool:
-    """Whether the run asked for approval before (an approved run, started again). Asked
-    by every command a worker starts: one plain query (no ORM compile step)."""
-    key = CommandRun._meta.pk.get_db_prep_value(run.pk, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM {ApprovalRequest._meta.db_table} WHERE run_id = %s LIMIT 1", [key])
-        return cursor.fetchone() is not None
 
 
 def withdraw(run: CommandRun, actor: Any) -> bool:

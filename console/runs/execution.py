@@ -237,7 +237,7 @@ class StdinAnswers:
 
 def execute(run: CommandRun) -> None:
     sink = RunSink(run)
-    if approvals.was_requested(run):
+    if run.asked_for_approval:  # set by lifecycle.claim_run
         sink.next_seq = None  # an approved run goes on after its waiting line
     record = RunRecord()
     future = _pool.submit(_run_command, run, sink, record)

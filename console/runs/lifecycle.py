@@ -21,7 +21,14 @@ from console import stages
 from console.errors import ExitCode
 from console.runs import audit, batching, notify, store
 from console.runs.errors import IllegalTransition
-from console.runs.models import ACTIVE_STATUSES, FINAL_STATUSES, TRANSITIONS, CommandRun, RunStatus
+from console.runs.models import (
+    ACTIVE_STATUSES,
+    FINAL_STATUSES,
+    TRANSITIONS,
+    ApprovalRequest,
+    CommandRun,
+    RunStatus,
+)
 
 log = logging.getLogger(__name__)
 
@@ -154,12 +161,14 @@ def reject_queued_run(run: CommandRun, message: str) -> bool:
 def claim_run(run_id: uuid.UUID | str, worker: str) -> CommandRun | None:
     """queued -> running, exactly once however often the task is delivered: one
     compare-and-set that returns the claimed row (UPDATE ... RETURNING, on PostgreSQL and
-    SQLite alike), then its user. Every command's first step in a worker, so two plain
-    statements instead of the ORM's update, select and join."""
+    SQLite alike) and whether it asked for approval before (`asked_for_approval`: an
+    approved run, started again), then its user. Every command's first step in a worker,
+    so two plain statements instead of the ORM's update, select and join and the
+    approvals' own query."""
     _check_transition(RunStatus.QUEUED, RunStatus.RUNNING)
     now = timezone.now()
     fields = {"status": RunStatus.RUNNING, "worker": worker[:255], "started_at": now, "heartbeat_at": now}
-    claimed = _update_returning(run_id, RunStatus.QUEUED, fields)
+    claimed = _update_returning(run_id, RunStatus.QUEUED, fields, also=_ASKED_FOR_APPROVAL)
     if claimed is None:
         return None
     user_model = CommandRun._meta.get_field("user").related_model
@@ -173,10 +182,19 @@ def claim_run(run_id: uuid.UUID | str, worker: str) -> CommandRun | None:
     return claimed
 
 
-def _update_returning(run_id: uuid.UUID | str, expected: str, fields: Mapping[str, Any]) -> CommandRun | None:
-    """The compare-and-set as one statement that returns the changed row, if it changed."""
+def _update_returning(
+    run_id: uuid.UUID | str, expected: str, fields: Mapping[str, Any], also: str = ""
+) -> CommandRun | None:
+    """The compare-and-set as one statement that returns the changed row, if it changed,
+    with the values of `also` (`, <expression> AS <attribute>`) as attributes."""
     sql, params = _cas_sql(run_id, expected, fields)
-    return next(iter(CommandRun.objects.raw(f"{sql} RETURNING *", params)), None)
+    return next(iter(CommandRun.objects.raw(f"{sql} RETURNING *{also}", params)), None)
+
+
+_ASKED_FOR_APPROVAL = (
+    f", EXISTS (SELECT 1 FROM {ApprovalRequest._meta.db_table} AS asked "
+    f"WHERE asked.run_id = {CommandRun._meta.db_table}.id) AS asked_for_approval"
+)
 
 
 def _cas_sql(run_id: uuid.UUID | str, expected: str, fields: Mapping[str, Any]) -> tuple[str, list[Any]]:

@@ -150,6 +150,10 @@ class CommandRun(models.Model):
             ),
         ]
 
+    # Not a column: whether the run asked for approval before its claim (an approved run,
+    # started again); lifecycle.claim_run returns it with the claimed row.
+    asked_for_approval: bool = False
+
     def __str__(self) -> str:
         return f"{self.id} {self.status} {self.command[:60]}"
 

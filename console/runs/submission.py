@@ -12,9 +12,9 @@ about which runs are active. A Redis counter would be faster but has to be given
 every way a run ends (the worker, the reaper, a crash) and drifts when one is missed.
 
 The lock and the row's INSERT, which counts as it inserts (`INSERT … SELECT … WHERE count <
-cap`), are two plain statements sent in one round trip (console/runs/batching.py): every
-command runs them, and the ORM's save and the count's own round trip cost more than the
-statements (bench/README.md, "run row written")."""
+cap`), are two plain statements sent in one round trip with the run's audit event
+(console/runs/batching.py): every command runs them, and the ORM's save and the count's
+own round trip cost more than the statements (bench/README.md, "run row written")."""
 
 from __future__ import annotations
 
@@ -85,13 +85,15 @@ def submit_run(
     run.confirm = confirm
     problems: list[str] = []
     with transaction.atomic():
-        insert_within_limit(run)
-        audit.record(
-            audit.AuditAction.RUN_SUBMITTED,
-            actor=user,
-            run=run,
-            data={"command": run.command, "source": source, **_rerun_data(rerun_of)},
-        )
+        # The run and its event travel together; a refused run's event is rolled back.
+        with batching.one_round_trip():
+            insert_within_limit(run)
+            audit.record(
+                audit.AuditAction.RUN_SUBMITTED,
+                actor=user,
+                run=run,
+                data={"command": run.command, "source": source, **_rerun_data(rerun_of)},
+            )
         transaction.on_commit(lambda: problems.extend(filter(None, [_enqueue(run)])))
     if problems:
         run.refresh_from_db()
@@ -106,22 +108,33 @@ def insert_within_limit(run: CommandRun) -> None:
     limit = settings.CONSOLE_MAX_RUNS_PER_USER
     fields, _, _ = plainsql.insert_columns(CommandRun)
     values = [f.get_db_prep_save(f.pre_save(run, add=True), connection) for f in fields]
-    with connection.cursor() as lock, connection.cursor() as cursor:
-        with batching.one_round_trip():
-            if limit > 0:
-                # FOR NO KEY UPDATE, not FOR UPDATE: a concurrent audit write that names this
-                # user holds the chain head and takes a key-share lock on the user's row (its
-                # foreign key), which FOR UPDATE would block while this transaction waits for
-                # the head: a deadlock. The INSERT is a statement of its own, after the lock,
-                # so that its count sees what the transaction it waited for committed.
-                lock.execute(*_lock_sql(run.user_id))
-                cursor.execute(_insert_sql(capped=True), [*values, run.user_id, *_ACTIVE, limit])
-            else:
-                cursor.execute(_insert_sql(capped=False), values)
-        inserted = cursor.rowcount
-    if inserted == 0:
-        _refuse(run.user_id, limit)
-    run._state.adding, run._state.db = False, connection.alias
+    lock, cursor = connection.cursor(), connection.cursor()
+
+    def inserted() -> None:
+        try:
+            count = cursor.rowcount
+        finally:
+            lock.close()
+            cursor.close()
+        if count == 0:
+            _refuse(run.user_id, limit)
+        run._state.adding, run._state.db = False, connection.alias
+
+    # In the caller's batch, if it has one (submit_run's, with the audit event).
+    with batching.one_round_trip():
+        if limit > 0:
+            # FOR NO KEY UPDATE, not FOR UPDATE: a concurrent audit write that names this
+            # user holds the chain head and takes a key-share lock on the user's row (its
+            # foreign key), which FOR UPDATE would block while this transaction waits for
+            # the head: a deadlock. The INSERT is a statement of its own, after the lock,
+            # so that its count sees what the transaction it waited for committed.
+            lock.execute(*_lock_sql(run.user_id))
+            cursor.execute(_insert_sql(capped=True), [*values, run.user_id, *_ACTIVE, limit])
+        else:
+            cursor.execute(_insert_sql(capped=False), values)
+        if batching.after_answers(inserted):
+            return
+    inserted()
 
 
 def _refuse(user_id: int, limit: int) -> None:

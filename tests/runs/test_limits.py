@@ -120,6 +120,8 @@ def test_it_counts_only_runs_still_going(alice, bob, settings):
         submission.submit_run(alice, "aws sts get-caller-identity", source=RunSource.API)
     assert refused.value.code == "too_many_runs"
     assert CommandRun.objects.filter(user=alice).count() == 3  # nothing was recorded
+    assert not AuditEvent.objects.filter(action=audit.AuditAction.RUN_SUBMITTED.value).exists()
+    assert audit.verify_chain().ok  # the event sent with the refused row was rolled back with it
     with transaction.atomic():
         submission.insert_within_limit(_new_run(bob))  # Bob has his own allowance
     with pytest.raises(RunLimitReached), transaction.atomic():

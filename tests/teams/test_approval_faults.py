@@ -37,6 +37,18 @@ def waiting(alice, bob, monkeypatch):
     return run, request
 
 
+def test_the_claim_says_whether_the_run_asked_for_approval(waiting, bob):
+    """The worker's claim tells an approved run, started again, from a new one: it goes on
+    after its waiting line instead of writing its output from the start."""
+    run, request = waiting
+    team_approvals.decide(bob, request.pk, "approve", "")
+    again = lifecycle.claim_run(run.pk, "test-worker")
+    assert again is not None and again.asked_for_approval
+    fresh = CommandRun.objects.create(user=run.user, source=RunSource.TERMINAL, command="aws s3 ls")
+    claimed = lifecycle.claim_run(fresh.pk, "test-worker")
+    assert claimed is not None and not claimed.asked_for_approval
+
+
 def test_an_approval_is_used_once(waiting, bob):
     run, request = waiting
     team_approvals.decide(bob, request.pk, "approve", "")
