@@ -123,11 +123,11 @@ def insert_within_limit(run: CommandRun) -> None:
     # In the caller's batch, if it has one (submit_run's, with the audit event).
     with batching.one_round_trip():
         if limit > 0:
-            # FOR NO KEY UPDATE, not FOR UPDATE: a concurrent audit write that names this
-            # user holds the chain head and takes a key-share lock on the user's row (its
-            # foreign key), which FOR UPDATE would block while this transaction waits for
-            # the head: a deadlock. The INSERT is a statement of its own, after the lock,
-            # so that its count sees what the transaction it waited for committed.
+            # FOR NO KEY UPDATE, not FOR UPDATE: it must not block the key-share locks that
+            # writes of rows referring to the user take (their foreign keys), which once
+            # deadlocked with a writer waiting for the audit chain's head (whose events no
+            # longer have foreign keys). The INSERT is a statement of its own, after the
+            # lock, so that its count sees what the transaction it waited for committed.
             lock.execute(*_lock_sql(run.user_id))
             cursor.execute(_insert_sql(capped=True), [*values, run.user_id, *_ACTIVE, limit])
         else:
