@@ -161,8 +161,7 @@ def _append_in_one_statement(values: dict[str, Any]) -> None:
         finally:
             cursor.close()
 
-    if not batching.after_answers(appended):
-        appended()
+    batching.when_answered(appended)
 
 
 @functools.cache

@@ -8,7 +8,7 @@ still runs them one after the other, each (in READ COMMITTED) with a snapshot ta
 it starts, so a statement after a lock sees what the transaction it waited for committed,
 exactly as when they are sent one at a time. Only the answers come back together, when
 the block ends; read them (`fetchone`, `rowcount`) after it, or, from code that does not
-own the block, in a check given to `after_answers`.
+own the block, in a check given to `when_answered`.
 
 Elsewhere (SQLite, the embedded default) the block is a plain block: the same statements,
 one at a time. An error in a batch is raised, as Django's own error type, when the block
@@ -43,11 +43,11 @@ def one_round_trip() -> Iterator[None]:
         check()
 
 
-def after_answers(check: Callable[[], None]) -> bool:
-    """Run `check` once the open block's answers are in (still inside its transaction);
-    False, running nothing, when no block is open and answers come at once."""
+def when_answered(check: Callable[[], None]) -> None:
+    """Run `check` once the answers of the statements sent so far are in: when the open
+    block ends (still inside its transaction), or at once when no block is open."""
     checks = getattr(_open, "checks", None)
     if checks is None:
-        return False
-    checks.append(check)
-    return True
+        check()
+    else:
+        checks.append(check)

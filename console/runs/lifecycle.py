@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -76,8 +75,8 @@ def end_run(
         for _stream, data in output:
             digest.add(data)
         fields.update(digest.fields())
-    ending = _Ending(run, expected, status, exit_code, reason, output, seal, fields)
-    changed = ending.stored(first_seq)
+    fields.update(exit_code=exit_code, reason=reason, finished_at=timezone.now())
+    changed = _stored_ending(run.pk, expected, status, fields, output, seal, first_seq)
     if changed:
         stages.mark(run.pk, "stored")
         notify.notify_run(run.pk)
@@ -86,58 +85,46 @@ def end_run(
     return changed
 
 
-@dataclass
-class _Ending:
-    """One run's final status and last output, stored if the compare-and-set wins."""
-
-    run: CommandRun
-    expected: str
-    status: str
-    exit_code: int | None
-    reason: str
-    output: Sequence[tuple[str, str]]
-    seal: store.OutputSeal | None
-    fields: dict[str, Any]
-
-    def stored(self, first_seq: int | None) -> bool:
-        if first_seq is not None:
-            try:
-                return self._in_one_round_trip(first_seq)
-            except IntegrityError:
-                pass  # another ending won and its last chunk took this one's seq: ask again
-        return self._step_by_step(first_seq)
-
-    def _in_one_round_trip(self, seq: int) -> bool:
-        """The common case, a worker ending its own run whose next seq it knows: the
-        compare-and-set and the chunks travel together (console/runs/batching.py), and the
-        transaction is rolled back if the compare-and-set found the run ended already."""
-        with transaction.atomic(), connection.cursor() as cas:
-            with batching.one_round_trip():
-                cas.execute(*self._cas_sql())
-                self._append(seq)
-            if cas.rowcount:
-                return True
-            transaction.set_rollback(True)
-            return False
-
-    def _step_by_step(self, first_seq: int | None) -> bool:
-        """Each write once the one before it has answered: the next seq is read when it is
-        not known, and nothing is tried on a run that another ending won."""
-        with transaction.atomic(), connection.cursor() as cas:
-            cas.execute(*self._cas_sql())
-            if not cas.rowcount:
+def _stored_ending(
+    run_id: uuid.UUID | str,
+    expected: str,
+    status: str,
+    fields: Mapping[str, Any],
+    output: Sequence[tuple[str, str]],
+    seal: store.OutputSeal | None,
+    first_seq: int | None,
+) -> bool:
+    """The final status and the last output, stored if the compare-and-set wins. A worker
+    ending its own run knows the next seq: then the compare-and-set and the chunks travel
+    together (console/runs/batching.py), and the transaction is rolled back if the run had
+    ended already. Otherwise, or when another ending's last chunk took that seq, each
+    write waits for the answer to the one before it."""
+    if first_seq is not None:
+        try:
+            with transaction.atomic(), connection.cursor() as cas:
+                _check_transition(expected, status)
+                with batching.one_round_trip():
+                    cas.execute(*_cas_sql(run_id, expected, {"status": status, **fields}))
+                    _append_output(run_id, output, seal, first_seq)
+                if cas.rowcount:
+                    return True
+                transaction.set_rollback(True)
                 return False
-            self._append(first_seq if first_seq is not None else store.next_seq(self.run.pk))
-        return True
+        except IntegrityError:
+            pass  # another ending won, and its last chunk took this one's seq: ask again
+    with transaction.atomic():
+        if not compare_and_set(run_id, expected, status, **fields):
+            return False
+        seq = first_seq if first_seq is not None else store.next_seq(run_id)
+        _append_output(run_id, output, seal, seq)
+    return True
 
-    def _cas_sql(self) -> tuple[str, list[Any]]:
-        _check_transition(self.expected, self.status)
-        finished = {"exit_code": self.exit_code, "reason": self.reason, "finished_at": timezone.now()}
-        return _cas_sql(self.run.pk, self.expected, {"status": self.status, **finished, **self.fields})
 
-    def _append(self, seq: int) -> None:
-        for stream, data in self.output:
-            seq = store.append_chunk(self.run.pk, stream, data, seq=seq, seal=self.seal)
+def _append_output(
+    run_id: uuid.UUID | str, output: Sequence[tuple[str, str]], seal: store.OutputSeal | None, seq: int
+) -> None:
+    for stream, data in output:
+        seq = store.append_chunk(run_id, stream, data, seq=seq, seal=seal)
 
 
 def audit_outcome(run: CommandRun, status: str, exit_code: int | None, reason: str) -> None:

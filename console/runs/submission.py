@@ -132,9 +132,7 @@ def insert_within_limit(run: CommandRun) -> None:
             cursor.execute(_insert_sql(capped=True), [*values, run.user_id, *_ACTIVE, limit])
         else:
             cursor.execute(_insert_sql(capped=False), values)
-        if batching.after_answers(inserted):
-            return
-    inserted()
+        batching.when_answered(inserted)
 
 
 def _refuse(user_id: int, limit: int) -> None:
