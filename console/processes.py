@@ -29,15 +29,18 @@ STOP_GRACE_SECONDS = 10.0
 SWEEP_SECONDS = 5.0
 
 
-def worker_command(*, concurrency: int = 16) -> list[str]:
+def worker_command(*, concurrency: int = 16, app: str = "console") -> list[str]:
     """A Celery worker with a thread pool (commands wait on AWS, not on the CPU). The
-    reaper runs on its own thread in every worker (console/runs/tasks.py): no beat."""
-    command = [sys.executable, "-m", "celery", "-A", "console", "--quiet", "worker"]
+    reaper runs on its own thread in every worker (console/runs/tasks.py): no beat.
+    `app` is the module holding the Celery app (bench/floor.py gives its own)."""
+    command = [sys.executable, "-m", "celery", "-A", app, "--quiet", "worker"]
     command += ["--pool", "threads", "--concurrency", str(concurrency), "--loglevel", "WARNING"]
     return command + ["--without-gossip", "--without-mingle"]
 
 
-def web_command(host: str, port: int, access_log: str = os.devnull) -> list[str]:
+def web_command(
+    host: str, port: int, access_log: str = os.devnull, application: str = "console.asgi:application"
+) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -48,7 +51,7 @@ def web_command(host: str, port: int, access_log: str = os.devnull) -> list[str]
         str(port),
         "--access-log",
         access_log,
-        "console.asgi:application",
+        application,
     ]
 
 

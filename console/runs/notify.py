@@ -14,6 +14,7 @@ import logging
 import os
 import threading
 import uuid
+from collections.abc import Coroutine
 from concurrent.futures import Future
 from typing import Any
 
@@ -59,11 +60,22 @@ def send_to_group(group: str, message: dict[str, Any]) -> None:
     the caller's next Python work for up to a GIL switch interval. A Redis outage costs
     the caller at most SEND_WAIT; the listeners' poll covers the lost doorbell."""
     layer = get_channel_layer()
-    if layer is None:
-        return
+    if layer is not None:
+        _send_and_wait(layer.group_send(group, message))
+
+
+def send_to_channel(channel: str, message: dict[str, Any]) -> None:
+    """As send_to_group, to one consumer's channel (bench/floor.py's doorbell)."""
+    layer = get_channel_layer()
+    if layer is not None:
+        _send_and_wait(layer.send(channel, message))
+
+
+def _send_and_wait(send: Coroutine[Any, Any, None]) -> None:
     try:
-        future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), _background_loop())
+        future = asyncio.run_coroutine_threadsafe(send, _background_loop())
     except RuntimeError:
+        send.close()
         return
     future.add_done_callback(_log_failure)
     # Failures are logged by the callback; a doorbell is never worth failing a run for.
