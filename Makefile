@@ -51,7 +51,7 @@ typecheck: venv ## mypy on console/ and credentials/
 bench: venv static ## Benchmarks against the sandbox (see bench/README.md); fails if any is over budget
 	@# Every benchmark runs, even after one over budget; the target fails at the end if any did.
 	@failed=""; \
-	for bench in latency.py floor.py guardrail.py memory.py pageload.py cli.py transfer.py load.py "load.py --sqlite"; do \
+	for bench in latency.py floor.py ownwork.py guardrail.py memory.py pageload.py cli.py transfer.py load.py "load.py --sqlite"; do \
 	  echo "== bench/$$bench"; $(PY) bench/$$bench || failed="$$failed $$bench"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "over budget or failed:$$failed"; exit 1; fi
