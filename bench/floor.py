@@ -4,8 +4,9 @@ side with raw botocore in one run (bench/floorapp.py says what each kind does).
   latency  interleaved rounds of raw `get_caller_identity` and of each kind over one
            websocket; medians, p95s and each kind's median over raw's
   load     FLOOR_TERMINALS (50) websockets, each FLOOR_COMMANDS (10) rounds back to back,
-           for the `inline`, `queued` and `lean` kinds, beside raw botocore from FLOOR_CONCURRENCY
-           (16, the worker's --concurrency) threads against the same moto server
+           for each kind in FLOOR_LOADED (inline,queued,lean), then raw botocore from
+           FLOOR_CONCURRENCY (16, the worker's --concurrency) threads against the same
+           moto server; rounds/s and CPU per round of each
 
 A command costs at least its kind's floor plus its AWS call, so the console's latency
 target (at most twice raw, bench/latency.py) can be met only if the floor is under raw's
@@ -13,9 +14,10 @@ median. Its CPU is at least the floor's (web server, worker, PostgreSQL, Redis) 
 call's (botocore's side and moto's), so the machine's cores can do at most cores / (both)
 commands a second: the load target (half raw's throughput, bench/load.py) can be met only
 if that is at least half raw's rate. It prints, for each path, whether each target is
-within reach. No budget of its own: it exits 1 only when a round fails (no answer within
-30 s, or an answer that is not its own). Usage: `make bench` (env: FLOOR_ROUNDS, 200;
-DATABASE_URL, REDIS_URL as in bench/latency.py)."""
+within reach (the load verdicts for the kinds loaded). No budget of its own: it exits 1
+only when a round fails (no answer within 30 s, or an answer that is not its own).
+Usage: `make bench` (env: FLOOR_ROUNDS, 200; DATABASE_URL, REDIS_URL as in
+bench/latency.py)."""
 
 from __future__ import annotations
 
@@ -266,6 +268,8 @@ def print_verdict(latency: dict[str, float], loads: dict[str, Load]) -> None:
         extra = latency[kind] / latency["raw"]
         print(f"  {path}: latency floor {extra:.2f} x raw, so console / raw >= {1 + extra:.2f}", end="")
         print(f" (target at most 2: {'within reach' if extra < 1 else 'OUT OF REACH'})")
+        if kind not in loads:  # not loaded this run (FLOOR_LOADED)
+            continue
         # The machine's cores can do at most this many commands a second, each doing the
         # floor's work and the AWS call's (even with nothing else on the machine).
         ceiling = cores / (loads[kind].cpu + raw.cpu) / raw.rate
