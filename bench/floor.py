@@ -26,11 +26,9 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,24 +148,13 @@ def _check(answer: dict[str, Any], row_id: str, kind: str) -> None:
         raise FloorError(f"a {kind} round got {answer!r} for {row_id}")
 
 
-def _raw_client(sandbox_url: str, seed: Any) -> Any:
-    import botocore.session
-
-    return botocore.session.get_session().create_client(
-        "sts",
-        region_name="us-east-1",
-        endpoint_url=sandbox_url,
-        aws_access_key_id=seed.access_key_id,
-        aws_secret_access_key=seed.secret_access_key,
-    )
-
-
 def measure_latency(ws_url: str, sandbox_url: str, seed: Any) -> dict[str, float]:
     """Medians (s) of raw and of each kind, interleaved so the machine's noise falls on all."""
     from floorapp import KINDS
+    from latency import raw_client, time_raw
     from websockets.sync.client import connect
 
-    client = _raw_client(sandbox_url, seed)
+    client = raw_client(sandbox_url, seed)
     samples: dict[str, list[float]] = {name: [] for name in ("raw", *KINDS)}
     with connect(ws_url) as ws:
         for _ in range(10):  # warm: connections, the worker's threads, botocore's models
@@ -175,9 +162,7 @@ def measure_latency(ws_url: str, sandbox_url: str, seed: Any) -> dict[str, float
             for kind in KINDS:
                 _round(ws, kind)
         for _ in range(ROUNDS):
-            began = time.perf_counter()
-            client.get_caller_identity()
-            samples["raw"].append(time.perf_counter() - began)
+            samples["raw"].append(time_raw(client))
             for kind in KINDS:
                 samples[kind].append(_round(ws, kind))
     print(f"the path with no command in it, beside raw botocore ({ROUNDS} rounds, interleaved):")
@@ -193,45 +178,21 @@ def measure_load(ws_url: str, sandbox_url: str, seed: Any, nodes: dict[int, str]
     server, the worker, PostgreSQL and Redis; raw: moto and this process, botocore's side
     of the call, which a command makes in the worker)."""
     from loadreport import CpuUse
+    from loadsetup import measure_raw
 
     cpu = CpuUse(nodes)
     loads: dict[str, Load] = {}
     print(f"under load ({TERMINALS} terminals x {COMMANDS} rounds; raw from {CONCURRENCY} threads):")
     for kind in LOADED_KINDS:
-        cpu.start()
-        rate = asyncio.run(_load(ws_url, kind))
-        used = cpu.report()
-        loads[kind] = Load(rate, sum(v for k, v in used.items() if k not in ("moto", OWN_CPU)) / rate)
+        with cpu:
+            rate = asyncio.run(_load(ws_url, kind))
+        loads[kind] = Load(rate, sum(v for k, v in cpu.used.items() if k not in ("moto", OWN_CPU)) / rate)
         print(f"  {kind:<22} {rate:9.1f} rounds/s   CPU {loads[kind].cpu * 1000:5.1f} core-ms per round")
-    with _raw_threads(sandbox_url, seed) as call:
-        cpu.start()
-        rate = call(TERMINALS * COMMANDS)
-        used = cpu.report()
-    loads["raw"] = Load(rate, (used.get("moto", 0.0) + used.get(OWN_CPU, 0.0)) / rate)
+    keys = [(seed.access_key_id, seed.secret_access_key)]
+    rate = measure_raw(sandbox_url, keys, TERMINALS * COMMANDS, CONCURRENCY, around=cpu)
+    loads["raw"] = Load(rate, (cpu.used.get("moto", 0.0) + cpu.used.get(OWN_CPU, 0.0)) / rate)
     print(f"  {'raw':<22} {rate:9.1f} calls/s    CPU {loads['raw'].cpu * 1000:5.1f} core-ms per call")
     return loads
-
-
-@contextmanager
-def _raw_threads(sandbox_url: str, seed: Any) -> Iterator[Any]:
-    """A function making n calls from CONCURRENCY threads, each with its own warm client;
-    it returns calls per second."""
-    local = threading.local()
-
-    def one(_: int) -> None:
-        if not hasattr(local, "client"):
-            local.client = _raw_client(sandbox_url, seed)
-        local.client.get_caller_identity()
-
-    with ThreadPoolExecutor(CONCURRENCY) as pool:
-        list(pool.map(one, range(CONCURRENCY * 4)))
-
-        def calls(n: int) -> float:
-            began = time.perf_counter()
-            list(pool.map(one, range(n)))
-            return n / (time.perf_counter() - began)
-
-        yield calls
 
 
 async def _load(ws_url: str, kind: str) -> float:

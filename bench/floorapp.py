@@ -39,7 +39,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
 django.setup()
 
 from channels.db import database_sync_to_async  # noqa: E402 - after django.setup()
-from channels.generic.websocket import AsyncWebsocketConsumer  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -48,6 +47,7 @@ from django.urls import path  # noqa: E402
 from console.celery import app  # noqa: E402
 from console.runs.notify import send_to_channel  # noqa: E402
 from console.runs.workers import redis_client  # noqa: E402
+from console.terminal.consumers import DatabaseConsumer  # noqa: E402
 
 TASK = "floor.finish"
 KINDS = ("echo", "inline", "queue", "queued", "lean")
@@ -142,7 +142,7 @@ _publish_lean = database_sync_to_async(_submit_lean, thread_sensitive=False)
 _read_row = database_sync_to_async(_read)
 
 
-class FloorConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
+class FloorConsumer(DatabaseConsumer):  # dispatched as the terminal's consumer is
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         frame = json.loads(text_data or "{}")
         kind, row_id = frame.get("kind"), str(uuid.UUID(frame["id"]))

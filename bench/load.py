@@ -152,7 +152,9 @@ def measure(
         + (" (production settings)" if args.cluster else "")
     )
     bench = Bench(args, cluster, sandbox, commands)
-    bench.raw = loadsetup.measure_raw(sandbox, terminals * commands, concurrency)
+    bench.raw = loadsetup.measure_raw(
+        sandbox.url, sandbox.keys[: len(sandbox.users)], terminals * commands, concurrency
+    )
     print(f"  raw botocore           {bench.raw:8.1f} commands/s   ({concurrency} threads)")
     bench.figures = {"raw": bench.raw, "database": database, "phases": {}, "missed": []}
     one = bench.phase("console, 1 worker")

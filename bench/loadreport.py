@@ -141,13 +141,21 @@ class CpuUse:
         self.nodes = nodes
         self.before: dict[str, float] = {}
         self.wall = 0.0
+        self.used: dict[str, float] = {}  # the last report's
 
     def start(self) -> None:
         self.before, self.wall = self._sample(), time.monotonic()
 
+    def __enter__(self) -> CpuUse:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.report()
+
     def report(self) -> dict[str, float]:
         after, wall = self._sample(), time.monotonic() - self.wall
-        used = {k: (after.get(k, 0.0) - self.before.get(k, 0.0)) / wall for k in after}
+        used = self.used = {k: (after.get(k, 0.0) - self.before.get(k, 0.0)) / wall for k in after}
         shown = "   ".join(
             f"{k} {v * 100:.0f}%" for k, v in sorted(used.items(), key=lambda kv: -kv[1]) if v > 0.005
         )

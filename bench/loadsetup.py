@@ -13,8 +13,9 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,9 +100,17 @@ def _console_user(name: str, key: tuple[str, str], seed: Any, url: str, blackhol
     return LoadUser(name, create_token(user, name="bench-load"), arn)
 
 
-def measure_raw(sandbox: LoadSandbox, calls: int, threads: int) -> float:
+def measure_raw(
+    url: str,
+    keys: Sequence[tuple[str, str]],
+    calls: int,
+    threads: int,
+    around: AbstractContextManager[object] | None = None,
+) -> float:
     """Commands/s of raw botocore: `calls` get_caller_identity from `threads` threads, each
-    with its own warm client (as each worker thread has its own connection)."""
+    with its own warm client (as each worker thread has its own connection), signed with
+    `keys` in turn; `around` is entered around the timed calls only (bench/floor.py samples
+    their CPU)."""
     import botocore.session
 
     local = threading.local()
@@ -109,11 +118,11 @@ def measure_raw(sandbox: LoadSandbox, calls: int, threads: int) -> float:
     def call(index: int) -> None:
         client = getattr(local, "client", None)
         if client is None:
-            key_id, secret = sandbox.keys[index % len(sandbox.users)]
+            key_id, secret = keys[index % len(keys)]
             client = local.client = botocore.session.get_session().create_client(
                 "sts",
                 region_name="us-east-1",
-                endpoint_url=sandbox.url,
+                endpoint_url=url,
                 aws_access_key_id=key_id,
                 aws_secret_access_key=secret,
             )
@@ -121,6 +130,7 @@ def measure_raw(sandbox: LoadSandbox, calls: int, threads: int) -> float:
 
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(call, range(threads * 2)))  # every thread's client warm
-        began = time.perf_counter()
-        list(pool.map(call, range(calls)))
-        return calls / (time.perf_counter() - began)
+        with around or contextlib.nullcontext():
+            began = time.perf_counter()
+            list(pool.map(call, range(calls)))
+            return calls / (time.perf_counter() - began)

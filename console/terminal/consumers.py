@@ -59,18 +59,21 @@ TOKEN_ENDED = (
 )
 
 
-class TerminalConsumer(AsyncWebsocketConsumer):
+class DatabaseConsumer(AsyncWebsocketConsumer):
+    """A consumer whose every DB call goes through database_sync_to_async, which closes old
+    connections before and after in its own thread (CONN_MAX_AGE honoured, broken
+    connections dropped). So it dispatches without Channels' `aclose_old_connections()`
+    before each handler: a hop onto the one thread every terminal's DB reads share, for
+    each frame and each doorbell (two per command)."""
+
     async def dispatch(self, message: dict[str, Any]) -> None:
-        """Channels' dispatch without its `aclose_old_connections()` before each handler.
-        That is a hop onto the one thread every terminal's DB reads share, for each frame and
-        each doorbell (two per command); every DB call here goes through
-        database_sync_to_async, which closes old connections before and after in its own
-        thread already (CONN_MAX_AGE honoured, broken connections dropped)."""
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"no handler for message type {message['type']!r}")
         await handler(message)
 
+
+class TerminalConsumer(DatabaseConsumer):
     async def connect(self) -> None:
         self.user = self.scope.get("user")
         self.run_id: str | None = None

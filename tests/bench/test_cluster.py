@@ -9,40 +9,21 @@ not checked here (`--no-speed-targets`): that is the benchmark's business."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from tests.bench.scripts import run_bench
+
 SHORT_REAPER = {"CONSOLE_HEARTBEAT_SECONDS": "1", "CONSOLE_LOST_AFTER": "3", "CONSOLE_REAP_SECONDS": "1"}
 
 
 @pytest.fixture(scope="module")
 def figures(tmp_path_factory: Any) -> dict[str, Any]:
-    base = os.environ["DATABASE_URL"].rpartition("/")[0]
-    name = f"console_bench_cluster_{os.getpid()}"
     out = tmp_path_factory.mktemp("cluster") / "figures.json"
-    env = dict(
-        os.environ,
-        DATABASE_URL=f"{base}/{name}",
-        BENCH_TERMINALS="4",
-        BENCH_COMMANDS="3",
-        BENCH_CONCURRENCY="4",
-        **SHORT_REAPER,
-    )
-    command = [sys.executable, "bench/load.py", "--web", "2", "--workers", "2", "--no-speed-targets"]
-    try:
-        result = subprocess.run(  # noqa: S603 - our own script
-            [*command, "--json", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=240
-        )
-    finally:
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    command = ["bench/load.py", "--web", "2", "--workers", "2", "--no-speed-targets", "--json", str(out)]
+    small = {"BENCH_TERMINALS": "4", "BENCH_COMMANDS": "3", "BENCH_CONCURRENCY": "4"}
+    result = run_bench(command, "console_bench_cluster", timeout=240, **small, **SHORT_REAPER)
     assert result.returncode == 0, result.stdout + result.stderr
     return dict(json.loads(out.read_text()))
 

@@ -4,34 +4,19 @@ and the figures and the verdict are printed. The speed is the benchmark's busine
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-import psycopg
-
-ROOT = Path(__file__).resolve().parent.parent.parent
+from tests.bench.scripts import run_bench
 
 
 def test_every_kind_of_round_comes_back_with_its_own_output() -> None:
-    base = os.environ["DATABASE_URL"].rpartition("/")[0]
-    name = f"console_bench_floor_{os.getpid()}"
-    env = dict(
-        os.environ,
-        DATABASE_URL=f"{base}/{name}",
+    result = run_bench(
+        ["bench/floor.py"],
+        "console_bench_floor",
+        timeout=240,
         FLOOR_ROUNDS="5",
         FLOOR_TERMINALS="4",
         FLOOR_COMMANDS="3",
         FLOOR_CONCURRENCY="4",
     )
-    try:
-        result = subprocess.run(  # noqa: S603 - our own script
-            [sys.executable, "bench/floor.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=240
-        )
-    finally:
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     for kind in ("raw", "echo", "inline", "queue", "queued", "lean"):
